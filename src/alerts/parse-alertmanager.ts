@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { Alert, AlertSource } from './alert.ts';
+import { alertFingerprint } from './alert-fingerprint.ts';
+import { formatIssues } from './format-issues.ts';
+import { normalizeSeverity } from './normalize-severity.ts';
+
+const stringMap = z.record(z.string(), z.string());
+const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a valid timestamp');
+
+// Deliberately partial: only what AWOOOI uses; unknown keys (notification_reason, routeLabels, Grafana's
+// values/silenceURL/…) are accepted and dropped.
+const alertSchema = z.object({
+  status: z.enum(['firing', 'resolved']),
+  labels: stringMap.refine((labels) => Object.keys(labels).length > 0, 'at least one label is needed'),
+  annotations: stringMap.optional(),
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().min(1).max(128).optional(),
+});
+
+/** Alertmanager webhook v4; Grafana's unified alerting webhook is a superset of it. */
+export const alertmanagerPayloadSchema = z.object({
+  version: z.string().optional(),
+  groupKey: z.string().optional(),
+  status: z.enum(['firing', 'resolved']).optional(),
+  groupLabels: stringMap.optional(),
+  commonLabels: stringMap.optional(),
+  commonAnnotations: stringMap.optional(),
+  alerts: z.array(alertSchema).max(10_000),
+});
+
+export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
+
+export type ParsedAlerts = { ok: true; alerts: Alert[] } | { ok: false; issues: string[] };
+
+/** Validates an Alertmanager (or Grafana) webhook body and turns it into platform-neutral alerts. */
+export function parseAlertmanager(body: unknown, source: AlertSource = 'alertmanager'): ParsedAlerts {
+  const parsed = alertmanagerPayloadSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
+  const payload = parsed.data;
+  const groupKey = payload.groupKey ?? null;
+  return {
+    ok: true,
+    alerts: payload.alerts.map((alert) => ({
+      fingerprint: alert.fingerprint ?? alertFingerprint(alert.labels),
+      name: alert.labels.alertname ?? 'unnamed alert',
+      status: alert.status,
+      severity: normalizeSeverity(alert.labels.severity),
+      labels: alert.labels,
+      annotations: { ...payload.commonAnnotations, ...alert.annotations },
+      startsAt: new Date(alert.startsAt),
+      endsAt: alert.status === 'resolved' && alert.endsAt && !alert.endsAt.startsWith('0001-') ? new Date(alert.endsAt) : null,
+      source,
+      groupKey,
+      generatorUrl: alert.generatorURL || null,
+    })),
+  };
+}

@@ -1,0 +1,25 @@
+import { loadConfig } from '../config/load-config.ts';
+import { readTopologyFile } from '../topology/read-topology-file.ts';
+
+/** `awoooi config check`: every problem, by name; exit 0 when none, 2 otherwise. */
+export async function configCheckCommand(output: NodeJS.WritableStream, errors: NodeJS.WritableStream, environment = process.env): Promise<number> {
+  const result = loadConfig(environment);
+  const problems = result.ok ? [] : [...result.errors];
+  if (result.ok && result.config.topology.file) {
+    const topology = await readTopologyFile(result.config.topology.file);
+    if (!topology.ok) problems.push(...topology.errors.map((error) => `AWOOOI_TOPOLOGY: ${error}`));
+  }
+  if (problems.length > 0) {
+    errors.write(`configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}\n`).join('')}`);
+    return 2;
+  }
+  const config = result.ok ? result.config : null;
+  output.write(
+    `configuration OK (${result.ok ? result.source : ''})\n` +
+      `  database: ${config?.storage.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config?.storage.dataDir}`}\n` +
+      `  topology: ${config?.topology.file ?? 'demo topology of the sandbox'}\n` +
+      `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (loopback callers only)'}\n` +
+      `  people: ${config?.approvals.people.length ?? 0}\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,66 @@
+import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../config/load-config.ts';
+import type { Config } from '../config/config-schema.ts';
+import { analyzeCommand } from './analyze-command.ts';
+import { configCheckCommand } from './config-check-command.ts';
+import { createLogger } from './create-logger.ts';
+import { migrateCommand } from './migrate-command.ts';
+import { serveCommand } from './serve-command.ts';
+
+/** Loads the configuration or reports every problem and exits 2. */
+function configOrExit(): Config {
+  const result = loadConfig();
+  if (result.ok) return result.config;
+  process.stderr.write(`awoooi: configuration has ${result.errors.length} problem(s):\n${result.errors.map((error) => `  - ${error}\n`).join('')}`);
+  process.exit(2);
+}
+
+const program = new Command('awoooi')
+  .description('ChatOps for on-call engineers: alerts in, one card out, multi-signature approved remediation.')
+  .exitOverride()
+  .showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('run the bot')
+  .action(async () => {
+    const config = configOrExit();
+    process.exitCode = await serveCommand(config, createLogger(config.server.logLevel));
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations and exit')
+  .action(async () => {
+    const config = configOrExit();
+    process.exitCode = await migrateCommand(config);
+  });
+
+program
+  .command('analyze')
+  .description('offline analysis of an Alertmanager payload: incidents, root causes, blast radius')
+  .requiredOption('--alerts <file>', 'Alertmanager v4 payload, or a JSON list of them')
+  .requiredOption('--topology <file>', 'topology YAML')
+  .option('--json', 'machine-readable output', false)
+  .action(async (options: { alerts: string; topology: string; json: boolean }) => {
+    process.exitCode = await analyzeCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
+  .command('config')
+  .description('configuration tools')
+  .command('check')
+  .description('validate configuration, list every problem')
+  .action(async () => {
+    process.exitCode = await configCheckCommand(process.stdout, process.stderr);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
+  else {
+    process.stderr.write(`awoooi: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

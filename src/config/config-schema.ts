@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { risks, roles } from '../approval/risk.ts';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z.string().min(1).optional();
+
+/** A configured person: who signs, with which roles, through which chat accounts. */
+const personSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, . _ -'),
+  name: z.string().min(1),
+  roles: z.array(z.enum(roles)).min(1),
+  accounts: z
+    .object({
+      slack: optionalText,
+      discord: optionalText,
+      telegram: optionalText,
+      web: optionalText,
+    })
+    .strict()
+    .default({}),
+  /** Web console sign-in secret; compared in constant time. */
+  password: z.string().min(8).optional(),
+});
+export type PersonConfig = z.infer<typeof personSchema>;
+
+/**
+ * The whole configuration, from environment variables and an optional awoooi.yaml.
+ * Loaded once at start and passed down; never read from process.env elsewhere.
+ */
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        port: port.default(8080),
+        host: z.string().min(1).default('127.0.0.1'),
+        bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+        logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'info' }),
+    storage: z
+      .object({
+        databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+        dataDir: z.string().min(1).default('./.awoooi'),
+        redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+      })
+      .strict()
+      .default({ dataDir: './.awoooi' }),
+    webhook: z
+      .object({ token: z.string().min(16).optional(), user: optionalText, password: z.string().min(8).optional() })
+      .strict()
+      .refine((w) => (w.user === undefined) === (w.password === undefined), {
+        message: 'user and password go together',
+      })
+      .default({}),
+    topology: z
+      .object({
+        file: optionalText,
+        maxDepth: z.coerce.number().int().min(1).max(10).default(3),
+        serviceLabels: z
+          .array(z.string().min(1))
+          .min(1)
+          .default(['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod']),
+      })
+      .strict()
+      .default({ maxDepth: 3, serviceLabels: ['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod'] }),
+    incidents: z
+      .object({ correlationWindowMinutes: z.coerce.number().min(0).max(1440).default(5) })
+      .strict()
+      .default({ correlationWindowMinutes: 5 }),
+    approvals: z
+      .object({
+        expiryMinutes: z.coerce.number().min(1).max(24 * 60).default(30),
+        people: z.array(personSchema).default([]),
+        /** Risk overrides per action name, e.g. {restart_deployment: HIGH}; never lowers CRITICAL. */
+        riskOverrides: z.record(z.string(), z.enum(risks)).default({}),
+      })
+      .strict()
+      .default({ expiryMinutes: 30, people: [], riskOverrides: {} }),
+    prices: z
+      .object({
+        cpuCoreHour: z.coerce.number().positive().default(0.0316),
+        memoryGiBHour: z.coerce.number().positive().default(0.0042),
+        storageGiBMonth: z.coerce.number().positive().default(0.1),
+        hoursPerMonth: z.coerce.number().positive().default(730),
+      })
+      .strict()
+      .default({ cpuCoreHour: 0.0316, memoryGiBHour: 0.0042, storageGiBMonth: 0.1, hoursPerMonth: 730 }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

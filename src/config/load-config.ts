@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, type Config } from './config-schema.ts';
+
+/** Environment variables and the config path each one sets. */
+const environmentVariables: Record<string, string[]> = {
+  PORT: ['server', 'port'],
+  HOST: ['server', 'host'],
+  AWOOOI_BODY_LIMIT: ['server', 'bodyLimitBytes'],
+  LOG_LEVEL: ['server', 'logLevel'],
+  DATABASE_URL: ['storage', 'databaseUrl'],
+  AWOOOI_DATA_DIR: ['storage', 'dataDir'],
+  REDIS_URL: ['storage', 'redisUrl'],
+  AWOOOI_WEBHOOK_TOKEN: ['webhook', 'token'],
+  AWOOOI_WEBHOOK_USER: ['webhook', 'user'],
+  AWOOOI_WEBHOOK_PASSWORD: ['webhook', 'password'],
+  AWOOOI_TOPOLOGY: ['topology', 'file'],
+  AWOOOI_TOPOLOGY_MAX_DEPTH: ['topology', 'maxDepth'],
+  AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
+  AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
+  AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
+};
+
+const listVariables = new Set(['AWOOOI_SERVICE_LABELS']);
+
+export type ConfigResult = { ok: true; config: Config; source: string } | { ok: false; errors: string[] };
+
+/**
+ * Reads awoooi.yaml (path from AWOOOI_CONFIG, optional) and the environment, environment winning.
+ * Every problem is reported at once, named by the variable or the YAML path that caused it.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): ConfigResult {
+  const raw: Record<string, unknown> = {};
+  const origins = new Map<string, string>();
+  const configPath = environment.AWOOOI_CONFIG;
+  if (configPath) {
+    let text: string;
+    try {
+      text = readFileSync(configPath, 'utf8');
+    } catch (error) {
+      return { ok: false, errors: [`AWOOOI_CONFIG: cannot read ${configPath} (${(error as NodeJS.ErrnoException).code ?? 'error'})`] };
+    }
+    let document: unknown;
+    try {
+      document = parseYaml(text) ?? {};
+    } catch (error) {
+      return { ok: false, errors: [`${configPath}: invalid YAML: ${(error as Error).message.split('\n')[0]}`] };
+    }
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      return { ok: false, errors: [`${configPath}: the top level must be a mapping`] };
+    }
+    Object.assign(raw, document);
+  }
+  for (const [variable, path] of Object.entries(environmentVariables)) {
+    const value = environment[variable];
+    if (value === undefined || value === '') continue;
+    setPath(raw, path, listVariables.has(variable) ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+    origins.set(path.join('.'), variable);
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, config: parsed.data, source: configPath ?? 'environment' };
+  const errors = parsed.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const variable = origins.get(path.slice(0, 2).join('.'));
+    const name = variable ?? `${configPath ?? 'config'}: ${path.join('.') || '(top level)'}`;
+    return `${name}: ${issue.message}`;
+  });
+  return { ok: false, errors };
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const child = node[key];
+    if (typeof child !== 'object' || child === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path.at(-1)!] = value;
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { AlertSource } from '../alerts/alert.ts';
+import type { IngestResult } from '../ingest/ingest-alerts.ts';
+import type { Metrics } from './metrics.ts';
+import { requireWebhookAuth } from './require-webhook-auth.ts';
+import type { WebhookCredentials } from './webhook-auth.ts';
+
+export interface AlertRoutesOptions {
+  credentials: WebhookCredentials;
+  ingest: (source: AlertSource, body: unknown) => Promise<IngestResult>;
+  metrics: Metrics;
+}
+
+const routes: [string, AlertSource][] = [
+  ['/api/v1/alerts/alertmanager', 'alertmanager'],
+  ['/api/v1/alerts/grafana', 'grafana'],
+  ['/api/v1/alerts', 'generic'],
+];
+
+/** Webhook endpoints. 200 only once the alerts and their follow-up jobs are committed. */
+export function registerAlertRoutes(app: FastifyInstance, options: AlertRoutesOptions): void {
+  for (const [path, source] of routes) {
+    app.post(path, { preHandler: requireWebhookAuth(options.credentials) }, async (request, reply) => {
+      const result = await options.ingest(source, request.body);
+      if (result.ok) {
+        options.metrics.alertsReceived.inc({ source }, result.stored);
+        return reply.code(200).send({ status: 'ok', stored: result.stored, ignored: result.ignored, incidents: result.incidents });
+      }
+      if (result.error.code === 'invalid_payload') {
+        options.metrics.alertsRejected.inc({ source, reason: 'invalid' });
+        return reply.code(400).send({ error: 'invalid_payload', issues: result.error.issues });
+      }
+      options.metrics.alertsRejected.inc({ source, reason: 'storage' });
+      request.log.warn({ source }, 'storage unavailable; answered 503 so the sender retries');
+      return reply.code(503).header('retry-after', '5').send({ error: 'storage_unavailable', message: 'try again later' });
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import type { Metrics } from './metrics.ts';
+
+/** Liveness (the process answers), readiness (the database answers) and Prometheus metrics. */
+export function registerHealthRoutes(app: FastifyInstance, options: { db: Kysely<any>; metrics: Metrics }): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await sql`SELECT 1`.execute(options.db);
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'not_ready', reason: 'database unreachable' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', options.metrics.registry.contentType).send(await options.metrics.registry.metrics()),
+  );
+}

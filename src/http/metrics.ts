@@ -1,0 +1,26 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one process, on their own registry. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'awoooi_' });
+  return {
+    registry,
+    alertsReceived: new Counter({ name: 'awoooi_alerts_received_total', help: 'Alerts stored, by source', labelNames: ['source'], registers: [registry] }),
+    alertsRejected: new Counter({
+      name: 'awoooi_alerts_rejected_total',
+      help: 'Webhook calls refused, by source and reason',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    }),
+    requestSeconds: new Histogram({
+      name: 'awoooi_http_request_duration_seconds',
+      help: 'HTTP answer time by route',
+      labelNames: ['route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

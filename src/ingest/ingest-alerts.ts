@@ -1,0 +1,213 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Alert, AlertSource } from '../alerts/alert.ts';
+import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
+import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
+import { correlateAlerts, type IncidentReference, type ServiceAlert } from '../incidents/correlate-alerts.ts';
+import { incidentTitle } from '../incidents/incident-title.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { serviceOfAlert } from '../topology/service-of-alert.ts';
+import type { TopologyGraph } from '../topology/topology-graph.ts';
+
+export interface IngestDependencies {
+  db: Kysely<DatabaseSchema>;
+  jobs: Pick<JobQueue, 'enqueue'>;
+  clock: Clock;
+  graph: () => TopologyGraph;
+  serviceLabels: readonly string[];
+  windowMilliseconds: number;
+  maxDepth: number;
+}
+
+export type IngestResult =
+  | { ok: true; stored: number; ignored: number; incidents: string[] }
+  | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
+
+// One fixed advisory lock serialises only the creation of new incidents, so two senders cannot open two
+// incidents for one cascade; re-sent group snapshots, the common case, take just their group's lock.
+const correlationLock = 0x4157_4f4f;
+
+/**
+ * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
+ * of its group), correlate them into incidents and enqueue the follow-up work. All or nothing.
+ */
+export async function ingestAlerts(deps: IngestDependencies, source: AlertSource, body: unknown): Promise<IngestResult> {
+  const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
+  if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
+  const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
+  try {
+    return await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
+  } catch (error) {
+    if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
+    throw error;
+  }
+}
+
+async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<IngestResult> {
+  const groupKeys = [...new Set(alerts.map((alert) => alert.groupKey ?? `fingerprint:${alert.fingerprint}`))].sort();
+  for (const key of groupKeys) await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+
+  const latest = await latestOccurrences(trx, alerts.map((alert) => alert.fingerprint));
+  const placed: { alert: ServiceAlert; incidentId: string | IncidentReference }[] = [];
+  const unplaced: ServiceAlert[] = [];
+  let ignored = 0;
+  for (const alert of alerts) {
+    const previous = latest.get(alert.fingerprint);
+    if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved')) placed.push({ alert, incidentId: previous.incidentId });
+    else if (alert.status === 'resolved') ignored += 1; // never seen firing: nothing to resolve
+    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime()) ignored += 1; // late replay: never reopen
+    else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
+  }
+
+  if (unplaced.length > 0) {
+    await sql`SELECT pg_advisory_xact_lock(${correlationLock})`.execute(trx);
+    const open = await openIncidentsNear(trx, unplaced, deps.windowMilliseconds);
+    const { assignments, newIncidents } = correlateAlerts(unplaced, open, {
+      graph: deps.graph(),
+      windowMilliseconds: deps.windowMilliseconds,
+      maxDepth: deps.maxDepth,
+    });
+    const createdIds: string[] = [];
+    for (const [index, draft] of newIncidents.entries()) {
+      const members = unplaced.filter((_, position) => sameReference(assignments[position]!, { kind: 'new', index }));
+      const row = await trx
+        .insertInto('incidents')
+        .values({
+          title: incidentTitle(members),
+          severity: members[0]!.severity,
+          status: 'open',
+          group_key: draft.groupKey,
+          services: draft.services,
+          opened_at: draft.openedAt,
+          last_alert_at: draft.lastAlertAt,
+          resolved_at: null,
+          analysis: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      createdIds.push(row.id);
+    }
+    unplaced.forEach((alert, position) => {
+      const reference = assignments[position]!;
+      placed.push({ alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]! });
+    });
+  }
+
+  if (placed.length > 0) await upsertAlerts(trx, placed as { alert: ServiceAlert; incidentId: string }[]);
+  const touched = [...new Set(placed.map((entry) => entry.incidentId as string))];
+  if (touched.length > 0) await refreshIncidents(trx, touched);
+  for (const incidentId of touched) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
+  return { ok: true, stored: placed.length, ignored, incidents: touched };
+}
+
+async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints: string[]) {
+  const rows = await trx
+    .selectFrom('alerts')
+    .innerJoin('incidents', 'incidents.id', 'alerts.incident_id')
+    .distinctOn('alerts.fingerprint')
+    .select(['alerts.fingerprint', 'alerts.incident_id', 'alerts.starts_at', 'incidents.status'])
+    .where('alerts.fingerprint', '=', sql<string>`ANY(${fingerprints}::text[])`)
+    .orderBy('alerts.fingerprint')
+    .orderBy('incidents.opened_at', 'desc')
+    .execute();
+  return new Map(rows.map((row) => [row.fingerprint, { incidentId: row.incident_id, incidentStatus: row.status, startsAt: row.starts_at }]));
+}
+
+async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], window: number) {
+  const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
+  const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
+  const rows = await trx
+    .selectFrom('incidents')
+    .select(['id', 'group_key', 'services', 'opened_at', 'last_alert_at'])
+    .where('status', '=', 'open')
+    .where((eb) =>
+      eb.or([eb('last_alert_at', '>=', new Date(earliest - window)), eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`)]),
+    )
+    .orderBy('opened_at')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    groupKey: row.group_key,
+    services: row.services,
+    openedAt: row.opened_at,
+    lastAlertAt: row.last_alert_at,
+  }));
+}
+
+async function upsertAlerts(trx: Transaction<DatabaseSchema>, placed: { alert: ServiceAlert; incidentId: string }[]) {
+  await trx
+    .insertInto('alerts')
+    .values(
+      placed.map(({ alert, incidentId }) => ({
+        incident_id: incidentId,
+        fingerprint: alert.fingerprint,
+        name: alert.name,
+        status: alert.status,
+        severity: alert.severity,
+        service: alert.service,
+        labels: JSON.stringify(alert.labels),
+        annotations: JSON.stringify(alert.annotations),
+        starts_at: alert.startsAt,
+        ends_at: alert.endsAt,
+        source: alert.source,
+        group_key: alert.groupKey,
+        generator_url: alert.generatorUrl,
+      })),
+    )
+    .onConflict((conflict) =>
+      conflict
+        .columns(['incident_id', 'fingerprint'])
+        .doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          severity: eb.ref('excluded.severity'),
+          annotations: eb.ref('excluded.annotations'),
+          ends_at: eb.ref('excluded.ends_at'),
+          updated_at: sql`now()`,
+        }))
+        // Identical re-sends (every group_interval, HA pairs) change nothing and write nothing.
+        .where(sql<boolean>`(alerts.status, alerts.severity, alerts.annotations, alerts.ends_at) IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)`),
+    )
+    .execute();
+}
+
+async function refreshIncidents(trx: Transaction<DatabaseSchema>, incidentIds: string[]) {
+  await sql`
+    UPDATE incidents AS i SET
+      severity = agg.severity,
+      services = agg.services,
+      last_alert_at = agg.last_alert_at,
+      status = CASE WHEN agg.firing > 0 THEN 'open' ELSE 'resolved' END,
+      resolved_at = CASE WHEN agg.firing > 0 THEN NULL ELSE coalesce(i.resolved_at, agg.last_end, now()) END,
+      updated_at = now()
+    FROM (
+      SELECT incident_id,
+        count(*) FILTER (WHERE status = 'firing') AS firing,
+        coalesce(array_agg(DISTINCT service ORDER BY service) FILTER (WHERE service IS NOT NULL), '{}') AS services,
+        max(starts_at) AS last_alert_at,
+        max(ends_at) AS last_end,
+        (array_agg(severity ORDER BY array_position(ARRAY['critical','high','warning','info'], severity)))[1] AS severity
+      FROM alerts WHERE incident_id = ANY(${incidentIds}::uuid[]) GROUP BY incident_id
+    ) AS agg
+    WHERE i.id = agg.incident_id
+      AND (i.severity, i.services, i.last_alert_at, i.status) IS DISTINCT FROM
+          (agg.severity, agg.services, agg.last_alert_at, CASE WHEN agg.firing > 0 THEN 'open' ELSE 'resolved' END)`.execute(trx);
+}
+
+function dedupeByFingerprint(alerts: Alert[]): Alert[] {
+  return [...new Map(alerts.map((alert) => [alert.fingerprint, alert])).values()];
+}
+
+function sameReference(a: IncidentReference, b: IncidentReference): boolean {
+  return a.kind === b.kind && (a.kind === 'existing' ? a.id === (b as { id: string }).id : a.index === (b as { index: number }).index);
+}
+
+const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '3D000', '28P01']);
+
+/** Storage down (so the sender should retry), as opposed to a bug. */
+export function isConnectionError(error: unknown): boolean {
+  const candidate = error as { code?: string; message?: string } | null;
+  if (!candidate) return false;
+  if (candidate.code && connectionErrorCodes.has(candidate.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(candidate.message ?? '');
+}

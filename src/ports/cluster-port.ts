@@ -1,0 +1,94 @@
+import type { Risk } from '../approval/risk.ts';
+
+/** The kinds of object a remediation can act on. */
+export type TargetKind = 'Deployment' | 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'Namespace';
+
+/** What an action acts on. `namespace` is absent for cluster-scoped kinds (Node, Namespace). */
+export interface ActionTarget {
+  kind: TargetKind;
+  namespace?: string;
+  name: string;
+}
+
+/** Names of the actions in the catalog (src/actions/action-catalog.ts). */
+export type ActionName =
+  | 'restart_deployment'
+  | 'evict_pod'
+  | 'scale_deployment'
+  | 'rollback_deployment'
+  | 'cordon_node'
+  | 'delete_pvc'
+  | 'delete_namespace';
+
+/** A catalog action with its target and validated parameters: what a proposal asks to run. */
+export interface PlannedAction {
+  action: ActionName;
+  target: ActionTarget;
+  params: Record<string, unknown>;
+}
+
+/** One check of a dry-run, in words a human can read on the card. */
+export interface DryRunFinding {
+  check: 'rbac' | 'parameters' | 'existence' | 'pdb' | 'blast_radius' | 'server_dry_run';
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Result of a dry-run. `state` is what the dry-run saw (uid, resourceVersion, replica counts,
+ * PDB headroom…) with keys sorted; `fingerprint` is a hash of it. A signature is bound to it:
+ * if the fingerprint differs at execution time, the approval is void (TOCTOU guard).
+ */
+export interface DryRunResult {
+  ok: boolean;
+  findings: DryRunFinding[];
+  state: Record<string, string | number | boolean | null>;
+  fingerprint: string;
+}
+
+/** Outbound errors say whether trying again could help. */
+export interface ClusterError {
+  code: 'state_changed' | 'forbidden' | 'not_found' | 'blocked' | 'invalid' | 'unavailable' | 'failed';
+  message: string;
+  retryable: boolean;
+}
+
+export type ExecuteResult =
+  | { ok: true; message: string; state: DryRunResult['state'] }
+  | { ok: false; error: ClusterError };
+
+/** Whether an execution that may have been cut off actually took effect (crash recovery). */
+export type ReconcileResult = 'applied' | 'not_applied' | 'unknown';
+
+/** Resource figures used for cost at stake. */
+export interface WorkloadResources {
+  replicas: number;
+  /** Per replica. */
+  cpuCores: number;
+  /** Per replica. */
+  memoryGiB: number;
+}
+
+/**
+ * The cluster as the core sees it. Implemented by the sandbox (simulated), Kubernetes and MCP adapters.
+ * Expected failures are values; a thrown error means something unexpected.
+ */
+export interface ClusterPort {
+  /** Shown at start-up and on cards, e.g. "sandbox (simulated)". */
+  readonly description: string;
+  readonly simulated: boolean;
+  /** Every check of DESIGN.md §2 "Dry-run checks" that applies to the action. Never changes anything. */
+  dryRun(action: PlannedAction): Promise<DryRunResult>;
+  /**
+   * Runs the action if, and only if, the state still has `expectedFingerprint`.
+   * `executionId` is recorded on the object where the platform allows (annotation) so that
+   * `reconcile` can tell later whether this execution took effect.
+   */
+  execute(action: PlannedAction, options: { expectedFingerprint: string; executionId: string }): Promise<ExecuteResult>;
+  /** After a crash mid-execution: did execution `executionId` of `action` take effect? */
+  reconcile(action: PlannedAction, executionId: string): Promise<ReconcileResult>;
+  /** Replicas and requests of a workload, for cost at stake; null when unknown. */
+  workloadResources(target: ActionTarget): Promise<WorkloadResources | null>;
+}
+
+export type { Risk };

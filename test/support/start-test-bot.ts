@@ -1,0 +1,45 @@
+import pino from 'pino';
+import { configSchema, type Config } from '../../src/config/config-schema.ts';
+import { startBot, type RunningBot } from '../../src/cli/start-bot.ts';
+import type { Clock } from '../../src/ports/clock.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+
+export interface TestBot {
+  bot: RunningBot;
+  database: TestDatabase;
+  config: Config;
+  close(): Promise<void>;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** The whole bot on a throwaway database and a free port, configured like production otherwise. */
+export async function startTestBot(overrides: DeepPartial<Config> = {}, options: { clock?: Clock } = {}): Promise<TestBot> {
+  const database = await createTestDatabase();
+  const config = configSchema.parse({
+    ...overrides,
+    server: { port: 0, logLevel: 'silent', ...overrides.server },
+    storage: { ...overrides.storage, databaseUrl: database.url },
+  });
+  const started = await startBot(config, pino({ level: 'silent' }), options);
+  if (!started.ok) throw new Error(started.errors.join('\n'));
+  return {
+    bot: started.bot,
+    database,
+    config,
+    close: async () => {
+      await started.bot.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined, or fails after `attempts` tries. */
+export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 100, delayMilliseconds = 100): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, delayMilliseconds));
+  }
+  throw new Error('condition not met in time');
+}
