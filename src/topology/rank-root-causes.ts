@@ -1,0 +1,216 @@
+import { severities, type Severity } from '../alerts/alert.ts';
+import { capped, evidence } from './root-cause-evidence.ts';
+import type { ServiceKind } from './topology.ts';
+import type { TopologyGraph } from './topology-graph.ts';
+
+/** A service with firing alerts, as the incident sees it. */
+export interface AlertingService {
+  service: string;
+  alertNames: string[];
+  /** The worst severity among its alerts. */
+  severity: Severity;
+  firstStartsAt: Date;
+}
+
+/** A possible root cause of an incident, with the reasons a human can check. */
+export interface RootCauseCandidate {
+  service: string;
+  /** `unknown` when the service is not in the topology. */
+  kind: ServiceKind | 'unknown';
+  /** In [0, 1]; candidates are returned best first and scores never increase along the list. */
+  score: number;
+  /** Whether the service has alerts of its own (otherwise it is a suspected, silent common dependency). */
+  alerting: boolean;
+  /** Alerting services this candidate would explain: itself if alerting, then its alerting dependents. */
+  explains: string[];
+  evidence: string[];
+}
+
+/** Tuning for `rankRootCauses`; the defaults follow the product brief. */
+export interface RankRootCausesOptions {
+  /** Hops followed downstream from each alerting service. Default 3. */
+  maxDepth?: number;
+  /** Kinds preferred when the evidence is even, best first; kinds not listed come after. */
+  kindPriority?: readonly ServiceKind[];
+}
+
+/** Database > cache > queue > everything else: the usual order in which shared dependencies take others down. */
+export const defaultKindPriority: readonly ServiceKind[] = ['database', 'cache', 'queue'];
+
+/** Where one alerting service reached, downstream: node → [depth, node it was reached from]. */
+type Reach = Map<number, readonly [depth: number, parent: number]>;
+
+interface Draft {
+  service: string;
+  kind: ServiceKind | 'unknown';
+  alert: AlertingService | undefined;
+  explains: string[];
+  evidence: string[];
+}
+
+/**
+ * Ranks root-cause candidates of an incident (DESIGN.md §2, Topology). Candidates are every alerting
+ * service, plus every silent node that at least two alerting services depend on independently (neither
+ * of the two depends on the other, otherwise the nearer alerting one already explains the farther).
+ * Ranked by how many alerting services each explains, then kind, then who fired first, then severity.
+ */
+export function rankRootCauses(
+  graph: TopologyGraph,
+  alerting: readonly AlertingService[],
+  options: RankRootCausesOptions = {},
+): RootCauseCandidate[] {
+  const maxDepth = options.maxDepth ?? 3;
+  const priority = options.kindPriority ?? defaultKindPriority;
+  const alerts = mergeByService(alerting);
+
+  const reaches = new Map<string, Reach>();
+  const reachedBy = new Map<number, string[]>();
+  for (const service of alerts.keys()) {
+    const node = graph.indexOf(service);
+    if (node < 0) continue;
+    const { nodes, depths, parents } = graph.bfs([node], 'downstream', maxDepth);
+    const reach: Reach = new Map();
+    for (let i = 0; i < nodes.length; i++) {
+      reach.set(nodes[i]!, [depths[i]!, parents[i]!]);
+      if (depths[i]! > 0) appendTo(reachedBy, nodes[i]!, service);
+    }
+    reaches.set(service, reach);
+  }
+  const pathFrom = (from: string, to: number): string[] => {
+    const reach = reaches.get(from)!;
+    const path: string[] = [];
+    for (let at = to; at !== -1; at = reach.get(at)![1]) path.unshift(graph.nameOf(at));
+    return path;
+  };
+  const depthFrom = (from: string, to: number): number => reaches.get(from)?.get(to)?.[0] ?? Infinity;
+  const dependsOn = (from: string, to: string): boolean => depthFrom(from, graph.indexOf(to)) < Infinity;
+
+  const drafts: Draft[] = [];
+  const explainedBy = (node: number, self: AlertingService | undefined): Draft => {
+    const dependents = [...(reachedBy.get(node) ?? [])].sort(
+      (a, b) => depthFrom(a, node) - depthFrom(b, node) || compareText(a, b),
+    );
+    const lines = dependents.map((d) => evidence.dependent(pathFrom(d, node), alerts.get(d)!));
+    const service = graph.nameOf(node);
+    const head = self ? [evidence.alerting(self)] : [evidence.silent(dependents)];
+    return {
+      service,
+      kind: graph.kindOf(node),
+      alert: self,
+      explains: self ? [service, ...dependents] : dependents,
+      evidence: [...head, ...capped(lines, 'alerting services depend on it')],
+    };
+  };
+
+  for (const [service, alert] of alerts) {
+    const node = graph.indexOf(service);
+    if (node < 0) {
+      const lines = [evidence.alerting(alert), evidence.unknown(service)];
+      drafts.push({ service, kind: 'unknown', alert, explains: [service], evidence: lines });
+      continue;
+    }
+    const draft = explainedBy(node, alert);
+    const alertingDeps = [...reaches.get(service)!]
+      .filter(([dep, [depth]]) => depth > 0 && alerts.has(graph.nameOf(dep)))
+      .sort(([a, [da]], [b, [db]]) => da - db || compareText(graph.nameOf(a), graph.nameOf(b)));
+    const below = alertingDeps.map(([dep]) => evidence.dependsOnAlerting(pathFrom(service, dep)));
+    draft.evidence.push(...capped(below, 'alerting dependencies'));
+    drafts.push(draft);
+  }
+  for (const [node, dependents] of reachedBy) {
+    if (alerts.has(graph.nameOf(node)) || !hasIndependentPair(dependents, dependsOn)) continue;
+    drafts.push(explainedBy(node, undefined));
+  }
+  return score(drafts, alerts.size, priority);
+}
+
+/** Whether two of `dependents` reach `node` without one of them depending on the other. */
+function hasIndependentPair(dependents: readonly string[], dependsOn: (a: string, b: string) => boolean): boolean {
+  for (let i = 0; i < dependents.length; i++) {
+    for (let j = i + 1; j < dependents.length; j++) {
+      const a = dependents[i]!;
+      const b = dependents[j]!;
+      if (!dependsOn(a, b) && !dependsOn(b, a)) return true;
+    }
+  }
+  return false;
+}
+
+function score(drafts: Draft[], total: number, priority: readonly ServiceKind[]): RootCauseCandidate[] {
+  const kindRank = (kind: ServiceKind | 'unknown'): number => {
+    const at = kind === 'unknown' ? -1 : priority.indexOf(kind);
+    return at >= 0 ? at : kind === 'unknown' ? priority.length + 1 : priority.length;
+  };
+  // A silent candidate never fired, so it comes after alerting ones once count and kind are even.
+  const key = (d: Draft): [number, number, number, number] => [
+    -d.explains.length,
+    kindRank(d.kind),
+    startedAt(d.alert),
+    d.alert ? severities.indexOf(d.alert.severity) : severities.length,
+  ];
+  const keyed = drafts.map((d) => ({ d, k: key(d) }));
+  keyed.sort((x, y) => compareKeys(x.k, y.k) || compareText(x.d.service, y.d.service));
+
+  // Score = (explained − 1 + f) / total, f in (0, 1] falling with the rank inside its explains group,
+  // so count dominates and equal evidence gets an equal score.
+  const out: RootCauseCandidate[] = [];
+  for (let start = 0; start < keyed.length; ) {
+    let end = start;
+    const count = keyed[start]!.d.explains.length;
+    while (end < keyed.length && keyed[end]!.d.explains.length === count) end++;
+    const classes: number[] = [];
+    for (let i = start; i < end; i++) {
+      const previous = keyed[i - 1];
+      const same = i > start && previous !== undefined && compareKeys(previous.k, keyed[i]!.k) === 0;
+      classes.push(same ? classes.at(-1)! : (classes.at(-1) ?? -1) + 1);
+    }
+    const classCount = (classes.at(-1) ?? 0) + 1;
+    for (let i = start; i < end; i++) {
+      const { d } = keyed[i]!;
+      const f = 1 - classes[i - start]! / classCount;
+      const value = Math.round(((count - 1 + f) / total) * 1000) / 1000;
+      const { service, kind, explains } = d;
+      out.push({ service, kind, score: value, alerting: d.alert !== undefined, explains, evidence: d.evidence });
+    }
+    start = end;
+  }
+  return out;
+}
+
+function startedAt(alert: AlertingService | undefined): number {
+  const at = alert ? alert.firstStartsAt.getTime() : NaN;
+  return Number.isNaN(at) ? Infinity : at;
+}
+
+function mergeByService(alerting: readonly AlertingService[]): Map<string, AlertingService> {
+  const merged = new Map<string, AlertingService>();
+  for (const a of alerting) {
+    const seen = merged.get(a.service);
+    if (!seen) {
+      merged.set(a.service, { ...a, alertNames: [...new Set(a.alertNames)] });
+      continue;
+    }
+    seen.alertNames = [...new Set([...seen.alertNames, ...a.alertNames])];
+    if (severities.indexOf(a.severity) < severities.indexOf(seen.severity)) seen.severity = a.severity;
+    if (a.firstStartsAt < seen.firstStartsAt) seen.firstStartsAt = a.firstStartsAt;
+  }
+  return merged;
+}
+
+function compareKeys(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const diff = a[i]! - b[i]!;
+    if (diff !== 0 && !Number.isNaN(diff)) return diff;
+  }
+  return 0;
+}
+
+function appendTo(map: Map<number, string[]>, key: number, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
