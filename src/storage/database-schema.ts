@@ -1,8 +1,15 @@
 import type { AlertTable } from '../alerts/alert.table.ts';
+import type { ExecutionTable, ProposalTable, SignatureTable, TrustScoreTable } from '../approval/proposal.table.ts';
+import type { AuditTable } from '../audit/audit.table.ts';
 import type { IncidentTable } from '../incidents/incident.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
 export interface DatabaseSchema {
   alerts: AlertTable;
   incidents: IncidentTable;
+  proposals: ProposalTable;
+  signatures: SignatureTable;
+  executions: ExecutionTable;
+  trust_scores: TrustScoreTable;
+  audit_log: AuditTable;
 }

@@ -1,0 +1,62 @@
+import type { Severity } from '../alerts/alert.ts';
+import type { ProposalState } from '../approval/proposal-state.ts';
+import type { Risk, Role } from '../approval/risk.ts';
+import type { ActionTarget, DryRunFinding } from '../ports/cluster-port.ts';
+
+/**
+ * One incident as a chat surface shows it: platform-neutral data. Every string here that came from an alert
+ * or a model is raw; each renderer (web console HTML, Block Kit, Discord, Telegram) escapes it for its medium.
+ */
+export interface IncidentCard {
+  incidentId: string;
+  number: number;
+  title: string;
+  severity: Severity;
+  status: 'open' | 'resolved';
+  services: string[];
+  openedAt: string;
+  /** Best first; the first one is "the likely root cause". */
+  rootCauses: { service: string; kind: string; score: number; alerting: boolean; evidence: string[] }[];
+  blastRadius: { service: string; depth: number }[];
+  cost: CardCost | null;
+  diagnosis: { source: 'rules' | 'llm'; text: string } | null;
+  proposal: CardProposal | null;
+  /** Alert runbook links, already checked to be http(s). */
+  runbooks: string[];
+  updatedAt: string;
+}
+
+/** Cost at stake, always in dollars. */
+export interface CardCost {
+  monthlyAtStake: number;
+  /** "checkout, payments: $52.10/month at stake" */
+  text: string;
+  /** "scaling checkout 3 → 5 replicas adds $29.20/month", when the proposal changes the bill. */
+  actionDelta: string | null;
+}
+
+/** The live proposal of an incident (or the last one, when none is live). */
+export interface CardProposal {
+  id: string;
+  action: string;
+  /** "Rollout restart of deployment shop/checkout" */
+  description: string;
+  target: ActionTarget;
+  params: Record<string, unknown>;
+  reason: string;
+  baseRisk: Risk;
+  risk: Risk;
+  /** "auto-approved: trust 7 for restart_deployment:shop/checkout*", when trust lowered the risk. */
+  riskReason: string | null;
+  requiredSignatures: number;
+  /** "admin, devops or sre" / "cto and ciso" / "nobody (LOW)". */
+  signersText: string;
+  state: ProposalState;
+  expiresAt: string;
+  dryRun: { ok: boolean; findings: DryRunFinding[] };
+  signatures: { personId: string; personName: string; roles: Role[]; platform: string; decision: 'approve' | 'reject'; at: string }[];
+  /** What is still needed, e.g. "1 more signature from admin, devops or sre"; empty when nothing is. */
+  missing: string;
+  /** Execution result, the void reason, or why it ended. */
+  outcome: string | null;
+}
