@@ -19,6 +19,7 @@ CREATE TABLE incidents (
 CREATE INDEX incidents_open_by_group ON incidents (group_key) WHERE status = 'open';
 CREATE INDEX incidents_open_by_last_alert ON incidents (last_alert_at) WHERE status = 'open';
 CREATE INDEX incidents_by_opened ON incidents (opened_at DESC);
+CREATE INDEX incidents_open_by_services ON incidents USING gin (services) WHERE status = 'open';
 
 -- One row per alert occurrence within an incident: an alert that fires again after its incident resolved
 -- opens a new occurrence, and the old incident keeps its history.

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
+import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
 import { correlateAlerts, type IncidentReference, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -24,9 +25,8 @@ export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-// One fixed advisory lock serialises only the creation of new incidents, so two senders cannot open two
-// incidents for one cascade; re-sent group snapshots, the common case, take just their group's lock.
-const correlationLock = 0x4157_4f4f;
+// Advisory locks in a namespace of our own (the two-key form), so they never meet pg-boss's.
+const lockNamespace = 0x4157_4f4f;
 
 /**
  * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
@@ -45,8 +45,7 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
 }
 
 async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<IngestResult> {
-  const groupKeys = [...new Set(alerts.map((alert) => alert.groupKey ?? `fingerprint:${alert.fingerprint}`))].sort();
-  for (const key of groupKeys) await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+  await lockCorrelationScope(trx, alerts, deps);
 
   const latest = await latestOccurrences(trx, alerts.map((alert) => alert.fingerprint));
   const placed: { alert: ServiceAlert; incidentId: string | IncidentReference }[] = [];
@@ -61,8 +60,7 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
   }
 
   if (unplaced.length > 0) {
-    await sql`SELECT pg_advisory_xact_lock(${correlationLock})`.execute(trx);
-    const open = await openIncidentsNear(trx, unplaced, deps.windowMilliseconds);
+    const open = await openIncidentsNear(trx, unplaced, deps);
     const { assignments, newIncidents } = correlateAlerts(unplaced, open, {
       graph: deps.graph(),
       windowMilliseconds: deps.windowMilliseconds,
@@ -101,6 +99,22 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
   return { ok: true, stored: placed.length, ignored, incidents: touched };
 }
 
+/**
+ * Serialises exactly the ingestions that could race for the same incident: same group (two Alertmanager
+ * replicas), or services connected in the topology (a cascade arriving through two groups at once). Locks
+ * are taken in one statement, in one global order, so two ingestions never deadlock; unrelated alert groups
+ * run in parallel.
+ */
+async function lockCorrelationScope(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], deps: IngestDependencies) {
+  const keys = new Set<string>();
+  for (const alert of alerts) keys.add(alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`);
+  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
+  for (const service of correlationNeighborhood(deps.graph(), services, deps.maxDepth)) keys.add(`service:${service}`);
+  await sql`
+    SELECT pg_advisory_xact_lock(${lockNamespace}, key)
+    FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${[...keys]}::text[]) AS name ORDER BY key) AS ordered`.execute(trx);
+}
+
 async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints: string[]) {
   const rows = await trx
     .selectFrom('alerts')
@@ -114,15 +128,20 @@ async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints:
   return new Map(rows.map((row) => [row.fingerprint, { incidentId: row.incident_id, incidentStatus: row.status, startsAt: row.starts_at }]));
 }
 
-async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], window: number) {
+async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], deps: IngestDependencies) {
   const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
   const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
+  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
+  const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
   const rows = await trx
     .selectFrom('incidents')
     .select(['id', 'group_key', 'services', 'opened_at', 'last_alert_at'])
     .where('status', '=', 'open')
     .where((eb) =>
-      eb.or([eb('last_alert_at', '>=', new Date(earliest - window)), eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`)]),
+      eb.or([
+        eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`),
+        eb.and([eb('last_alert_at', '>=', new Date(earliest - deps.windowMilliseconds)), sql<boolean>`services && ${neighborhood}::text[]`]),
+      ]),
     )
     .orderBy('opened_at')
     .execute();
@@ -135,40 +154,24 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
   }));
 }
 
+// One statement with 13 array parameters instead of 13 per alert: far less to bind and plan for big groups.
 async function upsertAlerts(trx: Transaction<DatabaseSchema>, placed: { alert: ServiceAlert; incidentId: string }[]) {
-  await trx
-    .insertInto('alerts')
-    .values(
-      placed.map(({ alert, incidentId }) => ({
-        incident_id: incidentId,
-        fingerprint: alert.fingerprint,
-        name: alert.name,
-        status: alert.status,
-        severity: alert.severity,
-        service: alert.service,
-        labels: JSON.stringify(alert.labels),
-        annotations: JSON.stringify(alert.annotations),
-        starts_at: alert.startsAt,
-        ends_at: alert.endsAt,
-        source: alert.source,
-        group_key: alert.groupKey,
-        generator_url: alert.generatorUrl,
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict
-        .columns(['incident_id', 'fingerprint'])
-        .doUpdateSet((eb) => ({
-          status: eb.ref('excluded.status'),
-          severity: eb.ref('excluded.severity'),
-          annotations: eb.ref('excluded.annotations'),
-          ends_at: eb.ref('excluded.ends_at'),
-          updated_at: sql`now()`,
-        }))
-        // Identical re-sends (every group_interval, HA pairs) change nothing and write nothing.
-        .where(sql<boolean>`(alerts.status, alerts.severity, alerts.annotations, alerts.ends_at) IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)`),
-    )
-    .execute();
+  const column = <T>(pick: (entry: { alert: ServiceAlert; incidentId: string }) => T) => placed.map(pick);
+  await sql`
+    INSERT INTO alerts (incident_id, fingerprint, name, status, severity, service, labels, annotations, starts_at, ends_at, source, group_key, generator_url)
+    SELECT * FROM unnest(
+      ${column((entry) => entry.incidentId)}::uuid[], ${column((entry) => entry.alert.fingerprint)}::text[],
+      ${column((entry) => entry.alert.name)}::text[], ${column((entry) => entry.alert.status)}::text[],
+      ${column((entry) => entry.alert.severity)}::text[], ${column((entry) => entry.alert.service)}::text[],
+      ${column((entry) => JSON.stringify(entry.alert.labels))}::jsonb[], ${column((entry) => JSON.stringify(entry.alert.annotations))}::jsonb[],
+      ${column((entry) => entry.alert.startsAt.toISOString())}::timestamptz[], ${column((entry) => entry.alert.endsAt?.toISOString() ?? null)}::timestamptz[],
+      ${column((entry) => entry.alert.source)}::text[], ${column((entry) => entry.alert.groupKey)}::text[],
+      ${column((entry) => entry.alert.generatorUrl)}::text[])
+    ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
+      status = excluded.status, severity = excluded.severity, annotations = excluded.annotations, ends_at = excluded.ends_at, updated_at = now()
+    -- Identical re-sends (every group_interval, HA pairs) change nothing and write nothing.
+    WHERE (alerts.status, alerts.severity, alerts.annotations, alerts.ends_at)
+      IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)`.execute(trx);
 }
 
 async function refreshIncidents(trx: Transaction<DatabaseSchema>, incidentIds: string[]) {

@@ -95,6 +95,17 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
     expect(third.incidents).not.toEqual(first.incidents);
   });
 
+  it('opens one incident when a cascade arrives through two groups at the same moment', async () => {
+    for (let round = 0; round < 10; round++) {
+      const at = new Date(Date.UTC(2024, 7, 1, round * 2)).toISOString();
+      const database = payload(`race-db-${round}`, [{ fingerprint: `7${round}00000000000001`, labels: { alertname: 'PostgresDown', container: 'orders-db' }, startsAt: at }]);
+      const payments = payload(`race-pay-${round}`, [{ fingerprint: `7${round}00000000000002`, labels: { alertname: 'HighErrorRate', container: 'payments' }, startsAt: at }]);
+      const answers = await Promise.all([post('/api/v1/alerts/alertmanager', database), post('/api/v1/alerts/alertmanager', payments)]);
+      const ids = await Promise.all(answers.map(async (answer) => ((await answer.json()) as { incidents: string[] }).incidents[0]));
+      expect(ids[0]).toBe(ids[1]);
+    }
+  });
+
   it('accepts Grafana and generic alerts', async () => {
     expect((await post('/api/v1/alerts/grafana', grafana)).status).toBe(200);
     const generic = await post('/api/v1/alerts', [{ name: 'DiskFull', labels: { service: 'orders-db' }, severity: 'critical' }]);
