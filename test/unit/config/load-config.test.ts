@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.ts';
+
+function yamlFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'awoooi-config-')), 'awoooi.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('gives embedded defaults with nothing configured', () => {
+    const result = loadConfig({});
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.config.server).toMatchObject({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 1048576 });
+    expect(result.config.storage.databaseUrl).toBeUndefined();
+    expect(result.config.topology.maxDepth).toBe(3);
+    expect(result.config.incidents.correlationWindowMinutes).toBe(5);
+  });
+
+  it('reports every bad setting at once, each by its variable name', () => {
+    const result = loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', AWOOOI_WEBHOOK_TOKEN: 'short', AWOOOI_TOPOLOGY_MAX_DEPTH: '0' });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.errors.join('\n');
+    expect(result.errors).toHaveLength(4);
+    expect(text).toMatch(/^PORT: /m);
+    expect(text).toMatch(/^DATABASE_URL: must start with postgres/m);
+    expect(text).toMatch(/^AWOOOI_WEBHOOK_TOKEN: /m);
+    expect(text).toMatch(/^AWOOOI_TOPOLOGY_MAX_DEPTH: /m);
+  });
+
+  it('reads the YAML file, names its bad keys by path, and lets the environment win', () => {
+    const path = yamlFile('server:\n  port: 9090\n  colour: blue\napprovals:\n  people:\n    - id: alice\n      name: Alice\n      roles: [sre, wizard]\n');
+    const result = loadConfig({ AWOOOI_CONFIG: path });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.some((error) => error.includes('server') && error.includes('colour'))).toBe(true);
+    expect(result.errors.some((error) => error.includes('approvals.people.0.roles.1'))).toBe(true);
+
+    const good = yamlFile('server:\n  port: 9090\ntopology:\n  serviceLabels: [app]\n');
+    const merged = loadConfig({ AWOOOI_CONFIG: good, PORT: '7070', AWOOOI_SERVICE_LABELS: 'service, app' });
+    expect(merged.ok && merged.config.server.port).toBe(7070);
+    expect(merged.ok && merged.config.topology.serviceLabels).toEqual(['service', 'app']);
+  });
+
+  it('says clearly when the file is missing or not YAML', () => {
+    const missing = loadConfig({ AWOOOI_CONFIG: '/nonexistent/awoooi.yaml' });
+    expect(!missing.ok && missing.errors[0]).toMatch(/AWOOOI_CONFIG: cannot read .*ENOENT/);
+    const broken = loadConfig({ AWOOOI_CONFIG: yamlFile('server: [unclosed') });
+    expect(!broken.ok && broken.errors[0]).toMatch(/invalid YAML/);
+  });
+
+  it('requires basic-auth user and password together', () => {
+    const result = loadConfig({ AWOOOI_WEBHOOK_USER: 'alertmanager' });
+    expect(!result.ok && result.errors.join()).toMatch(/user and password go together/);
+  });
+});
