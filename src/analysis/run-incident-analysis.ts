@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Severity } from '../alerts/alert.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
@@ -28,7 +28,8 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
   );
   await deps.db
     .updateTable('incidents')
-    .set({ analysis: JSON.stringify(analysis) })
+    // Merged, so the diagnosis kept beside it survives a re-analysis.
+    .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || ${JSON.stringify(analysis)}::jsonb` })
     .where('id', '=', incidentId)
     .execute();
   return analysis;

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { describeAction, validatePlannedAction } from '../actions/action-catalog.ts';
 import type { Config } from '../config/config-schema.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
 import { TopologyGraph } from '../topology/topology-graph.ts';
-import { analyzeOffline, type OfflineIncident } from './analyze-offline.ts';
+import { analyzeOffline, type OfflineIncident, type OfflineProposal } from './analyze-offline.ts';
 
 export interface AnalyzeArguments {
   alerts: string;
@@ -30,7 +31,7 @@ export async function analyzeCommand(config: Config, args: AnalyzeArguments, out
   } catch (error) {
     return fail([`${args.alerts}: not valid JSON (${(error as Error).message})`]);
   }
-  const result = analyzeOffline(Array.isArray(document) ? document : [document], {
+  const result = await analyzeOffline(Array.isArray(document) ? document : [document], {
     graph: TopologyGraph.build(topology.services),
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
@@ -53,8 +54,21 @@ function renderText(incidents: OfflineIncident[]): string {
       }
       const radius = incident.blastRadius.map((entry) => `${entry.service} (${entry.depth})`).join(', ');
       lines.push(`  blast radius: ${radius || 'nothing depends on the failing services'}`);
+      lines.push(`  diagnosis: ${incident.diagnosis}`);
+      if (incident.proposals.length === 0) lines.push('  proposals: none (diagnosis only)');
+      else {
+        lines.push('  proposals, best first:');
+        for (const proposal of incident.proposals) lines.push(...proposalLines(proposal));
+      }
       return lines.join('\n');
     })
     .join('\n\n')
     .concat('\n');
+}
+
+function proposalLines(proposal: OfflineProposal): string[] {
+  const validated = validatePlannedAction(proposal);
+  const description = validated.ok ? describeAction(validated.action) : proposal.action;
+  const signatures = proposal.requiredSignatures === 1 ? '1 signature' : `${proposal.requiredSignatures} signatures`;
+  return [`    ${proposal.action}: ${description}`, `          risk ${proposal.risk}, needs ${signatures}`, `          reason: ${proposal.reason}`];
 }

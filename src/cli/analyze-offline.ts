@@ -1,11 +1,28 @@
+import { baseRiskOf, validatePlannedAction } from '../actions/action-catalog.ts';
 import { compareSeverity } from '../alerts/normalize-severity.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { analyzeIncident } from '../analysis/analyze-incident.ts';
+import { diagnosisInput } from '../analysis/diagnosis-input.ts';
+import { requiredSignatures } from '../approval/quorum.ts';
+import type { Risk } from '../approval/risk.ts';
+import { RuleBrain } from '../brain/rule-brain.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
+import type { BrainPort } from '../ports/brain-port.ts';
+import type { ActionName, ActionTarget } from '../ports/cluster-port.ts';
 import type { RootCauseCandidate } from '../topology/rank-root-causes.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
+
+/** A remediation as `awoooi analyze` prints it: catalog risk, no trust (there is no history offline). */
+export interface OfflineProposal {
+  action: ActionName;
+  target: ActionTarget;
+  params: Record<string, unknown>;
+  risk: Risk;
+  requiredSignatures: number;
+  reason: string;
+}
 
 /** One incident as `awoooi analyze --json` prints it (the contract of the issue). */
 export interface OfflineIncident {
@@ -15,22 +32,29 @@ export interface OfflineIncident {
   services: string[];
   rootCauses: Pick<RootCauseCandidate, 'service' | 'kind' | 'score' | 'alerting' | 'evidence'>[];
   blastRadius: { service: string; depth: number }[];
+  /** The brain's summary in plain words. */
+  diagnosis: string;
+  /** Catalog-valid proposals of the brain, best first; the live path would propose the first. */
+  proposals: OfflineProposal[];
 }
 
+/** Topology and the same correlation settings as the live path. */
 export interface OfflineOptions {
   graph: TopologyGraph;
   serviceLabels: readonly string[];
   windowMilliseconds: number;
   maxDepth: number;
+  /** Default: the rule brain, as on embedded defaults. */
+  brain?: BrainPort;
 }
 
 export type OfflineResult = { ok: true; incidents: OfflineIncident[]; alerts: ServiceAlert[][] } | { ok: false; errors: string[] };
 
 /**
- * What the bot would open for these Alertmanager payloads, computed with the same correlation and analysis
- * code as the live path, without a database.
+ * What the bot would open for these Alertmanager payloads, computed with the same correlation, analysis and
+ * diagnosis code as the live path, without a database.
  */
-export function analyzeOffline(payloads: readonly unknown[], options: OfflineOptions): OfflineResult {
+export async function analyzeOffline(payloads: readonly unknown[], options: OfflineOptions): Promise<OfflineResult> {
   const alerts: ServiceAlert[] = [];
   const errors: string[] = [];
   payloads.forEach((payload, index) => {
@@ -43,16 +67,34 @@ export function analyzeOffline(payloads: readonly unknown[], options: OfflineOpt
   firing.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
   const { assignments, newIncidents } = correlateAlerts(firing, [], options);
   const members = newIncidents.map((_, index) => firing.filter((_, position) => (assignments[position] as { index: number }).index === index));
-  const incidents = members.map((group, index): OfflineIncident => {
+  const brain = options.brain ?? new RuleBrain();
+  const incidents: OfflineIncident[] = [];
+  for (const [index, group] of members.entries()) {
     const analysis = analyzeIncident(group, options.graph, options.maxDepth);
-    return {
-      id: `inc-${index + 1}`,
+    const facts = {
       title: incidentTitle(group),
       severity: group.map((alert) => alert.severity).sort(compareSeverity)[0]!,
       services: [...new Set(group.flatMap((alert) => (alert.service ? [alert.service] : [])))].sort(),
+    };
+    const answer = await brain.diagnose(diagnosisInput({ ...facts, alerts: group }, analysis, options.graph));
+    incidents.push({
+      id: `inc-${index + 1}`,
+      ...facts,
       rootCauses: analysis.rootCauses.map(({ service, kind, score, alerting, evidence }) => ({ service, kind, score, alerting, evidence })),
       blastRadius: analysis.blastRadius,
-    };
-  });
+      diagnosis: answer.ok ? answer.diagnosis.summary : `no diagnosis: ${answer.error.message}`,
+      proposals: answer.ok ? offlineProposals(answer.diagnosis.proposals) : [],
+    });
+  }
   return { ok: true, incidents, alerts: members };
+}
+
+function offlineProposals(proposals: readonly { planned: unknown; reason: string }[]): OfflineProposal[] {
+  return proposals.flatMap(({ planned, reason }) => {
+    const validated = validatePlannedAction(planned);
+    if (!validated.ok) return [];
+    const { action, target, params } = validated.action;
+    const risk = baseRiskOf(validated.action);
+    return [{ action, target, params, risk, requiredSignatures: requiredSignatures(risk).count, reason }];
+  });
 }

@@ -1,16 +1,27 @@
 import type { Logger } from 'pino';
+import { proposeRemediation } from '../analysis/propose-remediation.ts';
+import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
+import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
+import { createProposal } from '../approval/create-proposal.ts';
+import { expireProposals } from '../approval/expire-proposals.ts';
+import { handleClick } from '../approval/handle-click.ts';
+import { reconcileExecutions } from '../approval/reconcile-executions.ts';
+import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
+import { listIncidentCards } from '../cards/list-incident-cards.ts';
 import type { Config } from '../config/config-schema.ts';
-import { createHttpServer } from '../http/create-http-server.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
+import { createHttpServer } from '../http/create-http-server.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
+import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
-import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../storage/open-database.ts';
+import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
+import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { loadTopology } from './load-topology.ts';
 
 export interface RunningBot {
@@ -18,16 +29,20 @@ export interface RunningBot {
   url: string;
   database: DatabaseHandle;
   jobs: JobQueue;
+  parts: BotParts;
+  approval: ApprovalDependencies;
   close(): Promise<void>;
 }
 
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
 
+const expirySweepMilliseconds = 15_000;
+
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
  * embedded or simulated otherwise, and the start-up log says which.
  */
-export async function startBot(config: Config, log: Logger, options: { clock?: Clock } = {}): Promise<StartResult> {
+export async function startBot(config: Config, log: Logger, options: { clock?: Clock } & PartOverrides = {}): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
@@ -37,12 +52,43 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     await database.close();
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
-  const jobs = new JobQueue(database.connectionString);
+  const parts = await chooseParts(config, clock, options);
+  const jobs = new JobQueue(database.embedded ? { executor: database.db } : { connectionString: database.connectionString });
   await jobs.start();
   const graph = () => topology.graph;
+  const approval: ApprovalDependencies = {
+    db: database.db,
+    cluster: parts.cluster,
+    clock,
+    jobs,
+    events: parts.events,
+    people: parts.people,
+    expiryMinutes: config.approvals.expiryMinutes,
+    riskOverrides: config.approvals.riskOverrides,
+  };
+
+  // Executions a crash interrupted are settled (checked against the cluster, never re-run) before any new work.
+  for (const settled of await reconcileExecutions(approval)) log.warn({ settled }, 'interrupted execution reconciled');
+  await registerApprovalJobs(jobs, approval);
   await jobs.work('analyze-incident', async ({ incidentId }) => {
-    await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth }, incidentId);
+    const analysis = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth }, incidentId);
+    if (!analysis) return;
+    // The deterministic part of the card is out before any brain is asked.
+    await parts.events.publish({ type: 'incident-updated', incidentId });
+    const incident = await findIncident(database.db, incidentId);
+    if (!incident) return;
+    const remediation = await proposeRemediation(
+      { db: database.db, brain: parts.brain, graph, createProposal: (input) => createProposal(approval, input) },
+      { incident, analysis },
+    );
+    if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
+    if (remediation.outcome.kind === 'failed') log.warn({ incidentId, error: remediation.outcome.error }, 'no proposal');
+    await parts.events.publish({ type: 'incident-updated', incidentId });
   });
+  const sweeper = setInterval(() => {
+    expireProposals(approval).catch((error: unknown) => log.warn({ err: error }, 'expiry sweep failed'));
+  }, expirySweepMilliseconds);
+  sweeper.unref();
 
   const metrics = createMetrics();
   const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log });
@@ -50,25 +96,25 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     metrics.requestSeconds.observe({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   const credentials = config.webhook;
+  const ingestDependencies = {
+    db: database.db,
+    jobs,
+    clock,
+    graph,
+    serviceLabels: config.topology.serviceLabels,
+    windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
+    maxDepth: config.topology.maxDepth,
+  };
   registerHealthRoutes(app, { db: database.db, metrics });
   registerIncidentRoutes(app, { db: database.db, credentials });
-  registerAlertRoutes(app, {
-    credentials,
-    metrics,
-    ingest: (source, body) =>
-      ingestAlerts(
-        {
-          db: database.db,
-          jobs,
-          clock,
-          graph,
-          serviceLabels: config.topology.serviceLabels,
-          windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
-          maxDepth: config.topology.maxDepth,
-        },
-        source,
-        body,
-      ),
+  registerAlertRoutes(app, { credentials, metrics, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
+  const cardDependencies = { people: parts.people, cluster: parts.cluster, prices: config.prices, topology: topology.graph };
+  registerWebConsole(app, {
+    events: parts.events,
+    people: parts.people,
+    demoMode: parts.demoMode,
+    listCards: () => listIncidentCards(database.db, cardDependencies),
+    handleClick: (click) => handleClick(approval, click),
   });
   const address = await app.listen({ port: config.server.port, host: config.server.host });
 
@@ -78,7 +124,7 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
         topology: topology.source,
         webhookAuth: credentials.token || credentials.user ? 'bearer/basic credentials configured' : 'NONE configured: loopback callers only',
-        redis: config.storage.redisUrl ? 'configured (real)' : 'none: single replica, in-process rate limits and live updates',
+        ...parts.description,
       },
       migrationsApplied: migrated.applied,
     },
@@ -90,9 +136,13 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
       url: address,
       database,
       jobs,
+      parts,
+      approval,
       close: async () => {
+        clearInterval(sweeper);
         await app.close();
         await jobs.stop();
+        await parts.events.close();
         await database.close();
       },
     },

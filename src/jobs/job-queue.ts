@@ -9,9 +9,10 @@ export interface SqlExecutor {
 /** Durable work kinds and their data. */
 export interface JobTypes {
   'analyze-incident': { incidentId: string };
+  'execute-proposal': { proposalId: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident'];
+export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal'];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
@@ -22,8 +23,16 @@ export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>
 export class JobQueue {
   #boss: PgBoss;
 
-  constructor(connectionString: string) {
-    this.#boss = new PgBoss({ connectionString, max: 4, schedule: false, application_name: 'awoooi-jobs' });
+  /**
+   * With a connection string pg-boss keeps its own small pool. With an executor it shares the caller's: the
+   * embedded PGlite serves every connection from one session, so there everything must go through one pool.
+   */
+  constructor(database: { connectionString: string } | { executor: SqlExecutor }) {
+    const connection =
+      'executor' in database
+        ? { db: { executeSql: async (text: string, values: unknown[]) => ({ rows: [...(await database.executor.executeQuery(CompiledQuery.raw(text, values))).rows] }) } }
+        : { connectionString: database.connectionString, max: 4 };
+    this.#boss = new PgBoss({ ...connection, schedule: false, application_name: 'awoooi-jobs' });
     this.#boss.on('error', () => {});
   }
 

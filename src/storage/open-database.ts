@@ -20,7 +20,7 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
-  /** Pool size; the embedded database multiplexes one session, so a few connections are plenty. */
+  /** Pool size for a PostgreSQL server; the embedded database always uses one connection (see below). */
   poolSize?: number;
 }
 
@@ -57,7 +57,9 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions): Promise<Datab
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 16 });
   await server.start();
   const connectionString = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 4 });
+  // One connection: PGlite is one session, and its socket multiplexer mixes up interleaved extended-protocol
+  // messages from several connections while one is inside a transaction ("portal does not exist").
+  const pool = new pg.Pool({ connectionString, max: 1 });
   pool.on('error', () => {});
   return {
     db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) }),

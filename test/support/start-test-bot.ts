@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { configSchema, type Config } from '../../src/config/config-schema.ts';
 import { startBot, type RunningBot } from '../../src/cli/start-bot.ts';
+import type { PartOverrides } from '../../src/cli/choose-parts.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
@@ -14,7 +15,7 @@ export interface TestBot {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** The whole bot on a throwaway database and a free port, configured like production otherwise. */
-export async function startTestBot(overrides: DeepPartial<Config> = {}, options: { clock?: Clock } = {}): Promise<TestBot> {
+export async function startTestBot(overrides: DeepPartial<Config> = {}, options: { clock?: Clock } & PartOverrides = {}): Promise<TestBot> {
   const database = await createTestDatabase();
   const config = configSchema.parse({
     ...overrides,

@@ -1,0 +1,163 @@
+import type { Transaction } from 'kysely';
+import { describeAction, validatePlannedAction } from '../actions/action-catalog.ts';
+import { appendAudit } from '../audit/append-audit.ts';
+import type { DryRunResult, PlannedAction } from '../ports/cluster-port.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+import type { ApprovalDependencies } from './approval-dependencies.ts';
+import { planHash } from './plan-hash.ts';
+import { policyRisk } from './policy-risk.ts';
+import type { ProposalRow } from './proposal.table.ts';
+import { isUuid, transitionProposal } from './proposal-repository.ts';
+import { publishIncidentUpdated } from './publish-incident-updated.ts';
+import type { Risk } from './risk.ts';
+import { readTrustScore } from './trust-repository.ts';
+import { adjustRisk, trustPattern } from './trust.ts';
+
+export interface CreateProposalInput {
+  incidentId: string;
+  /** Untrusted: a model's or a slash command's {action, target, params}; checked against the catalog. */
+  planned: unknown;
+  reason: string;
+  /** Person id of whoever asked for it (slash command), null when the bot proposed it. Four eyes. */
+  requestedBy: string | null;
+  /** Cost at stake, shown on the card. */
+  cost?: unknown;
+}
+
+export type CreateProposalErrorCode = 'invalid_action' | 'dry_run_failed' | 'execution_in_progress' | 'unknown_incident';
+export type CreateProposalResult =
+  | { ok: true; proposal: ProposalRow }
+  | { ok: false; error: { code: CreateProposalErrorCode; message: string } };
+
+function fail(code: CreateProposalErrorCode, message: string): CreateProposalResult {
+  return { ok: false, error: { code, message } };
+}
+
+/** Everything decided before the transaction: the cluster is never called while rows are locked. */
+interface Prepared {
+  planned: PlannedAction;
+  dryRun: DryRunResult;
+  baseRisk: Risk;
+  risk: Risk;
+  riskReason: string | null;
+  pattern: string;
+  trustScore: number;
+}
+
+/**
+ * Turns a planned action into a proposal: catalog check, dry-run, risk (catalog + policy + trust), plan hash;
+ * then, in one transaction, supersedes the incident's live proposal and stores this one. A LOW proposal whose
+ * dry-run passed is approved at once and its execution enqueued; the card says so through `risk_reason`.
+ */
+export async function createProposal(deps: ApprovalDependencies, input: CreateProposalInput): Promise<CreateProposalResult> {
+  const validated = validatePlannedAction(input.planned);
+  if (!validated.ok) return fail('invalid_action', validated.error.message);
+  if (!isUuid(input.incidentId)) return fail('unknown_incident', `no incident ${input.incidentId}`);
+  const planned = validated.action;
+
+  const dryRun = await deps.cluster.dryRun(planned);
+  if (!dryRun.ok) {
+    const failed = dryRun.findings.filter((finding) => !finding.ok).map((finding) => `${finding.check}: ${finding.message}`);
+    return fail('dry_run_failed', `dry-run of ${describeAction(planned)} failed: ${failed.join('; ')}`);
+  }
+  const baseRisk = policyRisk(planned, deps.riskOverrides);
+  const pattern = trustPattern(planned);
+  const trustScore = await readTrustScore(deps.db, pattern);
+  const adjusted = adjustRisk(baseRisk, trustScore, pattern);
+  const riskReason = adjusted.risk === 'LOW' ? (adjusted.reason ?? 'auto-approved: LOW risk and the dry-run passed') : adjusted.reason;
+  const prepared: Prepared = { planned, dryRun, baseRisk, risk: adjusted.risk, riskReason, pattern, trustScore };
+
+  const result = await deps.db.transaction().execute((trx) => store(trx, deps, input, prepared));
+  if (result.ok) await publishIncidentUpdated(deps.events, input.incidentId);
+  return result;
+}
+
+async function store(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, input: CreateProposalInput, prepared: Prepared): Promise<CreateProposalResult> {
+  // Serialises proposals of one incident (NO KEY: alerts referencing the incident may still be inserted).
+  const incident = await trx.selectFrom('incidents').select('id').where('id', '=', input.incidentId).forNoKeyUpdate().executeTakeFirst();
+  if (incident === undefined) return fail('unknown_incident', `no incident ${input.incidentId}`);
+
+  const live = await trx
+    .selectFrom('proposals')
+    .select(['id', 'state'])
+    .where('incident_id', '=', input.incidentId)
+    .where('state', 'in', ['PENDING', 'APPROVED', 'EXECUTING'])
+    .forUpdate()
+    .execute();
+  const executing = live.find((proposal) => proposal.state === 'EXECUTING');
+  if (executing !== undefined) {
+    return fail('execution_in_progress', `proposal ${executing.id} of this incident is executing; wait for its outcome`);
+  }
+
+  const now = deps.clock.now();
+  const superseded: { id: string; state: string }[] = [];
+  for (const old of live) {
+    const moved = await transitionProposal(trx, old.id, ['PENDING', 'APPROVED'], 'SUPERSEDED', { decided_at: now });
+    if (moved !== undefined) superseded.push({ id: old.id, state: old.state });
+  }
+
+  const autoApproved = prepared.risk === 'LOW';
+  const { planned } = prepared;
+  const proposal = await trx
+    .insertInto('proposals')
+    .values({
+      incident_id: input.incidentId,
+      action: planned.action,
+      target: JSON.stringify(planned.target),
+      params: JSON.stringify(planned.params),
+      reason: input.reason,
+      base_risk: prepared.baseRisk,
+      risk: prepared.risk,
+      risk_reason: prepared.riskReason,
+      trust_pattern: prepared.pattern,
+      trust_score: prepared.trustScore,
+      plan_hash: planHash(planned, prepared.dryRun.state),
+      dry_run: JSON.stringify(prepared.dryRun),
+      cost: input.cost === undefined ? null : JSON.stringify(input.cost),
+      state: autoApproved ? 'APPROVED' : 'PENDING',
+      requested_by: input.requestedBy,
+      superseded_by: null,
+      void_reason: null,
+      void_diff: null,
+      outcome: null,
+      created_at: now,
+      expires_at: new Date(now.getTime() + deps.expiryMinutes * 60_000),
+      decided_at: autoApproved ? now : null,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  // The old row can name its successor only once the successor exists (foreign key).
+  for (const old of superseded) {
+    await trx.updateTable('proposals').set({ superseded_by: proposal.id }).where('id', '=', old.id).execute();
+  }
+  if (autoApproved) await deps.jobs.enqueue(trx, 'execute-proposal', { proposalId: proposal.id });
+
+  const common = { incidentId: input.incidentId, at: now } as const;
+  for (const old of superseded) {
+    await appendAudit(trx, { ...common, kind: 'proposal_superseded', proposalId: old.id, details: { supersededBy: proposal.id, previousState: old.state } });
+  }
+  await appendAudit(trx, {
+    ...common,
+    kind: 'proposal_created',
+    actor: input.requestedBy,
+    proposalId: proposal.id,
+    details: {
+      action: planned.action,
+      target: planned.target,
+      params: planned.params,
+      reason: input.reason,
+      baseRisk: prepared.baseRisk,
+      risk: prepared.risk,
+      riskReason: prepared.riskReason,
+      trustPattern: prepared.pattern,
+      trustScore: prepared.trustScore,
+      planHash: proposal.plan_hash,
+      dryRunState: prepared.dryRun.state,
+      supersedes: superseded.map((old) => old.id),
+    },
+  });
+  if (autoApproved) {
+    await appendAudit(trx, { ...common, kind: 'approved', proposalId: proposal.id, details: { by: 'policy', riskReason: prepared.riskReason } });
+  }
+  return { ok: true, proposal };
+}

@@ -1,0 +1,100 @@
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import { validatePlannedAction } from '../actions/action-catalog.ts';
+import { normalizeSeverity } from '../alerts/normalize-severity.ts';
+import { readStoredAnalysis } from '../analysis/stored-analysis.ts';
+import type { PersonConfig } from '../config/config-schema.ts';
+import type { Prices } from '../finops/pricing.ts';
+import { findIncident, type IncidentView } from '../incidents/incident-repository.ts';
+import type { ClusterPort } from '../ports/cluster-port.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+import type { TopologyGraph } from '../topology/topology-graph.ts';
+import { cardCost } from './card-cost.ts';
+import { cardProposal } from './card-proposal.ts';
+import type { IncidentCard } from './incident-card.ts';
+
+export interface CardDependencies {
+  /** Configured people: names for signatures, current roles for what is still missing. */
+  people: readonly PersonConfig[];
+  cluster: ClusterPort;
+  prices: Prices;
+  /** Namespaces of blast-radius services. Without it only namespaces that alert labels name are known. */
+  topology?: TopologyGraph;
+}
+
+/**
+ * Everything one chat message shows about an incident, from the database (incident, alerts, analysis with
+ * diagnosis, the live proposal or else the latest one, its signatures) and the cluster (cost at stake).
+ * Null when there is no such incident.
+ */
+export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: string, deps: CardDependencies): Promise<IncidentCard | null> {
+  if (!z.uuid().safeParse(incidentId).success) return null;
+  const [incident, stamp, proposal] = await Promise.all([
+    findIncident(db, incidentId),
+    db.selectFrom('incidents').select('updated_at').where('id', '=', incidentId).executeTakeFirst(),
+    db
+      .selectFrom('proposals')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      // The live proposal when there is one (at most one, by a unique index), else the latest.
+      .orderBy(sql`state IN ('PENDING', 'APPROVED', 'EXECUTING')`, 'desc')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
+  if (incident === null || stamp === undefined) return null;
+  const signatures =
+    proposal === undefined ? [] : await db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute();
+
+  const analysis = readStoredAnalysis(incident.analysis);
+  const planned = proposal === undefined ? null : validatePlannedAction({ action: proposal.action, target: proposal.target, params: proposal.params });
+  const cost = await cardCost(
+    {
+      services: [...incident.services, ...analysis.blastRadius.map((entry) => entry.service)],
+      namespaceOf: namespaceResolver(incident, deps.topology),
+      proposal: planned?.ok ? planned.action : null,
+    },
+    deps.cluster,
+    deps.prices,
+  );
+
+  const times = [stamp.updated_at, proposal?.updated_at, ...signatures.map((signature) => signature.signed_at)];
+  const updatedAt = new Date(Math.max(...times.flatMap((time) => (time === undefined ? [] : [time.getTime()]))));
+  return {
+    incidentId: incident.id,
+    number: incident.number,
+    title: incident.title,
+    severity: normalizeSeverity(incident.severity),
+    status: incident.status,
+    services: incident.services,
+    openedAt: incident.openedAt,
+    rootCauses: analysis.rootCauses.map(({ service, kind, score, alerting, evidence }) => ({ service, kind, score, alerting, evidence })),
+    blastRadius: analysis.blastRadius,
+    cost,
+    diagnosis: analysis.diagnosis,
+    proposal: proposal === undefined ? null : cardProposal(proposal, signatures, deps.people),
+    runbooks: runbookLinks(incident),
+    updatedAt: updatedAt.toISOString(),
+  };
+}
+
+/** The topology's namespace of a service, else the `namespace` label of its alerts. */
+function namespaceResolver(incident: IncidentView, topology: TopologyGraph | undefined): (service: string) => string | undefined {
+  return (service) => {
+    const node = topology?.indexOf(service) ?? -1;
+    const declared = topology !== undefined && node >= 0 ? topology.namespaceOf(node) : undefined;
+    return declared ?? incident.alerts.find((alert) => alert.service === service && alert.labels['namespace'])?.labels['namespace'];
+  };
+}
+
+/** `runbook_url` annotations that are http(s) links; anything else (javascript:, file:) is dropped. */
+function runbookLinks(incident: IncidentView): string[] {
+  const links = new Set<string>();
+  for (const alert of incident.alerts) {
+    const raw = alert.annotations['runbook_url']?.trim();
+    if (!raw || !URL.canParse(raw)) continue;
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') links.add(url.href);
+  }
+  return [...links];
+}

@@ -1,0 +1,53 @@
+import type { CardProposal, IncidentCard } from './incident-card.ts';
+
+/**
+ * A card as plain text: the CLI demo's output and the fallback text of chat messages (notifications,
+ * screen readers, clients that cannot show blocks). No markup, so nothing here needs escaping.
+ */
+export function renderCardText(card: IncidentCard): string {
+  const lines = [
+    `#${card.number} ${card.title}`,
+    `severity ${card.severity} · ${card.status} · opened ${card.openedAt}`,
+    `services: ${card.services.join(', ') || '(none mapped)'}`,
+  ];
+
+  const [best, ...others] = card.rootCauses;
+  if (best === undefined) lines.push('root cause: unknown (no alert maps to the topology)');
+  else {
+    lines.push(`root cause: ${best.service} (${best.kind}, ${best.alerting ? 'alerting' : 'silent'}, score ${best.score.toFixed(2)})`);
+    for (const evidence of best.evidence) lines.push(`  - ${evidence}`);
+    if (others.length > 0) lines.push(`other candidates: ${others.map((candidate) => `${candidate.service} (${candidate.score.toFixed(2)})`).join(', ')}`);
+  }
+  const radius = card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`);
+  lines.push(`blast radius: ${radius.join(', ') || 'nothing depends on the failing services'}`);
+  if (card.cost !== null) {
+    lines.push(`cost: ${card.cost.text}`);
+    if (card.cost.actionDelta !== null) lines.push(`  proposal: ${card.cost.actionDelta}`);
+  }
+  lines.push(card.diagnosis === null ? 'diagnosis: pending' : `diagnosis (${card.diagnosis.source}): ${card.diagnosis.text}`);
+  lines.push(...(card.proposal === null ? ['proposal: none'] : proposalLines(card.proposal)));
+  for (const runbook of card.runbooks) lines.push(`runbook: ${runbook}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function proposalLines(proposal: CardProposal): string[] {
+  const lines = [`proposal: ${proposal.description} [${proposal.state}]`, `  reason: ${proposal.reason}`];
+  const lowered = proposal.risk === proposal.baseRisk ? '' : ` (catalog: ${proposal.baseRisk})`;
+  lines.push(`  risk: ${proposal.risk}${lowered}${proposal.riskReason ? ` · ${proposal.riskReason}` : ''}`);
+  lines.push(`  required signatures: ${proposal.requiredSignatures} (${proposal.signersText})`);
+  const failed = proposal.dryRun.findings.filter((finding) => !finding.ok);
+  lines.push(`  dry-run: ${proposal.dryRun.ok ? 'passed' : 'FAILED'}`);
+  for (const finding of failed) lines.push(`    ✗ ${finding.check}: ${finding.message}`);
+  if (proposal.signatures.length === 0) lines.push('  signatures so far: none');
+  else {
+    lines.push('  signatures so far:');
+    for (const signature of proposal.signatures) {
+      const roles = signature.roles.length > 0 ? ` (${signature.roles.join(', ')})` : '';
+      lines.push(`    ${signature.decision === 'approve' ? '✓ approved' : '✗ rejected'} by ${signature.personName}${roles} via ${signature.platform} at ${signature.at}`);
+    }
+  }
+  if (proposal.missing) lines.push(`  missing: ${proposal.missing}`);
+  if (proposal.state === 'PENDING') lines.push(`  expires: ${proposal.expiresAt}`);
+  if (proposal.outcome !== null) lines.push(`outcome: ${proposal.outcome}`);
+  return lines;
+}

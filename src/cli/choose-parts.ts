@@ -1,0 +1,55 @@
+import { RuleBrain } from '../brain/rule-brain.ts';
+import type { Config, PersonConfig } from '../config/config-schema.ts';
+import { InProcessEventBus } from '../events/in-process-event-bus.ts';
+import { RedisEventBus } from '../events/redis-event-bus.ts';
+import type { BrainPort } from '../ports/brain-port.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { ClusterPort } from '../ports/cluster-port.ts';
+import type { EventBus } from '../ports/event-bus.ts';
+import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
+import { demoPeople } from '../../adapters/webconsole/demo-people.ts';
+
+/** The outside systems the bot talks to, each real when configured and embedded or simulated otherwise. */
+export interface BotParts {
+  cluster: ClusterPort;
+  brain: BrainPort;
+  events: EventBus;
+  people: readonly PersonConfig[];
+  /** No people configured: the web console offers demo people and says so. */
+  demoMode: boolean;
+  /** For the start-up log: part → what it is. */
+  description: Record<string, string>;
+}
+
+export interface PartOverrides {
+  cluster?: ClusterPort;
+  brain?: BrainPort;
+}
+
+/** Picks an adapter per port from the configuration (later issues add Slack, Kubernetes, LLMs here). */
+export async function chooseParts(config: Config, clock: Clock, overrides: PartOverrides = {}): Promise<BotParts> {
+  const cluster = overrides.cluster ?? SandboxCluster.withDemoData({ clock });
+  const brain = overrides.brain ?? new RuleBrain();
+  let events: EventBus;
+  if (config.storage.redisUrl) {
+    const redis = new RedisEventBus(config.storage.redisUrl);
+    await Promise.race([redis.ready(), new Promise((resolve) => setTimeout(resolve, 3000))]);
+    events = redis;
+  } else events = new InProcessEventBus();
+  const demoMode = config.approvals.people.length === 0;
+  const people = demoMode ? demoPeople : config.approvals.people;
+  return {
+    cluster,
+    brain,
+    events,
+    people,
+    demoMode,
+    description: {
+      cluster: `${cluster.description}${cluster.simulated ? ' — SIMULATED, nothing real is changed' : ''}`,
+      brain: brain.description,
+      chat: 'web console at / (built in)',
+      people: demoMode ? `DEMO people (${people.map((person) => `${person.id} ${person.roles.join('+')}`).join(', ')}); configure approvals.people for real sign-in` : `${people.length} configured`,
+      liveUpdates: config.storage.redisUrl ? 'Redis pub/sub (real)' : 'in-process (single replica)',
+    },
+  };
+}

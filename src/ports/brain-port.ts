@@ -1,0 +1,68 @@
+import type { Severity } from '../alerts/alert.ts';
+import type { BlastRadiusEntry } from '../topology/blast-radius.ts';
+import type { RootCauseCandidate } from '../topology/rank-root-causes.ts';
+import type { ServiceKind } from '../topology/topology.ts';
+
+/** One alert of the incident as a brain sees it. Plain JSON, so it can go into a prompt as it is. */
+export interface DiagnosisAlert {
+  name: string;
+  status: 'firing' | 'resolved';
+  severity: Severity;
+  /** The service the alert names (DESIGN.md §4), null when no label names one. */
+  service: string | null;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** ISO 8601. */
+  startsAt: string;
+}
+
+/**
+ * The facts of one incident a brain diagnoses: the alerts and the deterministic analysis (root causes best
+ * first, blast radius). Free text in it is whatever the caller passes: LLM adapters get it pseudonymized.
+ */
+export interface DiagnosisInput {
+  title: string;
+  severity: Severity;
+  services: string[];
+  alerts: DiagnosisAlert[];
+  analysis: {
+    rootCauses: RootCauseCandidate[];
+    blastRadius: BlastRadiusEntry[];
+  };
+  /** Kind and namespace of the services named above that the topology knows. */
+  topology: { service: string; kind: ServiceKind; namespace?: string }[];
+}
+
+/** A remediation a brain suggests. Untrusted until `validatePlannedAction` accepts it; its risk comes from the catalog. */
+export interface ProposedRemediation {
+  /** `{action, target, params}`, validated later against the catalog. */
+  planned: unknown;
+  /** Why, citing the evidence; shown on the card. */
+  reason: string;
+}
+
+/** What a brain concluded: a summary in plain words and remediations, best first (possibly none). */
+export interface Diagnosis {
+  source: 'rules' | 'llm';
+  summary: string;
+  proposals: ProposedRemediation[];
+}
+
+/** Why a brain gave no diagnosis; `retryable` says whether asking again could help. */
+export interface BrainError {
+  code: 'unavailable' | 'timeout' | 'rate_limited' | 'invalid_response' | 'failed';
+  message: string;
+  retryable: boolean;
+}
+
+export type DiagnosisResult = { ok: true; diagnosis: Diagnosis } | { ok: false; error: BrainError };
+
+/**
+ * Diagnoses incidents. Implemented by the rule brain (default, and the fallback when a model fails) and,
+ * later, by the LLM adapters. Expected failures are values; a thrown error means something unexpected.
+ */
+export interface BrainPort {
+  /** Shown at start-up and on cards, e.g. "rules (deterministic)". */
+  readonly description: string;
+  diagnose(input: DiagnosisInput): Promise<DiagnosisResult>;
+}

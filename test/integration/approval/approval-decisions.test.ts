@@ -1,0 +1,142 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createProposal } from '../../../src/approval/create-proposal.ts';
+import { executeProposal } from '../../../src/approval/execute-proposal.ts';
+import { expireProposals } from '../../../src/approval/expire-proposals.ts';
+import { handleClick } from '../../../src/approval/handle-click.ts';
+import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
+import { actions, createApprovalHarness, insertIncident, type ApprovalHarness } from '../../support/approval-harness.ts';
+import { approvalQueries } from '../../support/approval-queries.ts';
+import { gatedCluster } from '../../support/gated-cluster.ts';
+
+describe('rejects, expiry and superseding', () => {
+  let h: ApprovalHarness;
+  let q: ReturnType<typeof approvalQueries>;
+  beforeEach(async () => {
+    h = await createApprovalHarness();
+    q = approvalQueries(h.db);
+  });
+  afterEach(async () => {
+    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
+    await h.close();
+  });
+
+  const propose = async (planned: unknown, incidentId = h.incidentId) => {
+    const created = await createProposal(h.deps, { incidentId, planned, reason: 'checkout pods crash-loop', requestedBy: null });
+    if (!created.ok) throw new Error(created.error.message);
+    return created.proposal;
+  };
+
+  it('an eligible reject ends a pending proposal; later approvals find it closed', async () => {
+    const proposal = await propose(actions.cordonNodeA);
+    await handleClick(h.deps, h.click('alice', proposal.id, 'approve'));
+    expect(await handleClick(h.deps, h.click('vic', proposal.id, 'reject'))).toMatchObject({ ok: false, error: { code: 'not_eligible' } });
+    expect(await handleClick(h.deps, h.click('carol', proposal.id, 'reject'))).toMatchObject({ ok: true, state: 'REJECTED' });
+    expect(await handleClick(h.deps, h.click('bob', proposal.id, 'approve'))).toMatchObject({ ok: false, error: { code: 'proposal_closed' } });
+    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'REJECTED' });
+    expect(h.jobs).toEqual([]);
+    expect(await q.auditKinds(proposal.id)).toEqual(['proposal_created', 'signature', 'rejection']);
+  });
+
+  it('reject wins over an approval that met quorum, as long as execution has not started', async () => {
+    const proposal = await propose(actions.restartCheckout);
+    expect(await handleClick(h.deps, h.click('alice', proposal.id, 'approve'))).toMatchObject({ ok: true, state: 'APPROVED' });
+    expect(h.jobs).toHaveLength(1);
+    expect(await handleClick(h.deps, h.click('bob', proposal.id, 'reject'))).toMatchObject({ ok: true, state: 'REJECTED' });
+    // The queued job runs later and finds nothing to do.
+    expect(await executeProposal(h.deps, proposal.id)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
+    expect(await q.executions(proposal.id)).toEqual([]);
+    expect(h.sandbox.executions).toEqual({});
+  });
+
+  it('a signer who changes their mind can still reject: their one row becomes the reject', async () => {
+    const proposal = await propose(actions.restartCheckout);
+    await handleClick(h.deps, h.click('alice', proposal.id, 'approve'));
+    expect(await handleClick(h.deps, h.click('alice', proposal.id, 'reject', 'telegram', '1001'))).toMatchObject({ ok: true, state: 'REJECTED' });
+    expect(await q.signatures(proposal.id)).toMatchObject([{ person_id: 'alice', decision: 'reject', platform: 'telegram' }]);
+    const rejection = (await q.audit(proposal.id)).find((entry) => entry.kind === 'rejection');
+    expect(rejection?.details).toMatchObject({ withdrewApproval: true, previousState: 'APPROVED' });
+  });
+
+  it('once execution has started a reject is refused (proposal_closed) and the execution completes', async () => {
+    const gated = gatedCluster(h.sandbox);
+    const deps = { ...h.deps, cluster: gated.cluster };
+    const proposal = await propose(actions.restartCheckout);
+    await handleClick(deps, h.click('alice', proposal.id, 'approve'));
+    const running = executeProposal(deps, proposal.id);
+    await gated.reached;
+    expect((await q.proposal(proposal.id)).state).toBe('EXECUTING');
+    expect(await handleClick(deps, h.click('bob', proposal.id, 'reject'))).toMatchObject({ ok: false, error: { code: 'proposal_closed' } });
+    gated.release();
+    expect(await running).toEqual({ ok: true, state: 'SUCCEEDED' });
+  });
+
+  it('a reject resets the trust of the pattern to 0', async () => {
+    await h.db.insertInto('trust_scores').values({ pattern: 'restart_deployment:shop/checkout*', score: 3 }).execute();
+    const proposal = await propose(actions.restartCheckout);
+    await handleClick(h.deps, h.click('bob', proposal.id, 'reject'));
+    expect(await q.trust('restart_deployment:shop/checkout*')).toBe(0);
+    const change = (await q.audit(proposal.id)).find((entry) => entry.kind === 'trust_changed');
+    expect(change?.details).toMatchObject({ pattern: 'restart_deployment:shop/checkout*', from: 3, to: 0, event: 'rejected' });
+  });
+
+  it('a click after expiry marks the proposal EXPIRED and says so; it can no longer be approved', async () => {
+    const proposal = await propose(actions.restartCheckout);
+    h.clock.advance(30 * 60_000);
+    expect(await handleClick(h.deps, h.click('alice', proposal.id, 'approve'))).toMatchObject({ ok: false, error: { code: 'approval_expired' } });
+    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'EXPIRED' });
+    expect(await q.signatures(proposal.id)).toEqual([]);
+    expect(await handleClick(h.deps, h.click('bob', proposal.id, 'approve'))).toMatchObject({ ok: false, error: { code: 'proposal_closed' } });
+    expect(await q.auditKinds(proposal.id)).toEqual(['proposal_created', 'expired']);
+  });
+
+  it('expireProposals expires overdue PENDING proposals once, and leaves APPROVED and fresh ones alone', async () => {
+    const overdue = await propose(actions.restartCheckout);
+    const otherIncident = await insertIncident(h.db);
+    const approved = await propose(actions.cordonNodeA, otherIncident);
+    await handleClick(h.deps, h.click('alice', approved.id, 'approve'));
+    await handleClick(h.deps, h.click('bob', approved.id, 'approve'));
+    h.clock.advance(29 * 60_000);
+    expect(await expireProposals(h.deps)).toEqual([]);
+    h.clock.advance(60_000);
+    expect(await expireProposals(h.deps)).toEqual([overdue.id]);
+    expect(await expireProposals(h.deps)).toEqual([]);
+    expect((await q.proposal(overdue.id)).state).toBe('EXPIRED');
+    expect((await q.proposal(approved.id)).state).toBe('APPROVED');
+    expect(await q.auditKinds(overdue.id)).toEqual(['proposal_created', 'expired']);
+  });
+
+  it('a newer proposal supersedes the live one; the old one’s signatures do not carry over', async () => {
+    const first = await propose(actions.cordonNodeA);
+    await handleClick(h.deps, h.click('alice', first.id, 'approve'));
+    const second = await propose(actions.cordonNodeA);
+    expect(await q.proposal(first.id)).toMatchObject({ state: 'SUPERSEDED', superseded_by: second.id });
+    expect(second.state).toBe('PENDING');
+    expect(await q.signatures(second.id)).toEqual([]);
+    expect(await handleClick(h.deps, h.click('bob', first.id, 'approve'))).toMatchObject({ ok: false, error: { code: 'proposal_closed' } });
+    expect(await handleClick(h.deps, h.click('bob', second.id, 'approve'))).toMatchObject({ ok: true, state: 'PENDING' });
+    expect(await q.auditKinds(first.id)).toEqual(['proposal_created', 'signature', 'proposal_superseded']);
+  });
+
+  it('superseding an APPROVED proposal cancels its queued execution', async () => {
+    const first = await propose(actions.restartCheckout);
+    await handleClick(h.deps, h.click('alice', first.id, 'approve'));
+    const second = await propose(actions.restartCheckout);
+    expect(await q.proposal(first.id)).toMatchObject({ state: 'SUPERSEDED', superseded_by: second.id });
+    expect(await executeProposal(h.deps, first.id)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
+    expect(h.sandbox.executions).toEqual({});
+  });
+
+  it('no new proposal while one of the incident is executing', async () => {
+    const gated = gatedCluster(h.sandbox);
+    const deps = { ...h.deps, cluster: gated.cluster };
+    const first = await propose(actions.restartCheckout);
+    await handleClick(deps, h.click('alice', first.id, 'approve'));
+    const running = executeProposal(deps, first.id);
+    await gated.reached;
+    const blocked = await createProposal(deps, { incidentId: h.incidentId, planned: actions.cordonNodeA, reason: 'r', requestedBy: null });
+    expect(blocked).toMatchObject({ ok: false, error: { code: 'execution_in_progress' } });
+    gated.release();
+    expect(await running).toEqual({ ok: true, state: 'SUCCEEDED' });
+    expect((await createProposal(deps, { incidentId: h.incidentId, planned: actions.cordonNodeA, reason: 'r', requestedBy: null })).ok).toBe(true);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { decideRemediation, planKey, type ExistingProposal } from '../../../src/analysis/decide-remediation.ts';
+import type { Diagnosis } from '../../../src/ports/brain-port.ts';
+
+const restart = { action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} };
+const scale = { action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' }, params: { replicas: 3 } };
+const diagnosis = (...planned: unknown[]): Diagnosis => ({
+  source: 'rules',
+  summary: 'api is the likely root cause',
+  proposals: planned.map((plan, index) => ({ planned: plan, reason: `reason ${index}` })),
+});
+const existing = (id: string, plan: typeof restart | typeof scale, state: ExistingProposal['state']): ExistingProposal => ({ id, ...plan, state });
+
+describe('decideRemediation', () => {
+  it('proposes the first proposal on a fresh incident', () => {
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [] })).toEqual({
+      kind: 'propose', planned: restart, reason: 'reason 0', replaces: null,
+    });
+  });
+
+  it('skips a resolved incident', () => {
+    expect(decideRemediation({ status: 'resolved', diagnosis: diagnosis(restart), existing: [] })).toMatchObject({ kind: 'skip', reason: 'incident_resolved' });
+  });
+
+  it('skips a diagnosis without proposals', () => {
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(), existing: [] })).toMatchObject({ kind: 'skip', reason: 'no_proposal' });
+  });
+
+  it('takes the first proposal that fits the catalog, never one outside it', () => {
+    const invented = { action: 'kubectl_exec', target: restart.target, params: {} };
+    const extraParam = { ...restart, params: { force: true } };
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(invented, extraParam, scale), existing: [] })).toMatchObject({
+      kind: 'propose', planned: scale, reason: 'reason 2',
+    });
+    const refused = decideRemediation({ status: 'open', diagnosis: diagnosis(invented, extraParam), existing: [] });
+    expect(refused).toMatchObject({ kind: 'skip', reason: 'no_valid_proposal' });
+    expect(refused.kind === 'skip' && refused.message).toMatch(/"kubectl_exec" is not an action in the catalog; restart_deployment: .*force/);
+  });
+
+  it('does not propose again what is already live, whatever order the keys come in', () => {
+    const reordered = { params: {}, target: { name: 'api', namespace: 'payments', kind: 'Deployment' }, action: 'restart_deployment' };
+    for (const state of ['PENDING', 'APPROVED'] as const) {
+      expect(decideRemediation({ status: 'open', diagnosis: diagnosis(reordered), existing: [existing('p1', restart, state)] })).toMatchObject({
+        kind: 'skip', reason: 'same_plan_live',
+      });
+    }
+  });
+
+  it('proposes a different plan, replacing the live one', () => {
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(scale), existing: [existing('p1', restart, 'PENDING')] })).toMatchObject({
+      kind: 'propose', planned: scale, replaces: 'p1',
+    });
+    const rescale = { ...scale, params: { replicas: 4 } };
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(rescale), existing: [existing('p1', scale, 'PENDING')] })).toMatchObject({ kind: 'propose' });
+  });
+
+  it('never replaces a running execution', () => {
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(scale), existing: [existing('p1', restart, 'EXECUTING')] })).toMatchObject({
+      kind: 'skip', reason: 'execution_in_progress',
+    });
+  });
+
+  it('does not ask again for a plan a human rejected, but does after it expired or was voided', () => {
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [existing('p1', restart, 'REJECTED')] })).toMatchObject({
+      kind: 'skip', reason: 'same_plan_rejected',
+    });
+    for (const state of ['EXPIRED', 'VOIDED', 'SUPERSEDED'] as const) {
+      expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [existing('p1', restart, state)] })).toMatchObject({
+        kind: 'propose', replaces: null,
+      });
+    }
+  });
+
+  it('keys plans by action, target and parameters only', () => {
+    expect(planKey({ action: 'a', target: { name: 'x', namespace: undefined }, params: undefined })).toBe(planKey({ action: 'a', target: { name: 'x' }, params: {} }));
+    expect(planKey(scale)).not.toBe(planKey({ ...scale, params: { replicas: 4 } }));
+  });
+});
