@@ -2,10 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/config-schema.ts';
 import { analyzeCommand } from './analyze-command.ts';
+import { auditVerifyCommand } from './audit-verify-command.ts';
 import { configCheckCommand } from './config-check-command.ts';
+import { demoCommand } from './demo-command.ts';
 import { createLogger } from './create-logger.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
+import { openDatabase } from '../storage/open-database.ts';
+import { migrateToLatest } from '../storage/migrate.ts';
 
 /** Loads the configuration or reports every problem and exits 2. */
 function configOrExit(): Config {
@@ -53,6 +57,29 @@ program
   .description('validate configuration, list every problem')
   .action(async () => {
     process.exitCode = await configCheckCommand(process.stdout, process.stderr);
+  });
+
+program
+  .command('demo')
+  .description('tracer bullet: fire a demo alert through the whole loop on embedded defaults, print each step PASS/FAIL')
+  .action(async () => {
+    process.exitCode = await demoCommand(process.stdout);
+  });
+
+program
+  .command('audit')
+  .description('audit log tools')
+  .command('verify')
+  .description("check the audit log's hash chain, name the first broken entry")
+  .action(async () => {
+    const config = configOrExit();
+    const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
+    try {
+      const migrated = await migrateToLatest(database.db);
+      process.exitCode = migrated.ok ? await auditVerifyCommand(database.db, process.stdout, process.stderr) : 1;
+    } finally {
+      await database.close();
+    }
   });
 
 try {
