@@ -75,6 +75,12 @@ async function main() {
     }
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     for (let warm = 0; warm < 50; warm++) await post(agent, port, batch());
+    // Statistics as autovacuum keeps them in a running system; a table seconds old has none, and the planner's
+    // guesses for it are not what production sees.
+    const statistics = new pg.Client({ connectionString: url.toString() });
+    await statistics.connect();
+    await statistics.query('ANALYZE');
+    await statistics.end();
 
     // 1. Latency at a steady 1,000 alerts/s (10 requests of 100 a second), open-loop, before any backlog.
     const steady: number[] = [];
@@ -125,7 +131,7 @@ async function main() {
   } finally {
     bot.kill('SIGTERM');
     await new Promise((resolve) => bot.once('exit', resolve));
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    if (!process.env.BENCH_KEEP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.end();
   }
 }

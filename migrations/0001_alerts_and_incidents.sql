@@ -17,7 +17,6 @@ CREATE TABLE incidents (
 );
 
 CREATE INDEX incidents_open_by_group ON incidents (group_key) WHERE status = 'open';
-CREATE INDEX incidents_open_by_last_alert ON incidents (last_alert_at) WHERE status = 'open';
 CREATE INDEX incidents_by_opened ON incidents (opened_at DESC);
 CREATE INDEX incidents_open_by_services ON incidents USING gin (services) WHERE status = 'open';
 
@@ -42,4 +41,4 @@ CREATE TABLE alerts (
   PRIMARY KEY (incident_id, fingerprint)
 );
 
-CREATE INDEX alerts_by_fingerprint ON alerts (fingerprint);
+CREATE INDEX alerts_by_fingerprint ON alerts (fingerprint, received_at DESC);
