@@ -22,8 +22,11 @@ CREATE INDEX incidents_open_by_services ON incidents USING gin (services) WHERE 
 
 -- One row per alert occurrence within an incident: an alert that fires again after its incident resolved
 -- opens a new occurrence, and the old incident keeps its history.
+-- incident_id has no foreign key on purpose: the per-row check took a third of every 100-alert upsert and
+-- halved ingest throughput under concurrency. Ingestion writes alerts only for incidents it read or created
+-- in the same transaction, and incidents are never deleted.
 CREATE TABLE alerts (
-  incident_id uuid NOT NULL REFERENCES incidents (id),
+  incident_id uuid NOT NULL,
   fingerprint text NOT NULL,
   name text NOT NULL,
   status text NOT NULL CHECK (status IN ('firing', 'resolved')),
