@@ -11,8 +11,13 @@ export type Platform = (typeof platforms)[number];
  * would let one sign as the other.
  */
 export function resolvePerson(people: readonly PersonConfig[], platform: Platform, accountId: string): PersonConfig | undefined {
-  const matches = people.filter((person) => person.accounts[platform] === accountId);
+  const matches = people.filter((person) => accountOf(person, platform) === accountId);
   return matches.length === 1 ? matches[0] : undefined;
+}
+
+/** A person's account on a platform; on the web console it is their id unless configured otherwise. */
+export function accountOf(person: PersonConfig, platform: Platform): string | undefined {
+  return platform === 'web' ? (person.accounts.web ?? person.id) : person.accounts[platform];
 }
 
 /** Roles a person holds in the current configuration; none when they are no longer configured. */

@@ -23,6 +23,20 @@ const personSchema = z.object({
 });
 export type PersonConfig = z.infer<typeof personSchema>;
 
+/** A signature belongs to one person: two people sharing an id or a chat account would let one sign as the other. */
+function uniquePeopleAndAccounts(people: PersonConfig[], context: z.RefinementCtx): void {
+  const seen = new Map<string, number>();
+  people.forEach((person, index) => {
+    const accounts = { ...person.accounts, web: person.accounts.web ?? person.id };
+    const keys = [`id ${person.id}`, ...Object.entries(accounts).map(([platform, account]) => `${platform} account ${account}`)];
+    for (const key of keys) {
+      const first = seen.get(key);
+      if (first !== undefined && first !== index) context.addIssue({ code: 'custom', path: [index], message: `${key} is already used by people[${first}]` });
+      else seen.set(key, index);
+    }
+  });
+}
+
 /**
  * The whole configuration, from environment variables and an optional awoooi.yaml.
  * Loaded once at start and passed down; never read from process.env elsewhere.
@@ -71,7 +85,7 @@ export const configSchema = z
     approvals: z
       .object({
         expiryMinutes: z.coerce.number().min(1).max(24 * 60).default(30),
-        people: z.array(personSchema).default([]),
+        people: z.array(personSchema).default([]).superRefine(uniquePeopleAndAccounts),
         /** Risk overrides per action name, e.g. {restart_deployment: HIGH}; never lowers CRITICAL. */
         riskOverrides: z.record(z.string(), z.enum(risks)).default({}),
       })

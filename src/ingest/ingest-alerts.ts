@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
+import { appendAudit } from '../audit/append-audit.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
@@ -96,6 +97,15 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
   const touched = [...new Set(placed.map((entry) => entry.incidentId as string))];
   if (touched.length > 0) await refreshIncidents(trx, touched);
   for (const incidentId of touched) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
+  if (placed.length > 0) {
+    // Last, so the audit chain's lock is held only for the commit.
+    await appendAudit(trx, {
+      kind: 'alert_received',
+      at: deps.clock.now(),
+      incidentId: touched.length === 1 ? touched[0]! : null,
+      details: { source: placed[0]!.alert.source, alerts: placed.length, firing: placed.filter((entry) => entry.alert.status === 'firing').length, incidents: touched },
+    });
+  }
   return { ok: true, stored: placed.length, ignored, incidents: touched };
 }
 

@@ -41,6 +41,8 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
     const [incident] = await incidents();
     expect(incident).toMatchObject({ title: 'KubePodCrashLooping on api', status: 'open', services: ['api'], severity: 'warning' });
     expect(incident.alerts[0]).toMatchObject({ fingerprint: 'a1b2c3d4e5f60718', status: 'firing', endsAt: null });
+    const audit = await test.database.handle.db.selectFrom('audit_log').select(['kind', 'incident_id', 'details']).where('kind', '=', 'alert_received').execute();
+    expect(audit).toEqual([{ kind: 'alert_received', incident_id: incident.id, details: { source: 'alertmanager', alerts: 1, firing: 1, incidents: [incident.id] } }]);
     const analysed = await eventually(async () => {
       const response = await fetch(`${test.bot.url}/api/v1/incidents/${incident.id}`, { headers: { authorization: `Bearer ${token}` } });
       const one = (await response.json()) as any;

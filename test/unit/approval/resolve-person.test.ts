@@ -16,6 +16,11 @@ describe('resolvePerson', () => {
     expect(resolvePerson(people, 'web', 'alice')?.id).toBe('alice');
   });
 
+  it('takes the person id as the web account when none is configured', () => {
+    expect(resolvePerson(people, 'web', 'bob')?.id).toBe('bob');
+    expect(resolvePerson(people, 'web', 'U2')).toBeUndefined();
+  });
+
   it('matches the account on its own platform only', () => {
     expect(resolvePerson(people, 'discord', '42')?.id).toBe('bob');
     expect(resolvePerson(people, 'discord', 'U1')).toBeUndefined();

@@ -59,3 +59,16 @@ describe('loadConfig', () => {
     expect(!result.ok && result.errors.join()).toMatch(/user and password go together/);
   });
 });
+
+describe('people', () => {
+  it('refuses two people sharing an id or a chat account (one could sign as the other)', () => {
+    const path = yamlFile(
+      'approvals:\n  people:\n    - {id: alice, name: Alice, roles: [sre], accounts: {slack: U1}}\n    - {id: bob, name: Bob, roles: [devops], accounts: {slack: U1}}\n    - {id: carol, name: Carol, roles: [cto], accounts: {web: alice}}\n',
+    );
+    const result = loadConfig({ AWOOOI_CONFIG: path });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.join('\n')).toMatch(/approvals\.people\.1: slack account U1 is already used by people\[0\]/);
+    expect(result.errors.join('\n')).toMatch(/approvals\.people\.2: web account alice is already used by people\[0\]/);
+  });
+});
