@@ -80,7 +80,6 @@ async function main() {
     const statistics = new pg.Client({ connectionString: url.toString() });
     await statistics.connect();
     await statistics.query('ANALYZE');
-    if (process.env.BENCH_STATEMENTS) await statistics.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()');
     await statistics.end();
 
     // 1. Latency at a steady 1,000 alerts/s (10 requests of 100 a second), open-loop, before any backlog.
