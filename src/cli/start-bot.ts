@@ -82,7 +82,8 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
       { incident, analysis },
     );
     if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
-    if (remediation.outcome.kind === 'failed') log.warn({ incidentId, error: remediation.outcome.error }, 'no proposal');
+    // A plan the cluster refuses (no such deployment, no permission) is an expected outcome, not a fault.
+    if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
     await parts.events.publish({ type: 'incident-updated', incidentId });
   });
   const sweeper = setInterval(() => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
-describe('awoooi demo (the tracer bullet, embedded defaults)', () => {
+describe('awoooi demo (the tracer bullet, embedded defaults) [sandbox cluster, simulated]', () => {
   it('passes every step of both rounds and exits 0', () => {
     const run = spawnSync(process.execPath, ['bin/awoooi.js', 'demo'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATABASE_URL: '', REDIS_URL: '' } });
     expect(run.stdout).not.toMatch(/^FAIL/m);

@@ -10,7 +10,7 @@ const poll = { timeout: 20_000, interval: 100 };
  * The whole bot on embedded defaults (demo people), driven from headless Chromium: an Alertmanager alert
  * becomes a card live, two different people approve the HIGH restart, the card shows it SUCCEEDED.
  */
-describe('web console end to end', () => {
+describe('web console end to end [sandbox cluster, simulated]', () => {
   let test: TestBot;
   let browser: Browser;
   const problems: string[] = [];

@@ -28,7 +28,7 @@ const people: PersonConfig[] = [
   { id: 'vic', name: 'Vic Viewer', roles: ['viewer'], accounts: { slack: 'U02' } },
 ];
 
-describe('remediation proposals and incident cards on PostgreSQL', () => {
+describe('remediation proposals and incident cards on PostgreSQL [sandbox cluster, simulated]', () => {
   let database: TestDatabase;
   let incidentId: string;
   const cluster = SandboxCluster.withDemoData();

@@ -8,7 +8,7 @@ import { actions, createApprovalHarness, insertIncident, type ApprovalHarness } 
 import { approvalQueries } from '../../support/approval-queries.ts';
 import { gatedCluster } from '../../support/gated-cluster.ts';
 
-describe('rejects, expiry and superseding', () => {
+describe('rejects, expiry and superseding [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
   let q: ReturnType<typeof approvalQueries>;
   beforeEach(async () => {

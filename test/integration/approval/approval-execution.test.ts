@@ -11,7 +11,7 @@ import { approvalQueries } from '../../support/approval-queries.ts';
 const withRoles = (personId: string, roles: PersonConfig['roles']): PersonConfig[] =>
   testPeople.map((person) => (person.id === personId ? { ...person, roles } : person));
 
-describe('execution: roles re-checked, TOCTOU guard, trust', () => {
+describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
   let q: ReturnType<typeof approvalQueries>;
   beforeEach(async () => {

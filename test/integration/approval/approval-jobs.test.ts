@@ -7,7 +7,7 @@ import { actions, createApprovalHarness, type ApprovalHarness } from '../../supp
 import { approvalQueries } from '../../support/approval-queries.ts';
 import { eventually } from '../../support/start-test-bot.ts';
 
-describe('execution through the durable job queue (pg-boss)', () => {
+describe('execution through the durable job queue (pg-boss) [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
   let queue: JobQueue;
   beforeEach(async () => {

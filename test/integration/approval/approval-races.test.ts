@@ -37,7 +37,7 @@ if (!realPostgres) process.stderr.write('[awoooi tests] PostgreSQL not reachable
  * Two independent connection pools on one database, as two replicas of the bot would have, both acting on the
  * same proposal at the same moment. The sandbox is shared: it is the one cluster both replicas talk to.
  */
-describe.skipIf(!realPostgres)('races between replicas (two connection pools, real PostgreSQL)', () => {
+describe.skipIf(!realPostgres)('races between replicas (two connection pools, real PostgreSQL) [sandbox cluster, simulated]', () => {
   let database: TestDatabase;
   let second: DatabaseHandle;
   let sandbox: SandboxCluster;

@@ -27,7 +27,7 @@ function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS
   });
 }
 
-describe('crash during execution, then restart', () => {
+describe('crash during execution, then restart [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
   let q: ReturnType<typeof approvalQueries>;
   let directory: string;

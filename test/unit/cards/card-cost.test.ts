@@ -7,7 +7,7 @@ import type { ClusterPort } from '../../../src/ports/cluster-port.ts';
 const namespaces: Record<string, string> = { api: 'payments', payments: 'shop', checkout: 'shop', storefront: 'shop' };
 const namespaceOf = (service: string) => namespaces[service];
 
-describe('cardCost', () => {
+describe('cardCost [sandbox cluster, simulated]', () => {
   it('prices the affected services the cluster knows and states the rest as unknown', async () => {
     const cost = await cardCost({ services: ['api', 'payments', 'checkout', 'storefront', 'card-processor', 'api'], namespaceOf, proposal: null }, SandboxCluster.withDemoData(), defaultPrices);
     // api 2 × (0.5 cpu, 1 GiB) = $29.20, payments 2 × (0.5, 0.5) = $26.13, checkout 3 × (0.5, 1) = $43.80
