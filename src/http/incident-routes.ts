@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { isConnectionError } from '../ingest/ingest-alerts.ts';
+import { isConnectionError } from '../storage/is-connection-error.ts';
 import { findIncident, listIncidents } from '../incidents/incident-repository.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { requireWebhookAuth } from './require-webhook-auth.ts';

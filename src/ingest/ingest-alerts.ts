@@ -4,11 +4,12 @@ import { appendAudit } from '../audit/append-audit.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
-import { correlateAlerts, type IncidentReference, type ServiceAlert } from '../incidents/correlate-alerts.ts';
+import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { isConnectionError } from '../storage/is-connection-error.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 
@@ -49,7 +50,7 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
   await lockCorrelationScope(trx, alerts, deps);
 
   const latest = await latestOccurrences(trx, alerts.map((alert) => alert.fingerprint));
-  const placed: { alert: ServiceAlert; incidentId: string | IncidentReference }[] = [];
+  const placed: { alert: ServiceAlert; incidentId: string }[] = [];
   const unplaced: ServiceAlert[] = [];
   let ignored = 0;
   for (const alert of alerts) {
@@ -69,7 +70,10 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     });
     const createdIds: string[] = [];
     for (const [index, draft] of newIncidents.entries()) {
-      const members = unplaced.filter((_, position) => sameReference(assignments[position]!, { kind: 'new', index }));
+      const members = unplaced.filter((_, position) => {
+        const reference = assignments[position]!;
+        return reference.kind === 'new' && reference.index === index;
+      });
       const row = await trx
         .insertInto('incidents')
         .values({
@@ -93,19 +97,18 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     });
   }
 
-  if (placed.length > 0) await upsertAlerts(trx, placed as { alert: ServiceAlert; incidentId: string }[]);
-  const touched = [...new Set(placed.map((entry) => entry.incidentId as string))];
-  if (touched.length > 0) await refreshIncidents(trx, touched);
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [] };
+  await upsertAlerts(trx, placed);
+  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
+  await refreshIncidents(trx, touched);
   for (const incidentId of touched) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
-  if (placed.length > 0) {
-    // Last, so the audit chain's lock is held only for the commit.
-    await appendAudit(trx, {
-      kind: 'alert_received',
-      at: deps.clock.now(),
-      incidentId: touched.length === 1 ? touched[0]! : null,
-      details: { source: placed[0]!.alert.source, alerts: placed.length, firing: placed.filter((entry) => entry.alert.status === 'firing').length, incidents: touched },
-    });
-  }
+  // Last, so the audit chain's lock is held only for the commit.
+  await appendAudit(trx, {
+    kind: 'alert_received',
+    at: deps.clock.now(),
+    incidentId: touched.length === 1 ? touched[0]! : null,
+    details: { source: placed[0]!.alert.source, alerts: placed.length, firing: placed.filter((entry) => entry.alert.status === 'firing').length, incidents: touched },
+  });
   return { ok: true, stored: placed.length, ignored, incidents: touched };
 }
 
@@ -207,18 +210,4 @@ async function refreshIncidents(trx: Transaction<DatabaseSchema>, incidentIds: s
 
 function dedupeByFingerprint(alerts: Alert[]): Alert[] {
   return [...new Map(alerts.map((alert) => [alert.fingerprint, alert])).values()];
-}
-
-function sameReference(a: IncidentReference, b: IncidentReference): boolean {
-  return a.kind === b.kind && (a.kind === 'existing' ? a.id === (b as { id: string }).id : a.index === (b as { index: number }).index);
-}
-
-const connectionErrorCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', '57P01', '57P03', '08006', '08001', '3D000', '28P01']);
-
-/** Storage down (so the sender should retry), as opposed to a bug. */
-export function isConnectionError(error: unknown): boolean {
-  const candidate = error as { code?: string; message?: string } | null;
-  if (!candidate) return false;
-  if (candidate.code && connectionErrorCodes.has(candidate.code)) return true;
-  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(candidate.message ?? '');
 }
