@@ -3,26 +3,27 @@ import { join } from 'node:path';
 import { postgresReachable } from './support/test-database.ts';
 import { redisReachable } from './support/redis-availability.ts';
 
-const skippedRedisLog = join(import.meta.dirname, '..', 'node_modules', '.awoooi-skipped-redis');
+const skippedServiceLog = join(import.meta.dirname, '..', 'node_modules', '.awoooi-skipped-tests');
 
 /**
  * Says up front which real services the suite uses. On CI both must be there: nothing may be skipped.
- * Elsewhere, database tests fall back to PGlite and Redis tests are listed at the end as not run.
+ * Elsewhere, database tests fall back to PGlite; tests that need Redis or a real PostgreSQL are listed at
+ * the end as not run.
  */
 export default async function setup() {
   const [postgres, redis] = await Promise.all([postgresReachable(), redisReachable()]);
   if (process.env.CI && (!postgres || !redis)) {
     throw new Error(`CI needs PostgreSQL and Redis; reachable: postgres=${postgres} redis=${redis}`);
   }
-  await rm(skippedRedisLog, { recursive: true, force: true });
+  await rm(skippedServiceLog, { recursive: true, force: true });
   process.stdout.write(`\n[awoooi tests] PostgreSQL: ${postgres ? 'real server' : 'NOT reachable, database tests run on PGlite'}; Redis: ${redis ? 'real server' : 'NOT reachable'}\n`);
   return async () => {
-    const files = await readdir(skippedRedisLog).catch(() => []);
-    const names = (await Promise.all(files.map((file) => readFile(join(skippedRedisLog, file), 'utf8')))).flatMap((text) => text.split('\n').filter(Boolean));
+    const files = await readdir(skippedServiceLog).catch(() => []);
+    const names = (await Promise.all(files.map((file) => readFile(join(skippedServiceLog, file), 'utf8')))).flatMap((text) => text.split('\n').filter(Boolean));
     if (names.length > 0) {
-      process.stdout.write(`\n[awoooi tests] Redis was not reachable; these ${names.length} Redis tests did NOT run:\n${names.map((name) => `  - ${name}\n`).join('')}`);
+      process.stdout.write(`\n[awoooi tests] these ${names.length} tests need a server that was not reachable and did NOT run:\n${names.map((name) => `  - ${name}\n`).join('')}`);
     }
   };
 }
 
-export { skippedRedisLog };
+export { skippedServiceLog };

@@ -3,7 +3,7 @@ import { afterAll, describe, expect } from 'vitest';
 import { RedisEventBus } from '../../src/events/redis-event-bus.ts';
 import type { BotEvent } from '../../src/ports/event-bus.ts';
 import { testRedisUrl } from '../support/redis-availability.ts';
-import { redisTest } from '../support/redis-test.ts';
+import { needsService } from '../support/needs-service.ts';
 
 function nextEvent(bus: RedisEventBus): Promise<BotEvent> {
   return new Promise((resolve) => {
@@ -20,7 +20,7 @@ describe('RedisEventBus (real Redis)', () => {
     for (const bus of buses) await bus.close();
   });
 
-  redisTest('delivers an event published by one replica to another', async () => {
+  needsService('redis', 'delivers an event published by one replica to another', async () => {
     const [first, second] = [new RedisEventBus(testRedisUrl), new RedisEventBus(testRedisUrl)];
     buses.push(first, second);
     await Promise.all([first.ready(), second.ready()]);
@@ -29,7 +29,7 @@ describe('RedisEventBus (real Redis)', () => {
     expect(await received).toEqual({ type: 'incident-updated', incidentId: 'b3c1f0a2-0000-4000-8000-000000000001' });
   });
 
-  redisTest('ignores messages on the channel that are not valid events', async () => {
+  needsService('redis', 'ignores messages on the channel that are not valid events', async () => {
     const bus = new RedisEventBus(testRedisUrl);
     buses.push(bus);
     await bus.ready();

@@ -7,6 +7,7 @@ import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
 import { actions, createApprovalHarness, insertIncident, type ApprovalHarness } from '../../support/approval-harness.ts';
 import { approvalQueries } from '../../support/approval-queries.ts';
 import { gatedCluster } from '../../support/gated-cluster.ts';
+import { needsService } from '../../support/needs-service.ts';
 
 describe('rejects, expiry and superseding [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
@@ -57,7 +58,7 @@ describe('rejects, expiry and superseding [sandbox cluster, simulated]', () => {
     expect(rejection?.details).toMatchObject({ withdrewApproval: true, previousState: 'APPROVED' });
   });
 
-  it('once execution has started a reject is refused (proposal_closed) and the execution completes', async () => {
+  needsService('postgres', 'once execution has started a reject is refused (proposal_closed) and the execution completes', async () => {
     const gated = gatedCluster(h.sandbox);
     const deps = { ...h.deps, cluster: gated.cluster };
     const proposal = await propose(actions.restartCheckout);
@@ -126,7 +127,7 @@ describe('rejects, expiry and superseding [sandbox cluster, simulated]', () => {
     expect(h.sandbox.executions).toEqual({});
   });
 
-  it('no new proposal while one of the incident is executing', async () => {
+  needsService('postgres', 'no new proposal while one of the incident is executing', async () => {
     const gated = gatedCluster(h.sandbox);
     const deps = { ...h.deps, cluster: gated.cluster };
     const first = await propose(actions.restartCheckout);

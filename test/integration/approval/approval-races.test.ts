@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { SandboxCluster } from '../../../adapters/sandbox/sandbox-cluster.ts';
 import type { ApprovalDependencies } from '../../../src/approval/approval-dependencies.ts';
 import { claimExecution } from '../../../src/approval/claim-execution.ts';
@@ -14,7 +14,8 @@ import { openDatabase, type DatabaseHandle } from '../../../src/storage/open-dat
 import { insertIncident, slackOf, testPeople, testStart } from '../../support/approval-harness.ts';
 import { approvalQueries } from '../../support/approval-queries.ts';
 import { gatedCluster } from '../../support/gated-cluster.ts';
-import { createTestDatabase, postgresReachable, type TestDatabase } from '../../support/test-database.ts';
+import { needsService } from '../../support/needs-service.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 const rounds = 200;
 /** The bare claim race is cheaper to get wrong and quicker to show it. */
@@ -30,14 +31,12 @@ const nodes = ['node-a', 'node-b', 'node-c'] as const;
  * multiplexer garbles concurrent statements outside transactions), so it cannot stand in. Like the Redis tests,
  * these run wherever the real server is (CI refuses to start without it) and say so loudly where it is not.
  */
-const realPostgres = await postgresReachable();
-if (!realPostgres) process.stderr.write('[awoooi tests] PostgreSQL not reachable: the replica race tests need it and did NOT run\n');
 
 /**
  * Two independent connection pools on one database, as two replicas of the bot would have, both acting on the
  * same proposal at the same moment. The sandbox is shared: it is the one cluster both replicas talk to.
  */
-describe.skipIf(!realPostgres)('races between replicas (two connection pools, real PostgreSQL) [sandbox cluster, simulated]', () => {
+describe('races between replicas (two connection pools, real PostgreSQL) [sandbox cluster, simulated]', () => {
   let database: TestDatabase;
   let second: DatabaseHandle;
   let sandbox: SandboxCluster;
@@ -84,7 +83,7 @@ describe.skipIf(!realPostgres)('races between replicas (two connection pools, re
 
   const executionsOf = (proposalId: string) => database.handle.db.selectFrom('executions').selectAll().where('proposal_id', '=', proposalId).execute();
 
-  it(`sign-and-execute from both replicas at once executes exactly once (${rounds} rounds)`, async () => {
+  needsService('postgres', `sign-and-execute from both replicas at once executes exactly once (${rounds} rounds)`, async () => {
     await inLanes(async (lane, index) => {
       const proposalId = await highProposal(lane);
       let executes: ExecuteProposalResult[];
@@ -123,7 +122,7 @@ describe.skipIf(!realPostgres)('races between replicas (two connection pools, re
    * claim runs bare from both pools (as on embedded PGlite, where all connections share one session and so one
    * set of session locks): the guarded APPROVED → EXECUTING update alone must let exactly one through.
    */
-  it(`the claim guard alone lets exactly one of two replicas claim (${claimRounds} rounds)`, async () => {
+  needsService('postgres', `the claim guard alone lets exactly one of two replicas claim (${claimRounds} rounds)`, async () => {
     await inLanes(async (lane) => {
       const proposalId = await highProposal(lane);
       await click(replicaA, 'alice', proposalId, 'approve');
@@ -144,7 +143,7 @@ describe.skipIf(!realPostgres)('races between replicas (two connection pools, re
     }, claimRounds);
   });
 
-  it('a replica starting up leaves alone an execution another replica has in flight (advisory lock)', async () => {
+  needsService('postgres', 'a replica starting up leaves alone an execution another replica has in flight (advisory lock)', async () => {
     const gated = gatedCluster(sandbox);
     const executing = { ...replicaA, cluster: gated.cluster };
     const proposalId = await highProposal(0);
@@ -165,7 +164,7 @@ describe.skipIf(!realPostgres)('races between replicas (two connection pools, re
    *  - the claim committed first: the reject is refused with proposal_closed and the execution completes.
    * Never both: no execution after a committed reject, no REJECTED proposal with an execution.
    */
-  it(`approve-and-execute racing a reject: the reject wins unless execution already started (${rounds} rounds)`, async () => {
+  needsService('postgres', `approve-and-execute racing a reject: the reject wins unless execution already started (${rounds} rounds)`, async () => {
     const seen = { rejectedBeforeExecution: 0, executedBeforeReject: 0 };
     await inLanes(async (lane, index) => {
       const proposalId = await highProposal(lane);

@@ -13,6 +13,7 @@ import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
 import { actions, createApprovalHarness, testPeople, type ApprovalHarness } from '../../support/approval-harness.ts';
 import { approvalQueries } from '../../support/approval-queries.ts';
 import { gatedCluster } from '../../support/gated-cluster.ts';
+import { needsService } from '../../support/needs-service.ts';
 
 const childScript = fileURLToPath(new URL('../../support/crash-execute.ts', import.meta.url));
 
@@ -92,7 +93,7 @@ describe('crash during execution, then restart [sandbox cluster, simulated]', ()
     expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
   });
 
-  it('leaves alone an execution still in flight in a live process (it holds the execution lock)', async () => {
+  needsService('postgres', 'leaves alone an execution still in flight in a live process (it holds the execution lock)', async () => {
     const gated = gatedCluster(h.sandbox);
     const deps = { ...h.deps, cluster: gated.cluster };
     const created = await createProposal(deps, { incidentId: h.incidentId, planned: actions.restartCheckout, reason: 'live', requestedBy: null });
