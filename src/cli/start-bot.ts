@@ -14,6 +14,7 @@ import { createHttpServer } from '../http/create-http-server.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
+import { isLoopback } from '../http/webhook-auth.ts';
 import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
@@ -37,6 +38,8 @@ export interface RunningBot {
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
 
 const expirySweepMilliseconds = 15_000;
+
+const isLoopbackHost = (host: string) => host === 'localhost' || isLoopback(host);
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -118,6 +121,9 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     handleClick: (click) => handleClick(approval, click),
   });
   const address = await app.listen({ port: config.server.port, host: config.server.host });
+  if (parts.demoMode && !isLoopbackHost(config.server.host)) {
+    log.warn({ host: config.server.host }, 'DEMO people are offered on a network address: anyone who reaches this port can sign approvals. Configure approvals.people.');
+  }
 
   log.info(
     {

@@ -137,6 +137,13 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
     expect((await incidents()).length).toBe(before);
   });
 
+  it('counts what it received and refused on /metrics', async () => {
+    const metrics = await (await fetch(`${test.bot.url}/metrics`)).text();
+    expect(metrics).toMatch(/awoooi_alerts_received_total\{source="alertmanager"\} [1-9]/);
+    expect(metrics).toMatch(/awoooi_alerts_rejected_total\{source="alertmanager",reason="invalid"\} [1-9]/);
+    expect((await fetch(`${test.bot.url}/readyz`)).status).toBe(200);
+  });
+
   it('answers 413 for a body over the limit', async () => {
     const huge = payload('group-413', Array.from({ length: 400 }, (_, index) => ({ fingerprint: `6${String(index).padStart(15, '0')}` })));
     expect((await post('/api/v1/alerts/alertmanager', huge)).status).toBe(413);
