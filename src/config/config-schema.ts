@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
 import { risks, roles } from '../approval/risk.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -87,7 +88,14 @@ export const configSchema = z
         expiryMinutes: z.coerce.number().min(1).max(24 * 60).default(30),
         people: z.array(personSchema).default([]).superRefine(uniquePeopleAndAccounts),
         /** Risk overrides per action name, e.g. {restart_deployment: HIGH}; never lowers CRITICAL. */
-        riskOverrides: z.record(z.string(), z.enum(risks)).default({}),
+        riskOverrides: z
+          .record(z.string(), z.enum(risks))
+          .default({})
+          .superRefine((overrides, context) => {
+            for (const name of Object.keys(overrides)) {
+              if (!isActionName(name)) context.addIssue({ code: 'custom', path: [name], message: `not an action of the catalog (${[...actionCatalog.keys()].join(', ')})` });
+            }
+          }),
       })
       .strict()
       .default({ expiryMinutes: 30, people: [], riskOverrides: {} }),

@@ -72,3 +72,11 @@ describe('people', () => {
     expect(result.errors.join('\n')).toMatch(/approvals\.people\.2: web account alice is already used by people\[0\]/);
   });
 });
+
+describe('risk overrides', () => {
+  it('accepts catalog actions and names a typo', () => {
+    expect(loadConfig({ AWOOOI_CONFIG: yamlFile('approvals:\n  riskOverrides: {restart_deployment: HIGH}\n') }).ok).toBe(true);
+    const typo = loadConfig({ AWOOOI_CONFIG: yamlFile('approvals:\n  riskOverrides: {restart_deploy: HIGH}\n') });
+    expect(!typo.ok && typo.errors.join()).toMatch(/approvals\.riskOverrides\.restart_deploy: not an action of the catalog/);
+  });
+});
