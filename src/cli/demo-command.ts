@@ -13,7 +13,9 @@ import { waitFor } from './wait-for.ts';
 
 type Step = { name: string; ok: boolean; detail: string };
 
-const fixture = new URL('../../test/fixtures/alertmanager-v4-crashloop.json', import.meta.url);
+// The crash-loop alert of the demo shop (same shape as test/fixtures/alertmanager-v4-crashloop.json), shipped
+// beside the sandbox so that the demo also runs from the container image, which has no test/ folder.
+const fixture = new URL('../../adapters/sandbox/demo-alert.json', import.meta.url);
 
 /**
  * `awoooi demo`, the tracer bullet: on embedded defaults (a fresh PGlite, the simulated sandbox cluster, rules
