@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { configSchema, type Config } from '../../src/config/config-schema.ts';
 import { startBot, type RunningBot } from '../../src/cli/start-bot.ts';
+import { waitFor } from '../../src/cli/wait-for.ts';
 import type { PartOverrides } from '../../src/cli/choose-parts.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
@@ -35,12 +36,9 @@ export async function startTestBot(overrides: DeepPartial<Config> = {}, options:
   };
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `attempts` tries. */
-export async function eventually<T>(check: () => Promise<T | undefined>, attempts = 100, delayMilliseconds = 100): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, delayMilliseconds));
-  }
-  throw new Error('condition not met in time');
+/** Polls until `check` returns a value other than undefined, or fails after about ten seconds. */
+export async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
+  const value = await waitFor(check, 10_000);
+  if (value === undefined) throw new Error('condition not met in time');
+  return value;
 }

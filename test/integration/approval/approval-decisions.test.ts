@@ -1,25 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProposal } from '../../../src/approval/create-proposal.ts';
 import { executeProposal } from '../../../src/approval/execute-proposal.ts';
 import { expireProposals } from '../../../src/approval/expire-proposals.ts';
 import { handleClick } from '../../../src/approval/handle-click.ts';
-import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
-import { actions, createApprovalHarness, insertIncident, type ApprovalHarness } from '../../support/approval-harness.ts';
-import { approvalQueries } from '../../support/approval-queries.ts';
+import { actions, insertIncident, type ApprovalHarness } from '../../support/approval-harness.ts';
+import { useApprovalHarness, type ApprovalQueries } from '../../support/use-approval-harness.ts';
 import { gatedCluster } from '../../support/gated-cluster.ts';
 import { needsService } from '../../support/needs-service.ts';
 
 describe('rejects, expiry and superseding [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
-  let q: ReturnType<typeof approvalQueries>;
-  beforeEach(async () => {
-    h = await createApprovalHarness();
-    q = approvalQueries(h.db);
-  });
-  afterEach(async () => {
-    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
-    await h.close();
-  });
+  let q: ApprovalQueries;
+  useApprovalHarness((created) => ({ h, q } = created));
 
   const propose = async (planned: unknown, incidentId = h.incidentId) => {
     const created = await createProposal(h.deps, { incidentId, planned, reason: 'checkout pods crash-loop', requestedBy: null });

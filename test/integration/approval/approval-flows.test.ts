@@ -1,22 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProposal } from '../../../src/approval/create-proposal.ts';
 import { executeProposal } from '../../../src/approval/execute-proposal.ts';
 import { handleClick } from '../../../src/approval/handle-click.ts';
-import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
-import { actions, createApprovalHarness, type ApprovalHarness } from '../../support/approval-harness.ts';
-import { approvalQueries } from '../../support/approval-queries.ts';
+import { actions, type ApprovalHarness } from '../../support/approval-harness.ts';
+import { useApprovalHarness, type ApprovalQueries } from '../../support/use-approval-harness.ts';
 
 describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () => {
   let h: ApprovalHarness;
-  let q: ReturnType<typeof approvalQueries>;
-  beforeEach(async () => {
-    h = await createApprovalHarness();
-    q = approvalQueries(h.db);
-  });
-  afterEach(async () => {
-    expect(await verifyAuditChain(h.db)).toMatchObject({ ok: true });
-    await h.close();
-  });
+  let q: ApprovalQueries;
+  useApprovalHarness((created) => ({ h, q } = created));
 
   const propose = async (planned: unknown, requestedBy: string | null = null) => {
     const created = await createProposal(h.deps, { incidentId: h.incidentId, planned, reason: 'checkout pods crash-loop', requestedBy });
