@@ -47,7 +47,9 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
 }
 
 async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<IngestResult> {
-  await lockCorrelationScope(trx, alerts, deps);
+  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
+  const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
+  await lockCorrelationScope(trx, alerts, neighborhood);
 
   const latest = await latestOccurrences(trx, alerts.map((alert) => alert.fingerprint));
   const placed: { alert: ServiceAlert; incidentId: string }[] = [];
@@ -62,7 +64,7 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
   }
 
   if (unplaced.length > 0) {
-    const open = await openIncidentsNear(trx, unplaced, deps);
+    const open = await openIncidentsNear(trx, unplaced, neighborhood, deps.windowMilliseconds);
     const { assignments, newIncidents } = correlateAlerts(unplaced, open, {
       graph: deps.graph(),
       windowMilliseconds: deps.windowMilliseconds,
@@ -118,11 +120,10 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
  * are taken in one statement, in one global order, so two ingestions never deadlock; unrelated alert groups
  * run in parallel.
  */
-async function lockCorrelationScope(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], deps: IngestDependencies) {
+async function lockCorrelationScope(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[]) {
   const keys = new Set<string>();
   for (const alert of alerts) keys.add(alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`);
-  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
-  for (const service of correlationNeighborhood(deps.graph(), services, deps.maxDepth)) keys.add(`service:${service}`);
+  for (const service of neighborhood) keys.add(`service:${service}`);
   await sql`
     SELECT pg_advisory_xact_lock(${lockNamespace}, key)
     FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${[...keys]}::text[]) AS name ORDER BY key) AS ordered`.execute(trx);
@@ -141,11 +142,10 @@ async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints:
   return new Map(rows.map((row) => [row.fingerprint, { incidentId: row.incident_id, incidentStatus: row.status, startsAt: row.starts_at }]));
 }
 
-async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], deps: IngestDependencies) {
+// `neighborhood` may be wider than these alerts need (it covers the whole payload): correlation filters.
+async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[], window: number) {
   const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
   const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
-  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
-  const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
   const rows = await trx
     .selectFrom('incidents')
     .select(['id', 'group_key', 'services', 'opened_at', 'last_alert_at'])
@@ -155,7 +155,7 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
     .where((eb) => eb.or([eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`), sql<boolean>`services && ${neighborhood}::text[]`]))
     .orderBy('opened_at')
     .execute();
-  const since = earliest - deps.windowMilliseconds;
+  const since = earliest - window;
   return rows.filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since).map((row) => ({
     id: row.id,
     groupKey: row.group_key,
