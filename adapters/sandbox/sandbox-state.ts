@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from '../../src/approval/plan-hash.ts';
+import { canonicalJson, sha256Hex } from '../../src/domain/canonical-json.ts';
 import type { ActionTarget, DryRunResult } from '../../src/ports/cluster-port.ts';
 import { ownedPods, pdbFor } from './sandbox-world.ts';
 import type {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Risk } from '../approval/risk.ts';
+import type { Risk } from '../domain/risk.ts';
 import type { ActionName, ActionTarget, PlannedAction, TargetKind } from '../ports/cluster-port.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { validatePlannedAction } from '../actions/action-catalog.ts';
-import { canonicalJson } from '../approval/plan-hash.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import type { ProposalState } from '../approval/proposal-state.ts';
 import type { Diagnosis } from '../ports/brain-port.ts';
 import type { PlannedAction } from '../ports/cluster-port.ts';

@@ -9,7 +9,7 @@ import { policyRisk } from './policy-risk.ts';
 import type { ProposalRow } from './proposal.table.ts';
 import { isUuid, transitionProposal } from './proposal-repository.ts';
 import { publishIncidentUpdated } from './publish-incident-updated.ts';
-import type { Risk } from './risk.ts';
+import type { Risk } from '../domain/risk.ts';
 import { readTrustScore } from './trust-repository.ts';
 import { adjustRisk, trustPattern } from './trust.ts';
 

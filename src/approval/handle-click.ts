@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { appendAudit } from '../audit/append-audit.ts';
-import type { PersonConfig } from '../config/config-schema.ts';
+import type { Person } from '../domain/person.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { ApprovalDependencies } from './approval-dependencies.ts';
 import type { ProposalRow } from './proposal.table.ts';
@@ -9,7 +9,8 @@ import { isExpired, type ProposalState } from './proposal-state.ts';
 import { currentQuorum, isUuid, lockProposal, transitionProposal } from './proposal-repository.ts';
 import { publishIncidentUpdated } from './publish-incident-updated.ts';
 import { canReject, canSign, requiredSignatures } from './quorum.ts';
-import { platforms, resolvePerson } from './resolve-person.ts';
+import { resolvePerson } from './resolve-person.ts';
+import { platforms } from '../domain/person.ts';
 import { applyTrustEvent } from './trust-repository.ts';
 
 /** A button click, platform-neutral. Adapters verify the platform's request, then parse into this. */
@@ -50,7 +51,7 @@ export async function handleClick(deps: ApprovalDependencies, click: Click): Pro
   return decided.result;
 }
 
-async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, person: PersonConfig, click: Click): Promise<Decided> {
+async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, person: Person, click: Click): Promise<Decided> {
   const proposal = await lockProposal(trx, click.proposalId);
   if (proposal === undefined) return refuse('unknown_proposal', 'This proposal does not exist.');
   const now = deps.clock.now();
@@ -86,7 +87,7 @@ async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependenci
   return approve(trx, deps, person, click, proposal);
 }
 
-async function approve(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, person: PersonConfig, click: Click, proposal: ProposalRow): Promise<Decided> {
+async function approve(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, person: Person, click: Click, proposal: ProposalRow): Promise<Decided> {
   const now = deps.clock.now();
   await trx
     .insertInto('signatures')
@@ -126,7 +127,7 @@ async function approve(trx: Transaction<DatabaseSchema>, deps: ApprovalDependenc
 async function reject(
   trx: Transaction<DatabaseSchema>,
   deps: ApprovalDependencies,
-  person: PersonConfig,
+  person: Person,
   click: Click,
   proposal: ProposalRow,
   hadApproved: boolean,

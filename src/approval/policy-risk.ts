@@ -1,6 +1,6 @@
 import { baseRiskOf, catalogEntry } from '../actions/action-catalog.ts';
 import type { PlannedAction } from '../ports/cluster-port.ts';
-import { risks, type Risk } from './risk.ts';
+import { risks, type Risk } from '../domain/risk.ts';
 
 function higher(a: Risk, b: Risk): Risk {
   return risks.indexOf(a) >= risks.indexOf(b) ? a : b;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely';
 import { validatePlannedAction, type ValidatedAction } from '../actions/action-catalog.ts';
-import type { PersonConfig } from '../config/config-schema.ts';
+import type { Person } from '../domain/person.ts';
 import type { DryRunResult } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { ProposalRow, ProposalTable } from './proposal.table.ts';
@@ -56,7 +56,7 @@ export function signedDryRunOf(proposal: ProposalRow): DryRunResult {
  * Quorum as it stands now: approve signatures bound to the proposal's plan hash, each signer with the roles
  * the CURRENT configuration gives them (a signer who lost a role, or left, no longer counts).
  */
-export async function currentQuorum(executor: Executor, proposal: ProposalRow, people: readonly PersonConfig[]): Promise<QuorumResult> {
+export async function currentQuorum(executor: Executor, proposal: ProposalRow, people: readonly Person[]): Promise<QuorumResult> {
   const signatures = await executor
     .selectFrom('signatures')
     .select('person_id')

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { ProposalState } from './proposal-state.ts';
-import type { Risk } from './risk.ts';
+import type { Risk } from '../domain/risk.ts';
 
 type Json<T> = ColumnType<T, string, string>;
 type NullableJson<T> = ColumnType<T | null, string | null, string | null>;

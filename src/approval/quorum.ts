@@ -1,4 +1,4 @@
-import type { Risk, Role } from './risk.ts';
+import type { Risk, Role } from '../domain/risk.ts';
 
 const operators: readonly Role[] = ['admin', 'devops', 'sre'];
 const signingRoles: readonly Role[] = ['admin', 'devops', 'sre', 'cto', 'ciso'];

@@ -1,4 +1,4 @@
-import { canonicalJson } from './plan-hash.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 
 /** What changed between the state a signature was bound to and the state found at execution. */
 export interface StateDiff {

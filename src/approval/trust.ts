@@ -1,5 +1,5 @@
 import type { PlannedAction } from '../ports/cluster-port.ts';
-import type { Risk } from './risk.ts';
+import type { Risk } from '../domain/risk.ts';
 
 /** Score at which MEDIUM actions of a pattern run without a signature (LOW). */
 export const TRUST_LOWERS_MEDIUM = 5;

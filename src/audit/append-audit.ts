@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { canonicalJson } from '../approval/plan-hash.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { GENESIS_HASH, auditEntryHash } from './audit-hash.ts';
 

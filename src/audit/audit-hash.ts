@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from '../approval/plan-hash.ts';
+import { canonicalJson, sha256Hex } from '../domain/canonical-json.ts';
 
 /** `previous_hash` of the first entry: there is nothing before it. */
 export const GENESIS_HASH = '0'.repeat(64);

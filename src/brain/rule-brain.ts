@@ -1,4 +1,4 @@
-import { canonicalJson } from '../approval/plan-hash.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import type { BrainPort, Diagnosis, DiagnosisAlert, DiagnosisInput, DiagnosisResult, ProposedRemediation } from '../ports/brain-port.ts';
 import type { RootCauseCandidate } from '../topology/rank-root-causes.ts';
 import { applyAlertRule, type RuleContext } from './alert-rules.ts';

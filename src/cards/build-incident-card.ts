@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { validatePlannedAction } from '../actions/action-catalog.ts';
 import { normalizeSeverity } from '../alerts/normalize-severity.ts';
 import { readStoredAnalysis } from '../analysis/stored-analysis.ts';
-import type { PersonConfig } from '../config/config-schema.ts';
+import type { Person } from '../domain/person.ts';
 import type { Prices } from '../finops/pricing.ts';
 import { findIncident, type IncidentView } from '../incidents/incident-repository.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
@@ -15,7 +15,7 @@ import type { IncidentCard } from './incident-card.ts';
 
 export interface CardDependencies {
   /** Configured people: names for signatures, current roles for what is still missing. */
-  people: readonly PersonConfig[];
+  people: readonly Person[];
   cluster: ClusterPort;
   prices: Prices;
   /** Namespaces of blast-radius services. Without it only namespaces that alert labels name are known. */

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { describeAction, validatePlannedAction } from '../actions/action-catalog.ts';
 import type { ProposalRow, SignatureRow } from '../approval/proposal.table.ts';
 import { evaluateQuorum, requiredSignatures } from '../approval/quorum.ts';
-import { roles as allRoles, type Risk, type Role } from '../approval/risk.ts';
-import type { PersonConfig } from '../config/config-schema.ts';
+import { roles as allRoles, type Risk, type Role } from '../domain/risk.ts';
+import type { Person } from '../domain/person.ts';
 import type { ActionTarget, DryRunFinding } from '../ports/cluster-port.ts';
 import type { CardProposal } from './incident-card.ts';
 
@@ -27,7 +27,7 @@ export function signersText(risk: Risk): string {
  * A stored proposal as the card shows it. What is still missing is computed with the signers' roles as
  * configured now (a signer who lost a role, or left the config, no longer counts), as execution will.
  */
-export function cardProposal(row: ProposalRow, signatures: readonly SignatureRow[], people: readonly PersonConfig[]): CardProposal {
+export function cardProposal(row: ProposalRow, signatures: readonly SignatureRow[], people: readonly Person[]): CardProposal {
   const validated = validatePlannedAction({ action: row.action, target: row.target, params: row.params });
   const target: ActionTarget = validated.ok ? validated.action.target : (row.target as ActionTarget);
   const description = validated.ok ? describeAction(validated.action) : `${row.action} of ${target.kind} ${scoped(target)} (not in the catalog)`;
@@ -74,7 +74,7 @@ export function cardProposal(row: ProposalRow, signatures: readonly SignatureRow
   };
 }
 
-function outcomeText(row: ProposalRow, signatures: readonly SignatureRow[], person: (id: string) => PersonConfig | undefined): string | null {
+function outcomeText(row: ProposalRow, signatures: readonly SignatureRow[], person: (id: string) => Person | undefined): string | null {
   if (row.outcome) return row.outcome;
   switch (row.state) {
     case 'PENDING':

@@ -1,6 +1,6 @@
 import type { Severity } from '../alerts/alert.ts';
 import type { ProposalState } from '../approval/proposal-state.ts';
-import type { Risk, Role } from '../approval/risk.ts';
+import type { Risk, Role } from '../domain/risk.ts';
 import type { ActionTarget, DryRunFinding } from '../ports/cluster-port.ts';
 
 /**

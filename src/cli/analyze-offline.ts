@@ -4,7 +4,7 @@ import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { analyzeIncident } from '../analysis/analyze-incident.ts';
 import { diagnosisInput } from '../analysis/diagnosis-input.ts';
 import { requiredSignatures } from '../approval/quorum.ts';
-import type { Risk } from '../approval/risk.ts';
+import type { Risk } from '../domain/risk.ts';
 import { RuleBrain } from '../brain/rule-brain.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';

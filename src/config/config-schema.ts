@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
-import { risks, roles } from '../approval/risk.ts';
+import { risks, roles } from '../domain/risk.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();

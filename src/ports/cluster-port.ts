@@ -1,4 +1,4 @@
-import type { Risk } from '../approval/risk.ts';
+import type { Risk } from '../domain/risk.ts';
 
 /** The kinds of object a remediation can act on. */
 export type TargetKind = 'Deployment' | 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'Namespace';

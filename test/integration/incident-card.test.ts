@@ -10,7 +10,7 @@ import { trustPattern } from '../../src/approval/trust.ts';
 import { RuleBrain } from '../../src/brain/rule-brain.ts';
 import { buildIncidentCard } from '../../src/cards/build-incident-card.ts';
 import { renderCardText } from '../../src/cards/render-card-text.ts';
-import type { PersonConfig } from '../../src/config/config-schema.ts';
+import type { Person } from '../../src/domain/person.ts';
 import { defaultPrices } from '../../src/finops/pricing.ts';
 import { findIncident } from '../../src/incidents/incident-repository.ts';
 import type { BrainPort } from '../../src/ports/brain-port.ts';
@@ -23,7 +23,7 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/alertmanager-v4-cra
 const topology = parseTopology(readFileSync(new URL('../../adapters/sandbox/demo-topology.yaml', import.meta.url), 'utf8'));
 if (!topology.ok) throw new Error(topology.errors.join('\n'));
 const graph = TopologyGraph.build(topology.services);
-const people: PersonConfig[] = [
+const people: Person[] = [
   { id: 'ann', name: 'Ann Example', roles: ['sre'], accounts: { slack: 'U01' } },
   { id: 'vic', name: 'Vic Viewer', roles: ['viewer'], accounts: { slack: 'U02' } },
 ];

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 import type { ApprovalDependencies } from '../../src/approval/approval-dependencies.ts';
 import type { Click } from '../../src/approval/handle-click.ts';
-import type { PersonConfig } from '../../src/config/config-schema.ts';
+import type { Person } from '../../src/domain/person.ts';
 import { InProcessEventBus } from '../../src/events/in-process-event-bus.ts';
 import type { JobName, JobTypes } from '../../src/jobs/job-queue.ts';
 import { manualClock } from '../../src/ports/clock.ts';
@@ -12,7 +12,7 @@ import type { DatabaseSchema } from '../../src/storage/database-schema.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 /** People of the approval tests: one person, several accounts; every role of the risk matrix. */
-export const testPeople: PersonConfig[] = [
+export const testPeople: Person[] = [
   { id: 'alice', name: 'Alice', roles: ['sre'], accounts: { slack: 'U_ALICE', telegram: '1001', web: 'alice' } },
   { id: 'bob', name: 'Bob', roles: ['devops'], accounts: { slack: 'U_BOB', discord: '2002' } },
   { id: 'carol', name: 'Carol', roles: ['sre'], accounts: { slack: 'U_CAROL' } },

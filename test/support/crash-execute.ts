@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 import { executeProposal } from '../../src/approval/execute-proposal.ts';
-import type { PersonConfig } from '../../src/config/config-schema.ts';
+import type { Person } from '../../src/domain/person.ts';
 import { InProcessEventBus } from '../../src/events/in-process-event-bus.ts';
 import { systemClock } from '../../src/ports/clock.ts';
 import type { ClusterPort } from '../../src/ports/cluster-port.ts';
@@ -49,7 +49,7 @@ await executeProposal(
     clock: systemClock,
     jobs: { enqueue: async () => {} },
     events: new InProcessEventBus(),
-    people: JSON.parse(peopleJson) as PersonConfig[],
+    people: JSON.parse(peopleJson) as Person[],
     expiryMinutes: 30,
   },
   proposalId,

@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { createProposal } from '../../../src/approval/create-proposal.ts';
 import { executeProposal } from '../../../src/approval/execute-proposal.ts';
 import { handleClick } from '../../../src/approval/handle-click.ts';
-import type { PersonConfig } from '../../../src/config/config-schema.ts';
+import type { Person } from '../../../src/domain/person.ts';
 import type { ClusterPort } from '../../../src/ports/cluster-port.ts';
 import { actions, testPeople, type ApprovalHarness } from '../../support/approval-harness.ts';
 import { useApprovalHarness, type ApprovalQueries } from '../../support/use-approval-harness.ts';
 
-const withRoles = (personId: string, roles: PersonConfig['roles']): PersonConfig[] =>
+const withRoles = (personId: string, roles: Person['roles']): Person[] =>
   testPeople.map((person) => (person.id === personId ? { ...person, roles } : person));
 
 describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, simulated]', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, planHash } from '../../../src/approval/plan-hash.ts';
+import { canonicalJson } from '../../../src/domain/canonical-json.ts';
+import { planHash } from '../../../src/approval/plan-hash.ts';
 import type { PlannedAction } from '../../../src/ports/cluster-port.ts';
 
 const planned: PlannedAction = {

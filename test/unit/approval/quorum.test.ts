@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canReject, canSign, evaluateQuorum, requiredSignatures } from '../../../src/approval/quorum.ts';
 import type { QuorumSignature } from '../../../src/approval/quorum.ts';
-import type { Risk, Role } from '../../../src/approval/risk.ts';
+import type { Risk, Role } from '../../../src/domain/risk.ts';
 
 const sig = (personId: string, ...roles: Role[]): QuorumSignature => ({ personId, roles });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolvePerson, rolesOf } from '../../../src/approval/resolve-person.ts';
-import type { PersonConfig } from '../../../src/config/config-schema.ts';
+import type { Person } from '../../../src/domain/person.ts';
 
-const people: PersonConfig[] = [
+const people: Person[] = [
   { id: 'alice', name: 'Alice', roles: ['sre'], accounts: { slack: 'U1', telegram: '42', web: 'alice' } },
   { id: 'bob', name: 'Bob', roles: ['devops', 'cto'], accounts: { slack: 'U2', discord: '42' } },
   { id: 'eve', name: 'Eve', roles: ['viewer'], accounts: { slack: 'U3' } },

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProposalRow, SignatureRow } from '../../../src/approval/proposal.table.ts';
 import { cardProposal, signersText } from '../../../src/cards/card-proposal.ts';
-import type { PersonConfig } from '../../../src/config/config-schema.ts';
+import type { Person } from '../../../src/domain/person.ts';
 
-const people: PersonConfig[] = [
+const people: Person[] = [
   { id: 'ann', name: 'Ann Example', roles: ['sre'], accounts: {} },
   { id: 'bob', name: 'Bob Example', roles: ['viewer'], accounts: {} },
   { id: 'cid', name: 'Cid Example', roles: ['devops'], accounts: {} },
