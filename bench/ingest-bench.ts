@@ -25,21 +25,44 @@ function batch(): string {
   const startsAt = new Date().toISOString();
   const alerts = Array.from({ length: alertsPerRequest }, (_, index) => ({
     status: 'firing',
-    labels: { alertname: 'KubePodCrashLooping', namespace: `ns-${group % 50}`, pod: `svc-${group}-7d9f8b6c5d-${String(index).padStart(5, 'x')}`, container: `svc-${group}`, severity: 'warning' },
+    labels: {
+      alertname: 'KubePodCrashLooping',
+      namespace: `ns-${group % 50}`,
+      pod: `svc-${group}-7d9f8b6c5d-${String(index).padStart(5, 'x')}`,
+      container: `svc-${group}`,
+      severity: 'warning',
+    },
     annotations: { summary: 'Pod is crash looping.', description: `Pod ns/svc-${group} is in waiting state (reason: "CrashLoopBackOff").` },
     startsAt,
     endsAt: '0001-01-01T00:00:00Z',
     generatorURL: 'http://prometheus.monitoring:9090/graph?g0.expr=...',
     fingerprint: (group * alertsPerRequest + index).toString(16).padStart(16, '0'),
   }));
-  return JSON.stringify({ version: '4', groupKey: `{}:{alertname="KubePodCrashLooping",group="${group}"}`, status: 'firing', receiver: 'bench', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: 'http://alertmanager', alerts });
+  return JSON.stringify({
+    version: '4',
+    groupKey: `{}:{alertname="KubePodCrashLooping",group="${group}"}`,
+    status: 'firing',
+    receiver: 'bench',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager',
+    alerts,
+  });
 }
 
 function post(agent: Agent, port: number, body: string): Promise<{ status: number; milliseconds: number }> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const call = request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: '/api/v1/alerts/alertmanager', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/v1/alerts/alertmanager',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) },
+      },
       (response) => {
         response.resume();
         response.on('end', () => resolve({ status: response.statusCode ?? 0, milliseconds: Number(process.hrtime.bigint() - started) / 1e6 }));
@@ -62,13 +85,20 @@ async function main() {
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
   const port = await freePort();
-  const bot = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), 'bin/awoooi.js', 'serve'], {
-    env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), AWOOOI_WEBHOOK_TOKEN: token, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const bot = spawn(
+    process.execPath,
+    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), 'bin/awoooi.js', 'serve'],
+    {
+      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), AWOOOI_WEBHOOK_TOKEN: token, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   try {
     for (let attempt = 0; ; attempt++) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((response) => response.ok, () => false);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ready) break;
       if (attempt > 100) throw new Error('bot did not start');
       await sleep(100);
@@ -116,7 +146,14 @@ async function main() {
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
-    const throughput = { alertsPerSecond: Math.round((requests * alertsPerRequest) / seconds), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures, connections, requests };
+    const throughput = {
+      alertsPerSecond: Math.round((requests * alertsPerRequest) / seconds),
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      failures,
+      connections,
+      requests,
+    };
 
     const stored = await new pg.Client({ connectionString: url.toString() });
     await stored.connect();
@@ -124,7 +161,9 @@ async function main() {
     await stored.end();
     agent.destroy();
 
-    console.log(`ingest throughput: ${throughput.alertsPerSecond} alerts/s stored durably (${connections} connections, ${requests} × ${alertsPerRequest} alerts), answer p50 ${throughput.p50Ms.toFixed(1)} ms, p99 ${throughput.p99Ms.toFixed(1)} ms, failures ${failures}`);
+    console.log(
+      `ingest throughput: ${throughput.alertsPerSecond} alerts/s stored durably (${connections} connections, ${requests} × ${alertsPerRequest} alerts), answer p50 ${throughput.p50Ms.toFixed(1)} ms, p99 ${throughput.p99Ms.toFixed(1)} ms, failures ${failures}`,
+    );
     console.log(`ingest at 1,000 alerts/s: answer p50 ${atThousand.p50Ms.toFixed(1)} ms, p99 ${atThousand.p99Ms.toFixed(1)} ms (target p99 < 50 ms)`);
     console.log(`rows in alerts: ${rows[0].alerts}; target ≥ 20,000 alerts/s (Alertmanager itself: 16–20k/s here)`);
     console.log(`BENCH ingest ${JSON.stringify({ throughput, atThousand, storedAlerts: rows[0].alerts })}`);

@@ -174,9 +174,9 @@ function printTable(key: string, r: SizeResult): void {
     console.log(`  ${label.padEnd(26)}${ours.padStart(12)}${peer.padStart(14)}${ratio.padStart(10)}`);
   console.log(`\n${key}: ${r.nodes} nodes, ${r.edges} edges, depth-${maxDepth} BFS, ${queries} starts per direction`);
   row('', 'ours', 'graphology', 'ratio');
-  row('build (ms, median)', r.buildMs.toFixed(2), r.graphologyBuildMs.toFixed(2), (r.graphologyBuildMs / r.buildMs).toFixed(1) + 'x');
-  row('BFS p50 (µs, both dirs)', r.p50Us.toFixed(2), r.graphologyP50Us.toFixed(2), r.ratioP50.toFixed(1) + 'x');
-  row('BFS p99 (µs, both dirs)', r.p99Us.toFixed(2), r.graphologyP99Us.toFixed(2), r.ratioP99.toFixed(1) + 'x');
+  row('build (ms, median)', r.buildMs.toFixed(2), r.graphologyBuildMs.toFixed(2), `${(r.graphologyBuildMs / r.buildMs).toFixed(1)}x`);
+  row('BFS p50 (µs, both dirs)', r.p50Us.toFixed(2), r.graphologyP50Us.toFixed(2), `${r.ratioP50.toFixed(1)}x`);
+  row('BFS p99 (µs, both dirs)', r.p99Us.toFixed(2), r.graphologyP99Us.toFixed(2), `${r.ratioP99.toFixed(1)}x`);
   row('downstream p50 / p99 (µs)', `${r.downP50Us} / ${r.downP99Us}`, '');
   row('upstream p50 / p99 (µs)', `${r.upP50Us} / ${r.upP99Us}`, '');
   row('nodes reached per BFS', r.avgReached.toFixed(1), r.avgReached.toFixed(1));

@@ -16,12 +16,16 @@ export default async function setup() {
     throw new Error(`CI needs PostgreSQL and Redis; reachable: postgres=${postgres} redis=${redis}`);
   }
   await rm(skippedServiceLog, { recursive: true, force: true });
-  process.stdout.write(`\n[awoooi tests] PostgreSQL: ${postgres ? 'real server' : 'NOT reachable, database tests run on PGlite'}; Redis: ${redis ? 'real server' : 'NOT reachable'}\n`);
+  process.stdout.write(
+    `\n[awoooi tests] PostgreSQL: ${postgres ? 'real server' : 'NOT reachable, database tests run on PGlite'}; Redis: ${redis ? 'real server' : 'NOT reachable'}\n`,
+  );
   return async () => {
     const files = await readdir(skippedServiceLog).catch(() => []);
     const names = (await Promise.all(files.map((file) => readFile(join(skippedServiceLog, file), 'utf8')))).flatMap((text) => text.split('\n').filter(Boolean));
     if (names.length > 0) {
-      process.stdout.write(`\n[awoooi tests] these ${names.length} tests need a server that was not reachable and did NOT run:\n${names.map((name) => `  - ${name}\n`).join('')}`);
+      process.stdout.write(
+        `\n[awoooi tests] these ${names.length} tests need a server that was not reachable and did NOT run:\n${names.map((name) => `  - ${name}\n`).join('')}`,
+      );
     }
   };
 }

@@ -2,15 +2,7 @@ import type { ClusterError, PlannedAction } from '../../src/ports/cluster-port.t
 import { rollbackRevision } from './sandbox-dry-run.ts';
 import { converge } from './sandbox-controllers.ts';
 import { locate } from './sandbox-state.ts';
-import {
-  EXECUTION_ANNOTATION,
-  RESTARTED_AT_ANNOTATION,
-  meta,
-  nextNamePart,
-  ownedPods,
-  pdbFor,
-  touch,
-} from './sandbox-world.ts';
+import { EXECUTION_ANNOTATION, RESTARTED_AT_ANNOTATION, meta, nextNamePart, ownedPods, pdbFor, touch } from './sandbox-world.ts';
 import type { SandboxDeployment, SandboxMeta, SandboxPod, SandboxWorld } from './sandbox-world.ts';
 
 export type ApplyResult = { ok: true; message: string } | { ok: false; error: ClusterError };

@@ -17,15 +17,7 @@ import { dryRunWorld, permissionOf } from './sandbox-dry-run.ts';
 import { fingerprintOf, locate, observeState } from './sandbox-state.ts';
 import { converge } from './sandbox-controllers.ts';
 import { EXECUTION_ANNOTATION, emptyWorld, touch } from './sandbox-world.ts';
-import type {
-  SandboxDeployment,
-  SandboxNamespace,
-  SandboxNode,
-  SandboxPdb,
-  SandboxPod,
-  SandboxPvc,
-  SandboxWorld,
-} from './sandbox-world.ts';
+import type { SandboxDeployment, SandboxNamespace, SandboxNode, SandboxPdb, SandboxPod, SandboxPvc, SandboxWorld } from './sandbox-world.ts';
 
 /** Kinds a test can read with `get` and change with `mutate`, and their shapes. */
 export interface SandboxObjects {

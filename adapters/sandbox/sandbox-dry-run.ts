@@ -32,9 +32,7 @@ function rbacFinding(world: SandboxWorld, planned: PlannedAction): DryRunFinding
   return {
     check: 'rbac',
     ok: allowed,
-    message: allowed
-      ? `bot may ${verb} ${resource} ${scope}`
-      : `bot may not ${verb} ${resource} ${scope} (SelfSubjectAccessReview: allowed false)`,
+    message: allowed ? `bot may ${verb} ${resource} ${scope}` : `bot may not ${verb} ${resource} ${scope} (SelfSubjectAccessReview: allowed false)`,
   };
 }
 
@@ -166,10 +164,7 @@ export function dryRunWorld(world: SandboxWorld, input: PlannedAction): DryRunRe
     return { ok: false, findings: [{ check: 'parameters', ok: false, message: validated.error.message }], state, fingerprint: fingerprintOf(state) };
   }
   const planned = validated.action;
-  const findings: DryRunFinding[] = [
-    { check: 'parameters', ok: true, message: 'action, target and parameters valid' },
-    rbacFinding(world, planned),
-  ];
+  const findings: DryRunFinding[] = [{ check: 'parameters', ok: true, message: 'action, target and parameters valid' }, rbacFinding(world, planned)];
   const state = observeState(world, planned.target);
   const found = locate(world, planned.target);
   if (found.object === undefined) {

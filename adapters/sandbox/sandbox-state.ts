@@ -1,14 +1,7 @@
 import { canonicalJson, sha256Hex } from '../../src/domain/canonical-json.ts';
 import type { ActionTarget, DryRunResult } from '../../src/ports/cluster-port.ts';
 import { ownedPods, pdbFor } from './sandbox-world.ts';
-import type {
-  SandboxDeployment,
-  SandboxNamespace,
-  SandboxNode,
-  SandboxPod,
-  SandboxPvc,
-  SandboxWorld,
-} from './sandbox-world.ts';
+import type { SandboxDeployment, SandboxNamespace, SandboxNode, SandboxPod, SandboxPvc, SandboxWorld } from './sandbox-world.ts';
 
 export type State = DryRunResult['state'];
 

@@ -38,8 +38,18 @@ export interface WebConsoleOptions {
 }
 
 /** The page's script modules and style sheet, read once; nothing else is served from the folder. */
-const assetTypes: Record<string, string> = { 'console.js': 'text/javascript', 'dom.js': 'text/javascript', 'render-card.js': 'text/javascript', 'console.css': 'text/css' };
-const assets = new Map(Object.entries(assetTypes).map(([name, type]) => [name, { type: `${type}; charset=utf-8`, body: readFileSync(new URL(`./public/${name}`, import.meta.url)) }]));
+const assetTypes: Record<string, string> = {
+  'console.js': 'text/javascript',
+  'dom.js': 'text/javascript',
+  'render-card.js': 'text/javascript',
+  'console.css': 'text/css',
+};
+const assets = new Map(
+  Object.entries(assetTypes).map(([name, type]) => [
+    name,
+    { type: `${type}; charset=utf-8`, body: readFileSync(new URL(`./public/${name}`, import.meta.url)) },
+  ]),
+);
 const signInBody = z.object({ personId: z.string().min(1).max(64), password: z.string().max(1024).optional() });
 const clickBody = z.object({ proposalId: z.string().min(1).max(128), decision: z.enum(['approve', 'reject']) });
 /** The web account a signed-in person clicks as: `accounts.web`, else the person id. */
@@ -65,7 +75,7 @@ export function registerWebConsole(app: FastifyInstance, options: WebConsoleOpti
     const raw = cookie.read(request.headers.cookie);
     const id = sessions.isWellFormed(raw) ? raw : null;
     const session = id === null ? null : sessions.find(id);
-    const person = session ? personOf(session.personId) ?? null : null;
+    const person = session ? (personOf(session.personId) ?? null) : null;
     return { id, person };
   };
   /** Makes sure the browser holds an id, so that its CSRF token exists; returns it. */
@@ -80,7 +90,8 @@ export function registerWebConsole(app: FastifyInstance, options: WebConsoleOpti
     if (!isSameOrigin(request)) return refused(reply, 403, 'cross_origin', 'Cross-origin request refused.');
     if (!isJsonRequest(request)) return refused(reply, 415, 'unsupported_media_type', 'Send JSON.');
     if (needsPerson && person === null) return refused(reply, 401, 'not_signed_in', 'Sign in first.');
-    if (!sessions.checkCsrf(id ?? undefined, request.headers['x-csrf-token'])) return refused(reply, 403, 'bad_csrf_token', 'This page is stale: reload it and try again.');
+    if (!sessions.checkCsrf(id ?? undefined, request.headers['x-csrf-token']))
+      return refused(reply, 403, 'bad_csrf_token', 'This page is stale: reload it and try again.');
     return null;
   };
 

@@ -120,9 +120,7 @@ const targetShape = z.strictObject({
 
 export type ValidationErrorCode = 'unknown_action' | 'invalid_params' | 'invalid_target';
 
-export type ValidatedAction =
-  | { ok: true; action: PlannedAction }
-  | { ok: false; error: { code: ValidationErrorCode; message: string } };
+export type ValidatedAction = { ok: true; action: PlannedAction } | { ok: false; error: { code: ValidationErrorCode; message: string } };
 
 function fail(code: ValidationErrorCode, message: string): ValidatedAction {
   return { ok: false, error: { code, message } };

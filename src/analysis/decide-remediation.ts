@@ -45,11 +45,7 @@ export function planKey(plan: { action: string; target: unknown; params: unknown
  * supersedes the live one. A plan a human rejected for this incident is not asked again. A running
  * execution is never superseded. `existing` is newest first.
  */
-export function decideRemediation(input: {
-  status: 'open' | 'resolved';
-  diagnosis: Diagnosis;
-  existing: readonly ExistingProposal[];
-}): RemediationDecision {
+export function decideRemediation(input: { status: 'open' | 'resolved'; diagnosis: Diagnosis; existing: readonly ExistingProposal[] }): RemediationDecision {
   if (input.status === 'resolved') return skip('incident_resolved', 'the incident is resolved');
   if (input.diagnosis.proposals.length === 0) return skip('no_proposal', 'the diagnosis proposes no action');
   const picked = firstValidProposal(input.diagnosis);

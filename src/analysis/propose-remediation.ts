@@ -65,7 +65,8 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
   let answer = await ask(deps.brain, question);
   const brainError = answer.ok || deps.brain === fallback ? null : answer.error;
   if (!answer.ok && deps.brain !== fallback) answer = await ask(fallback, question);
-  if (!answer.ok) return { diagnosis: null, brainError, outcome: { kind: 'failed', error: { code: `brain_${answer.error.code}`, message: answer.error.message } } };
+  if (!answer.ok)
+    return { diagnosis: null, brainError, outcome: { kind: 'failed', error: { code: `brain_${answer.error.code}`, message: answer.error.message } } };
   const diagnosis = answer.diagnosis;
   await storeDiagnosis(deps.db, incident.id, diagnosis);
 

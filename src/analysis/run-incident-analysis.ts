@@ -22,7 +22,13 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     .execute();
   if (alerts.length === 0) return null;
   const analysis = analyzeIncident(
-    alerts.map((alert) => ({ name: alert.name, service: alert.service, severity: alert.severity as Severity, status: alert.status, startsAt: alert.starts_at })),
+    alerts.map((alert) => ({
+      name: alert.name,
+      service: alert.service,
+      severity: alert.severity as Severity,
+      status: alert.status,
+      startsAt: alert.starts_at,
+    })),
     deps.graph(),
     deps.maxDepth,
   );

@@ -14,7 +14,11 @@ const storedSchema = z.object({
   rootCauses: z.array(rootCause).catch([]),
   blastRadius: z.array(z.object({ service: z.string(), depth: z.number() })).catch([]),
   unmappedAlerts: z.array(z.string()).catch([]),
-  diagnosis: z.object({ source: z.enum(['rules', 'llm']), text: z.string() }).nullable().optional().catch(null),
+  diagnosis: z
+    .object({ source: z.enum(['rules', 'llm']), text: z.string() })
+    .nullable()
+    .optional()
+    .catch(null),
 });
 
 /** `incidents.analysis` as stored: the analysis of run-incident-analysis, plus the brain's diagnosis. */

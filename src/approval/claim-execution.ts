@@ -30,11 +30,7 @@ export async function claimExecution(trx: Transaction<DatabaseSchema>, deps: App
   const common = { at: now, incidentId: claimed.incident_id, proposalId } as const;
   const quorum = await currentQuorum(trx, claimed, deps.people);
   const planned = plannedActionOf(claimed);
-  const voidReason = !quorum.met
-    ? `signer lost role: ${quorum.missing}`
-    : !planned.ok
-      ? `no longer a valid catalog action: ${planned.error.message}`
-      : null;
+  const voidReason = !quorum.met ? `signer lost role: ${quorum.missing}` : !planned.ok ? `no longer a valid catalog action: ${planned.error.message}` : null;
   if (voidReason !== null || !planned.ok) {
     const reason = voidReason ?? 'invalid action';
     const voided = await transitionProposal(trx, proposalId, ['EXECUTING'], 'VOIDED', { void_reason: reason });
@@ -46,6 +42,10 @@ export async function claimExecution(trx: Transaction<DatabaseSchema>, deps: App
     .values({ proposal_id: proposalId, status: 'running', dry_run: null, result: null, started_at: now, finished_at: null })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await appendAudit(trx, { ...common, kind: 'execution_started', details: { executionId: execution.id, counted: quorum.counted, planHash: claimed.plan_hash } });
+  await appendAudit(trx, {
+    ...common,
+    kind: 'execution_started',
+    details: { executionId: execution.id, counted: quorum.counted, planHash: claimed.plan_hash },
+  });
   return { kind: 'claimed', proposal: claimed, planned: planned.action, executionId: execution.id };
 }

@@ -25,9 +25,7 @@ export interface CreateProposalInput {
 }
 
 export type CreateProposalErrorCode = 'invalid_action' | 'dry_run_failed' | 'execution_in_progress' | 'unknown_incident';
-export type CreateProposalResult =
-  | { ok: true; proposal: ProposalRow }
-  | { ok: false; error: { code: CreateProposalErrorCode; message: string } };
+export type CreateProposalResult = { ok: true; proposal: ProposalRow } | { ok: false; error: { code: CreateProposalErrorCode; message: string } };
 
 function fail(code: CreateProposalErrorCode, message: string): CreateProposalResult {
   return { ok: false, error: { code, message } };
@@ -72,7 +70,12 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
   return result;
 }
 
-async function store(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, input: CreateProposalInput, prepared: Prepared): Promise<CreateProposalResult> {
+async function store(
+  trx: Transaction<DatabaseSchema>,
+  deps: ApprovalDependencies,
+  input: CreateProposalInput,
+  prepared: Prepared,
+): Promise<CreateProposalResult> {
   // Serialises proposals of one incident (NO KEY: alerts referencing the incident may still be inserted).
   const incident = await trx.selectFrom('incidents').select('id').where('id', '=', input.incidentId).forNoKeyUpdate().executeTakeFirst();
   if (incident === undefined) return fail('unknown_incident', `no incident ${input.incidentId}`);

@@ -67,7 +67,10 @@ async function act(deps: ApprovalDependencies, proposal: ProposalRow, planned: P
     const diff = stateDiff(signed.state, fresh.state);
     const reason = fresh.ok
       ? `state changed since signing (${diff.keys.join(', ')})`
-      : `dry-run failed at execution: ${fresh.findings.filter((finding) => !finding.ok).map((finding) => finding.message).join('; ')}`;
+      : `dry-run failed at execution: ${fresh.findings
+          .filter((finding) => !finding.ok)
+          .map((finding) => finding.message)
+          .join('; ')}`;
     return voided(reason, diff, fresh);
   }
 
@@ -90,7 +93,10 @@ async function act(deps: ApprovalDependencies, proposal: ProposalRow, planned: P
   }
   if (executed.error.code === 'state_changed') {
     // Changed between our dry-run and the write: the same TOCTOU verdict, caught by the cluster's precondition.
-    const after = await deps.cluster.dryRun(planned).then((result) => result.state, () => fresh.state);
+    const after = await deps.cluster.dryRun(planned).then(
+      (result) => result.state,
+      () => fresh.state,
+    );
     return voided(`state changed at execution: ${executed.error.message}`, stateDiff(signed.state, after), fresh);
   }
   return { ...failed(`${executed.error.code}: ${executed.error.message}`, executed.error), dryRun: fresh };
@@ -114,13 +120,36 @@ function voided(reason: string, diff: ReturnType<typeof stateDiff>, fresh: DryRu
 }
 
 /** `execute` threw: whether it took effect is unknown, so ask the cluster, as after a crash. Never run again. */
-async function afterThrow(deps: ApprovalDependencies, planned: PlannedAction, executionId: string, error: string, fresh: DryRunResult): Promise<ExecutionOutcome> {
+async function afterThrow(
+  deps: ApprovalDependencies,
+  planned: PlannedAction,
+  executionId: string,
+  error: string,
+  fresh: DryRunResult,
+): Promise<ExecutionOutcome> {
   const found = await deps.cluster.reconcile(planned, executionId).catch(() => 'unknown' as const);
   const details = { error, reconcile: found };
   if (found === 'applied') {
     const outcome = `cluster error (${error}), but the action took effect`;
-    return { state: 'SUCCEEDED', outcome, result: details, dryRun: fresh, reconciled: true, earnsTrust: false, audit: { kind: 'execution_reconciled', details: { ...details, outcome } } };
+    return {
+      state: 'SUCCEEDED',
+      outcome,
+      result: details,
+      dryRun: fresh,
+      reconciled: true,
+      earnsTrust: false,
+      audit: { kind: 'execution_reconciled', details: { ...details, outcome } },
+    };
   }
-  const outcome = found === 'not_applied' ? `cluster error (${error}); it did not take effect; not retried` : `cluster error (${error}); state unknown — check by hand`;
-  return { state: 'FAILED', outcome, result: details, dryRun: fresh, reconciled: true, earnsTrust: false, audit: { kind: 'execution_reconciled', details: { ...details, outcome } } };
+  const outcome =
+    found === 'not_applied' ? `cluster error (${error}); it did not take effect; not retried` : `cluster error (${error}); state unknown — check by hand`;
+  return {
+    state: 'FAILED',
+    outcome,
+    result: details,
+    dryRun: fresh,
+    reconciled: true,
+    earnsTrust: false,
+    audit: { kind: 'execution_reconciled', details: { ...details, outcome } },
+  };
 }

@@ -25,9 +25,7 @@ export type Click = z.infer<typeof clickSchema>;
 export type ClickErrorCode = 'unknown_person' | 'unknown_proposal' | 'not_eligible' | 'four_eyes' | 'already_signed' | 'proposal_closed' | 'approval_expired';
 
 /** Messages are meant for the clicker alone (an ephemeral reply): they may name their roles, nothing secret. */
-export type ClickResult =
-  | { ok: true; state: ProposalState; message: string }
-  | { ok: false; error: { code: ClickErrorCode; message: string } };
+export type ClickResult = { ok: true; state: ProposalState; message: string } | { ok: false; error: { code: ClickErrorCode; message: string } };
 
 type Decided = { result: ClickResult; changedIncident: string | null };
 
@@ -59,7 +57,13 @@ async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependenci
   if (proposal.state === 'PENDING' && isExpired({ expiresAt: proposal.expires_at }, deps.clock)) {
     const expired = await transitionProposal(trx, proposal.id, ['PENDING'], 'EXPIRED', { decided_at: now });
     if (expired !== undefined) {
-      await appendAudit(trx, { kind: 'expired', at: now, incidentId: proposal.incident_id, proposalId: proposal.id, details: { noticedBy: person.id, expiresAt: proposal.expires_at } });
+      await appendAudit(trx, {
+        kind: 'expired',
+        at: now,
+        incidentId: proposal.incident_id,
+        proposalId: proposal.id,
+        details: { noticedBy: person.id, expiresAt: proposal.expires_at },
+      });
     }
     return refuse('approval_expired', `This proposal expired at ${proposal.expires_at.toISOString()}; ask for a fresh one.`, proposal.incident_id);
   }
@@ -68,7 +72,10 @@ async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependenci
   }
   const allowed = click.decision === 'approve' ? canSign(proposal.risk, person.roles) : canReject(proposal.risk, person.roles);
   if (!allowed) {
-    return refuse('not_eligible', `A ${proposal.risk} proposal is decided by ${requiredSignatures(proposal.risk).rolesText}; your roles: ${person.roles.join(', ')}.`);
+    return refuse(
+      'not_eligible',
+      `A ${proposal.risk} proposal is decided by ${requiredSignatures(proposal.risk).rolesText}; your roles: ${person.roles.join(', ')}.`,
+    );
   }
   const previous = await trx
     .selectFrom('signatures')
@@ -103,11 +110,16 @@ async function approve(trx: Transaction<DatabaseSchema>, deps: ApprovalDependenc
     })
     .execute();
   const quorum = await currentQuorum(trx, proposal, deps.people);
-  const approved = quorum.met && proposal.state === 'PENDING' ? await transitionProposal(trx, proposal.id, ['PENDING'], 'APPROVED', { decided_at: now }) : undefined;
+  const approved =
+    quorum.met && proposal.state === 'PENDING' ? await transitionProposal(trx, proposal.id, ['PENDING'], 'APPROVED', { decided_at: now }) : undefined;
   if (approved !== undefined) await deps.jobs.enqueue(trx, 'execute-proposal', { proposalId: proposal.id });
 
   const common = { at: now, actor: person.id, incidentId: proposal.incident_id, proposalId: proposal.id } as const;
-  await appendAudit(trx, { ...common, kind: 'signature', details: { platform: click.platform, accountId: click.accountId, roles: person.roles, planHash: proposal.plan_hash } });
+  await appendAudit(trx, {
+    ...common,
+    kind: 'signature',
+    details: { platform: click.platform, accountId: click.accountId, roles: person.roles, planHash: proposal.plan_hash },
+  });
   if (approved !== undefined) await appendAudit(trx, { ...common, kind: 'approved', details: { by: 'quorum', counted: quorum.counted } });
 
   const state = approved?.state ?? proposal.state;
@@ -153,7 +165,14 @@ async function reject(
   await appendAudit(trx, {
     ...common,
     kind: 'rejection',
-    details: { platform: click.platform, accountId: click.accountId, roles: person.roles, planHash: proposal.plan_hash, previousState: proposal.state, withdrewApproval: hadApproved },
+    details: {
+      platform: click.platform,
+      accountId: click.accountId,
+      roles: person.roles,
+      planHash: proposal.plan_hash,
+      previousState: proposal.state,
+      withdrewApproval: hadApproved,
+    },
   });
   if (trust !== null) await appendAudit(trx, { ...common, kind: 'trust_changed', details: trust });
   return { result: { ok: true, state: 'REJECTED', message: 'Rejected. The proposal is closed and will not run.' }, changedIncident: proposal.incident_id };

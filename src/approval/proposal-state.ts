@@ -1,17 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
 
 /** Life cycle of a remediation proposal. */
-export const proposalStates = [
-  'PENDING',
-  'APPROVED',
-  'EXECUTING',
-  'SUCCEEDED',
-  'FAILED',
-  'REJECTED',
-  'EXPIRED',
-  'SUPERSEDED',
-  'VOIDED',
-] as const;
+export const proposalStates = ['PENDING', 'APPROVED', 'EXECUTING', 'SUCCEEDED', 'FAILED', 'REJECTED', 'EXPIRED', 'SUPERSEDED', 'VOIDED'] as const;
 export type ProposalState = (typeof proposalStates)[number];
 
 /** Proposals expire unless approved and run within this time (DESIGN.md §2). */
@@ -42,9 +32,7 @@ export function canTransition(from: ProposalState, to: ProposalState): boolean {
 }
 
 /** States a proposal never leaves; kept for the audit trail. */
-export const terminalStates: readonly ProposalState[] = proposalStates.filter(
-  (state) => allowedTransitions[state].length === 0,
-);
+export const terminalStates: readonly ProposalState[] = proposalStates.filter((state) => allowedTransitions[state].length === 0);
 
 export function isTerminal(state: ProposalState): boolean {
   return allowedTransitions[state].length === 0;

@@ -1,7 +1,6 @@
 import type { Person, Platform } from '../domain/person.ts';
 import type { Role } from '../domain/risk.ts';
 
-
 /**
  * The person behind a chat account: one person, many accounts (Slack, Discord, Telegram, web console).
  * Undefined when no one, or more than one person, claims the account: guessing between two people

@@ -17,7 +17,11 @@ export async function applyTrustEvent(
   pattern: string,
   event: TrustEvent,
 ): Promise<{ pattern: string; from: number; to: number; event: TrustEvent } | null> {
-  await trx.insertInto('trust_scores').values({ pattern, score: 0 }).onConflict((conflict) => conflict.column('pattern').doNothing()).execute();
+  await trx
+    .insertInto('trust_scores')
+    .values({ pattern, score: 0 })
+    .onConflict((conflict) => conflict.column('pattern').doNothing())
+    .execute();
   const row = await trx.selectFrom('trust_scores').select('score').where('pattern', '=', pattern).forUpdate().executeTakeFirstOrThrow();
   const to = nextTrustScore(row.score, event);
   if (to === row.score) return null;

@@ -6,9 +6,7 @@ import { GENESIS_HASH, auditEntryHash } from './audit-hash.ts';
  * Result of checking the chain. `entries` counts the entries found intact (before the first broken one).
  * A hash chain cannot notice entries cut off its end; anchor the latest hash elsewhere for that.
  */
-export type AuditChainReport =
-  | { ok: true; entries: number }
-  | { ok: false; entries: number; firstBroken: { sequence: string; reason: string } };
+export type AuditChainReport = { ok: true; entries: number } | { ok: false; entries: number; firstBroken: { sequence: string; reason: string } };
 
 /** Reads the log page by page in sequence order and recomputes every link. */
 export async function verifyAuditChain(db: Kysely<DatabaseSchema>, options: { pageSize?: number } = {}): Promise<AuditChainReport> {
@@ -20,7 +18,7 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>, options: { pa
     const page = await db
       .selectFrom('audit_log')
       .selectAll()
-      .where('sequence', '>=', (expectedSequence).toString())
+      .where('sequence', '>=', expectedSequence.toString())
       .orderBy('sequence')
       .limit(pageSize)
       .execute();
@@ -30,7 +28,11 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>, options: { pa
         return broken(`entry ${expectedSequence} is missing (found ${row.sequence} next)`);
       }
       if (row.previous_hash !== previousHash) {
-        return broken(expectedSequence === 1n ? 'first entry does not start from the genesis hash' : `previous_hash does not match the hash of entry ${expectedSequence - 1n}`);
+        return broken(
+          expectedSequence === 1n
+            ? 'first entry does not start from the genesis hash'
+            : `previous_hash does not match the hash of entry ${expectedSequence - 1n}`,
+        );
       }
       const recomputed = auditEntryHash(previousHash, {
         sequence: row.sequence,

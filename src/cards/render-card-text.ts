@@ -43,7 +43,9 @@ function proposalLines(proposal: CardProposal): string[] {
     lines.push('  signatures so far:');
     for (const signature of proposal.signatures) {
       const roles = signature.roles.length > 0 ? ` (${signature.roles.join(', ')})` : '';
-      lines.push(`    ${signature.decision === 'approve' ? '✓ approved' : '✗ rejected'} by ${signature.personName}${roles} via ${signature.platform} at ${signature.at}`);
+      lines.push(
+        `    ${signature.decision === 'approve' ? '✓ approved' : '✗ rejected'} by ${signature.personName}${roles} via ${signature.platform} at ${signature.at}`,
+      );
     }
   }
   if (proposal.missing) lines.push(`  missing: ${proposal.missing}`);

@@ -48,7 +48,9 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
       cluster: `${cluster.description}${cluster.simulated ? ' — SIMULATED, nothing real is changed' : ''}`,
       brain: brain.description,
       chat: 'web console at / (built in)',
-      people: demoMode ? `DEMO people (${people.map((person) => `${person.id} ${person.roles.join('+')}`).join(', ')}); configure approvals.people for real sign-in` : `${people.length} configured`,
+      people: demoMode
+        ? `DEMO people (${people.map((person) => `${person.id} ${person.roles.join('+')}`).join(', ')}); configure approvals.people for real sign-in`
+        : `${people.length} configured`,
       liveUpdates: config.storage.redisUrl ? 'Redis pub/sub (real)' : 'in-process (single replica)',
     },
   };

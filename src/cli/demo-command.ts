@@ -43,9 +43,9 @@ export async function demoCommand(output: NodeJS.WritableStream): Promise<number
   const bot = started.bot;
   try {
     output.write('Round 1: crash-looping payments/api, approved by two people, executed\n');
-    const first = await round(bot, output, record, { namespace: 'payments', pod: 'api-7d9f-x2k', container: 'api', fingerprint: 'de0000000000a001' }, 'SUCCEEDED');
+    const first = await round(bot, record, { namespace: 'payments', pod: 'api-7d9f-x2k', container: 'api', fingerprint: 'de0000000000a001' }, 'SUCCEEDED');
     output.write('\nRound 2: crash-looping shop/cart; someone scales it by hand between the signatures\n');
-    const second = await round(bot, output, record, { namespace: 'shop', pod: 'cart-5c7f9-q8z2d', container: 'cart', fingerprint: 'de0000000000a002' }, 'VOIDED', () =>
+    const second = await round(bot, record, { namespace: 'shop', pod: 'cart-5c7f9-q8z2d', container: 'cart', fingerprint: 'de0000000000a002' }, 'VOIDED', () =>
       cluster.mutate('Deployment', 'shop', 'cart', { replicas: 3 }),
     );
     const audit = await verifyAuditChain(bot.database.db);
@@ -67,7 +67,6 @@ export async function demoCommand(output: NodeJS.WritableStream): Promise<number
 
 async function round(
   bot: RunningBot,
-  output: NodeJS.WritableStream,
   record: (name: string, ok: boolean, detail: string) => boolean,
   alert: { namespace: string; pod: string; container: string; fingerprint: string },
   expected: 'SUCCEEDED' | 'VOIDED',
@@ -78,10 +77,22 @@ async function round(
   payload.groupKey = `demo:${alert.fingerprint}`;
   Object.assign(payload.alerts[0], { fingerprint: alert.fingerprint, startsAt: new Date().toISOString() });
   Object.assign(payload.alerts[0].labels, { namespace: alert.namespace, pod: alert.pod, container: alert.container });
-  const response = await fetch(`${bot.url}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  const response = await fetch(`${bot.url}/api/v1/alerts/alertmanager`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  });
   const body = (await response.json()) as { incidents?: string[] };
   const incidentId = body.incidents?.[0];
-  if (!record('trigger_alert', response.status === 200 && Boolean(incidentId), `POST /api/v1/alerts/alertmanager → ${response.status}, incident ${incidentId ?? 'none'}`) || !incidentId) return null;
+  if (
+    !record(
+      'trigger_alert',
+      response.status === 200 && Boolean(incidentId),
+      `POST /api/v1/alerts/alertmanager → ${response.status}, incident ${incidentId ?? 'none'}`,
+    ) ||
+    !incidentId
+  )
+    return null;
 
   const analysis = await waitFor(async () => {
     const row = await db.selectFrom('incidents').select('analysis').where('id', '=', incidentId).executeTakeFirst();
@@ -89,25 +100,52 @@ async function round(
     return value?.rootCauses?.length ? value : undefined;
   });
   const blast = analysis?.blastRadius?.map((entry) => entry.service).join(', ') || 'none';
-  if (!record('graphrag_analysis', Boolean(analysis), analysis ? `root cause ${analysis.rootCauses![0]!.service}; blast radius ${blast}` : 'no analysis in time')) return null;
+  if (
+    !record('graphrag_analysis', Boolean(analysis), analysis ? `root cause ${analysis.rootCauses![0]!.service}; blast radius ${blast}` : 'no analysis in time')
+  )
+    return null;
 
-  const proposal = await waitFor(() => db.selectFrom('proposals').selectAll().where('incident_id', '=', incidentId).where('state', '=', 'PENDING').executeTakeFirst());
-  if (!record('generate_approval', Boolean(proposal), proposal ? `${proposal.action} ${proposal.target.namespace}/${proposal.target.name}, risk ${proposal.risk}, dry-run passed` : 'no proposal in time') || !proposal) return null;
+  const proposal = await waitFor(() =>
+    db.selectFrom('proposals').selectAll().where('incident_id', '=', incidentId).where('state', '=', 'PENDING').executeTakeFirst(),
+  );
+  if (
+    !record(
+      'generate_approval',
+      Boolean(proposal),
+      proposal ? `${proposal.action} ${proposal.target.namespace}/${proposal.target.name}, risk ${proposal.risk}, dry-run passed` : 'no proposal in time',
+    ) ||
+    !proposal
+  )
+    return null;
 
   const signers: string[] = [];
   for (const person of bot.parts.people) {
     const current = await db.selectFrom('proposals').select('state').where('id', '=', proposal.id).executeTakeFirstOrThrow();
     if (current.state !== 'PENDING') break;
-    const result = await handleClick(bot.approval, { platform: 'web', accountId: person.accounts.web ?? person.id, proposalId: proposal.id, decision: 'approve' });
+    const result = await handleClick(bot.approval, {
+      platform: 'web',
+      accountId: person.accounts.web ?? person.id,
+      proposalId: proposal.id,
+      decision: 'approve',
+    });
     if (!result.ok) continue;
     signers.push(`${person.id} (${person.roles.join('+')})`);
     if (betweenSignatures && signers.length === 1) betweenSignatures();
   }
   const approved = await db.selectFrom('signatures').select('person_id').where('proposal_id', '=', proposal.id).execute();
-  record('multisig_approval', approved.length >= 2, `signed by ${signers.join(', ')}${betweenSignatures ? ' — the cluster changed after the first signature' : ''}`);
+  record(
+    'multisig_approval',
+    approved.length >= 2,
+    `signed by ${signers.join(', ')}${betweenSignatures ? ' — the cluster changed after the first signature' : ''}`,
+  );
 
   const final = await waitFor(() =>
-    db.selectFrom('proposals').select(['state', 'outcome', 'void_reason']).where('id', '=', proposal.id).where('state', 'in', ['SUCCEEDED', 'FAILED', 'VOIDED']).executeTakeFirst(),
+    db
+      .selectFrom('proposals')
+      .select(['state', 'outcome', 'void_reason'])
+      .where('id', '=', proposal.id)
+      .where('state', 'in', ['SUCCEEDED', 'FAILED', 'VOIDED'])
+      .executeTakeFirst(),
   );
   const detail = final ? `${final.state}: ${final.void_reason ?? final.outcome ?? ''} (sandbox cluster, simulated)` : 'did not finish in time';
   record(expected === 'VOIDED' ? 'toctou_void' : 'mcp_execution', final?.state === expected, detail);

@@ -122,7 +122,10 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   });
   const address = await app.listen({ port: config.server.port, host: config.server.host });
   if (parts.demoMode && !isLoopbackHost(config.server.host)) {
-    log.warn({ host: config.server.host }, 'DEMO people are offered on a network address: anyone who reaches this port can sign approvals. Configure approvals.people.');
+    log.warn(
+      { host: config.server.host },
+      'DEMO people are offered on a network address: anyone who reaches this port can sign approvals. Configure approvals.people.',
+    );
   }
 
   log.info(

@@ -48,16 +48,26 @@ export const configSchema = z
       .object({
         port: port.default(8080),
         host: z.string().min(1).default('127.0.0.1'),
-        bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+        bodyLimitBytes: z.coerce
+          .number()
+          .int()
+          .min(1024)
+          .default(1024 * 1024),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       })
       .strict()
       .default({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'info' }),
     storage: z
       .object({
-        databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+        databaseUrl: z
+          .string()
+          .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+          .optional(),
         dataDir: z.string().min(1).default('./.awoooi'),
-        redisUrl: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+        redisUrl: z
+          .string()
+          .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+          .optional(),
       })
       .strict()
       .default({ dataDir: './.awoooi' }),
@@ -78,14 +88,21 @@ export const configSchema = z
           .default(['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod']),
       })
       .strict()
-      .default({ maxDepth: 3, serviceLabels: ['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod'] }),
+      .default({
+        maxDepth: 3,
+        serviceLabels: ['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod'],
+      }),
     incidents: z
       .object({ correlationWindowMinutes: z.coerce.number().min(0).max(1440).default(5) })
       .strict()
       .default({ correlationWindowMinutes: 5 }),
     approvals: z
       .object({
-        expiryMinutes: z.coerce.number().min(1).max(24 * 60).default(30),
+        expiryMinutes: z.coerce
+          .number()
+          .min(1)
+          .max(24 * 60)
+          .default(30),
         people: z.array(personSchema).default([]).superRefine(uniquePeopleAndAccounts),
         /** Risk overrides per action name, e.g. {restart_deployment: HIGH}; never lowers CRITICAL. */
         riskOverrides: z
@@ -93,7 +110,8 @@ export const configSchema = z
           .default({})
           .superRefine((overrides, context) => {
             for (const name of Object.keys(overrides)) {
-              if (!isActionName(name)) context.addIssue({ code: 'custom', path: [name], message: `not an action of the catalog (${[...actionCatalog.keys()].join(', ')})` });
+              if (!isActionName(name))
+                context.addIssue({ code: 'custom', path: [name], message: `not an action of the catalog (${[...actionCatalog.keys()].join(', ')})` });
             }
           }),
       })

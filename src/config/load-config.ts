@@ -54,7 +54,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   for (const [variable, path] of Object.entries(environmentVariables)) {
     const value = environment[variable];
     if (value === undefined || value === '') continue;
-    setPath(raw, path, listVariables.has(variable) ? value.split(',').map((item) => item.trim()).filter(Boolean) : value);
+    setPath(
+      raw,
+      path,
+      listVariables.has(variable)
+        ? value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean)
+        : value,
+    );
     origins.set(path.join('.'), variable);
   }
   const parsed = configSchema.safeParse(raw);

@@ -56,10 +56,7 @@ export function costAtStake(input: CostAtStakeInput, prices: Prices = defaultPri
   return { monthlyAtStake, byService, unknown, actionDelta: delta, text: parts.join('; ') };
 }
 
-function priceAction(
-  proposal: NonNullable<CostAtStakeInput['proposal']>,
-  prices: Prices,
-): CostAtStake['actionDelta'] {
+function priceAction(proposal: NonNullable<CostAtStakeInput['proposal']>, prices: Prices): CostAtStake['actionDelta'] {
   const { planned, before } = proposal;
   const replicas = planned.params['replicas'];
   if (planned.action !== 'scale_deployment' || before === null || typeof replicas !== 'number') return null;

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { sql, type Kysely } from 'kysely';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { Metrics } from './metrics.ts';
 
 /** Liveness (the process answers), readiness (the database answers) and Prometheus metrics. */
-export function registerHealthRoutes(app: FastifyInstance, options: { db: Kysely<any>; metrics: Metrics }): void {
+export function registerHealthRoutes(app: FastifyInstance, options: { db: Kysely<DatabaseSchema>; metrics: Metrics }): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     try {

@@ -17,7 +17,8 @@ export function registerIncidentRoutes(app: FastifyInstance, options: { db: Kyse
   const preHandler = requireWebhookAuth(options.credentials);
   app.get('/api/v1/incidents', { preHandler }, async (request, reply) => {
     const query = listQuery.safeParse(request.query);
-    if (!query.success) return reply.code(400).send({ error: 'bad_request', issues: query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
+    if (!query.success)
+      return reply.code(400).send({ error: 'bad_request', issues: query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
     return withStorage(reply, async () => ({ incidents: await listIncidents(options.db, query.data) }));
   });
   app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { preHandler }, async (request, reply) => {
@@ -29,7 +30,10 @@ export function registerIncidentRoutes(app: FastifyInstance, options: { db: Kyse
   });
 }
 
-async function withStorage<T>(reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): unknown } } }, work: () => Promise<T>) {
+async function withStorage<T>(
+  reply: { code(status: number): { header(name: string, value: string): { send(body: unknown): unknown } } },
+  work: () => Promise<T>,
+) {
   try {
     return await work();
   } catch (error) {

@@ -40,9 +40,10 @@ export function correlateAlerts(
   openIncidents: readonly OpenIncidentSummary[],
   options: CorrelationOptions,
 ): { assignments: IncidentReference[]; newIncidents: NewIncidentDraft[] } {
-  const candidates: { reference: IncidentReference; summary: OpenIncidentSummary | NewIncidentDraft }[] = openIncidents.map(
-    (summary) => ({ reference: { kind: 'existing', id: summary.id }, summary: { ...summary } }),
-  );
+  const candidates: { reference: IncidentReference; summary: OpenIncidentSummary | NewIncidentDraft }[] = openIncidents.map((summary) => ({
+    reference: { kind: 'existing', id: summary.id },
+    summary: { ...summary },
+  }));
   const newIncidents: NewIncidentDraft[] = [];
   const assignments = alerts.map((alert) => {
     const match =

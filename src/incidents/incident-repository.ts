@@ -45,7 +45,12 @@ export async function listIncidents(db: Kysely<DatabaseSchema>, options: { limit
     )
     .orderBy('starts_at')
     .execute();
-  return incidents.map((incident) => toView(incident, alerts.filter((alert) => alert.incident_id === incident.id)));
+  return incidents.map((incident) =>
+    toView(
+      incident,
+      alerts.filter((alert) => alert.incident_id === incident.id),
+    ),
+  );
 }
 
 export async function findIncident(db: Kysely<DatabaseSchema>, id: string): Promise<IncidentView | null> {

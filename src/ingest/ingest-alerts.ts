@@ -51,15 +51,20 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
   const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
   await lockCorrelationScope(trx, alerts, neighborhood);
 
-  const latest = await latestOccurrences(trx, alerts.map((alert) => alert.fingerprint));
+  const latest = await latestOccurrences(
+    trx,
+    alerts.map((alert) => alert.fingerprint),
+  );
   const placed: { alert: ServiceAlert; incidentId: string }[] = [];
   const unplaced: ServiceAlert[] = [];
   let ignored = 0;
   for (const alert of alerts) {
     const previous = latest.get(alert.fingerprint);
     if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved')) placed.push({ alert, incidentId: previous.incidentId });
-    else if (alert.status === 'resolved') ignored += 1; // never seen firing: nothing to resolve
-    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime()) ignored += 1; // late replay: never reopen
+    else if (alert.status === 'resolved')
+      ignored += 1; // never seen firing: nothing to resolve
+    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())
+      ignored += 1; // late replay: never reopen
     else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
   }
 
@@ -109,7 +114,12 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     kind: 'alert_received',
     at: deps.clock.now(),
     incidentId: touched.length === 1 ? touched[0]! : null,
-    details: { source: placed[0]!.alert.source, alerts: placed.length, firing: placed.filter((entry) => entry.alert.status === 'firing').length, incidents: touched },
+    details: {
+      source: placed[0]!.alert.source,
+      alerts: placed.length,
+      firing: placed.filter((entry) => entry.alert.status === 'firing').length,
+      incidents: touched,
+    },
   });
   return { ok: true, stored: placed.length, ignored, incidents: touched };
 }
@@ -156,13 +166,15 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
     .orderBy('opened_at')
     .execute();
   const since = earliest - window;
-  return rows.filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since).map((row) => ({
-    id: row.id,
-    groupKey: row.group_key,
-    services: row.services,
-    openedAt: row.opened_at,
-    lastAlertAt: row.last_alert_at,
-  }));
+  return rows
+    .filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since)
+    .map((row) => ({
+      id: row.id,
+      groupKey: row.group_key,
+      services: row.services,
+      openedAt: row.opened_at,
+      lastAlertAt: row.last_alert_at,
+    }));
 }
 
 // One statement with 13 array parameters instead of 13 per alert: far less to bind and plan for big groups.

@@ -30,7 +30,13 @@ export class JobQueue {
   constructor(database: { connectionString: string } | { executor: SqlExecutor }) {
     const connection =
       'executor' in database
-        ? { db: { executeSql: async (text: string, values: unknown[]) => ({ rows: [...(await database.executor.executeQuery(CompiledQuery.raw(text, values))).rows] }) } }
+        ? {
+            db: {
+              executeSql: async (text: string, values: unknown[]) => ({
+                rows: [...(await database.executor.executeQuery(CompiledQuery.raw(text, values))).rows],
+              }),
+            },
+          }
         : { connectionString: database.connectionString, max: 4 };
     this.#boss = new PgBoss({ ...connection, schedule: false, application_name: 'awoooi-jobs' });
     this.#boss.on('error', () => {});

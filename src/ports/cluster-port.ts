@@ -11,14 +11,7 @@ export interface ActionTarget {
 }
 
 /** Names of the actions in the catalog (src/actions/action-catalog.ts). */
-export type ActionName =
-  | 'restart_deployment'
-  | 'evict_pod'
-  | 'scale_deployment'
-  | 'rollback_deployment'
-  | 'cordon_node'
-  | 'delete_pvc'
-  | 'delete_namespace';
+export type ActionName = 'restart_deployment' | 'evict_pod' | 'scale_deployment' | 'rollback_deployment' | 'cordon_node' | 'delete_pvc' | 'delete_namespace';
 
 /** A catalog action with its target and validated parameters: what a proposal asks to run. */
 export interface PlannedAction {
@@ -53,9 +46,7 @@ export interface ClusterError {
   retryable: boolean;
 }
 
-export type ExecuteResult =
-  | { ok: true; message: string; state: DryRunResult['state'] }
-  | { ok: false; error: ClusterError };
+export type ExecuteResult = { ok: true; message: string; state: DryRunResult['state'] } | { ok: false; error: ClusterError };
 
 /** Whether an execution that may have been cut off actually took effect (crash recovery). */
 export type ReconcileResult = 'applied' | 'not_applied' | 'unknown';

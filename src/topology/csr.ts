@@ -38,4 +38,3 @@ export function transpose(n: number, offsets: Int32Array, targets: Int32Array) {
   }
   return { offsets: upOffsets, targets: upTargets };
 }
-

@@ -100,7 +100,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `unknown ${String(issue.path.at(-1) ?? 'value')} ${JSON.stringify(issue.input)} (expected one of ${issue.values.join(', ')})`;
     case 'unrecognized_keys':
-      return issue.keys.map((key) => `unknown key "${key}"`).join(', ') + ' (expected name, kind, namespace, dependsOn)';
+      return `${issue.keys.map((key) => `unknown key "${key}"`).join(', ')} (expected name, kind, namespace, dependsOn)`;
     default:
       return issue.message;
   }

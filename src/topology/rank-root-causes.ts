@@ -54,11 +54,7 @@ interface Draft {
  * of the two depends on the other, otherwise the nearer alerting one already explains the farther).
  * Ranked by how many alerting services each explains, then kind, then who fired first, then severity.
  */
-export function rankRootCauses(
-  graph: TopologyGraph,
-  alerting: readonly AlertingService[],
-  options: RankRootCausesOptions = {},
-): RootCauseCandidate[] {
+export function rankRootCauses(graph: TopologyGraph, alerting: readonly AlertingService[], options: RankRootCausesOptions = {}): RootCauseCandidate[] {
   const maxDepth = options.maxDepth ?? 3;
   const priority = options.kindPriority ?? defaultKindPriority;
   const alerts = mergeByService(alerting);
@@ -87,9 +83,7 @@ export function rankRootCauses(
 
   const drafts: Draft[] = [];
   const explainedBy = (node: number, self: AlertingService | undefined): Draft => {
-    const dependents = [...(reachedBy.get(node) ?? [])].sort(
-      (a, b) => depthFrom(a, node) - depthFrom(b, node) || compareText(a, b),
-    );
+    const dependents = [...(reachedBy.get(node) ?? [])].sort((a, b) => depthFrom(a, node) - depthFrom(b, node) || compareText(a, b));
     const lines = dependents.map((d) => evidence.dependent(pathFrom(d, node), alerts.get(d)!));
     const service = graph.nameOf(node);
     const head = self ? [evidence.alerting(self)] : [evidence.silent(dependents)];

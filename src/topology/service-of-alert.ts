@@ -35,10 +35,7 @@ const statefulSetPod = /^(.+)-\d+$/;
  * A `pod` value loses its controller-generated suffix (`api-7d9f8b6c5d-x2k4p` → `api`, `db-0` → `db`).
  * Null when no label names a service.
  */
-export function serviceOfAlert(
-  labels: Record<string, string>,
-  order: readonly string[] = defaultServiceLabels,
-): string | null {
+export function serviceOfAlert(labels: Record<string, string>, order: readonly string[] = defaultServiceLabels): string | null {
   for (const label of order) {
     const value = labels[label]?.trim();
     if (!value) continue;

@@ -52,7 +52,11 @@ describe('web console end to end [sandbox cluster, simulated]', () => {
     await alice.evaluate(() => Object.assign(globalThis, { loadedOnce: true }));
 
     const alert = JSON.parse(await readFile(new URL('../fixtures/alertmanager-v4-crashloop.json', import.meta.url), 'utf8'));
-    const posted = await fetch(`${test.bot.url}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+    const posted = await fetch(`${test.bot.url}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alert),
+    });
     expect(posted.status).toBe(200);
 
     const card = alice.locator('article.card').first();

@@ -24,8 +24,13 @@ function payload(groupKey: string, alerts: { fingerprint: string; status?: 'firi
 describe('alert ingestion over HTTP into PostgreSQL', () => {
   let test: TestBot;
   const post = (path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${token}` }) =>
-    fetch(`${test.bot.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  const incidents = async () => ((await (await fetch(`${test.bot.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${token}` } })).json()) as { incidents: any[] }).incidents;
+    fetch(`${test.bot.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  const incidents = async () =>
+    ((await (await fetch(`${test.bot.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${token}` } })).json()) as { incidents: any[] }).incidents;
   const stripVolatile = (list: any[]) => list.map(({ analysis: _analysis, ...incident }) => incident);
 
   beforeAll(async () => {
@@ -41,8 +46,14 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
     const [incident] = await incidents();
     expect(incident).toMatchObject({ title: 'KubePodCrashLooping on api', status: 'open', services: ['api'], severity: 'warning' });
     expect(incident.alerts[0]).toMatchObject({ fingerprint: 'a1b2c3d4e5f60718', status: 'firing', endsAt: null });
-    const audit = await test.database.handle.db.selectFrom('audit_log').select(['kind', 'incident_id', 'details']).where('kind', '=', 'alert_received').execute();
-    expect(audit).toEqual([{ kind: 'alert_received', incident_id: incident.id, details: { source: 'alertmanager', alerts: 1, firing: 1, incidents: [incident.id] } }]);
+    const audit = await test.database.handle.db
+      .selectFrom('audit_log')
+      .select(['kind', 'incident_id', 'details'])
+      .where('kind', '=', 'alert_received')
+      .execute();
+    expect(audit).toEqual([
+      { kind: 'alert_received', incident_id: incident.id, details: { source: 'alertmanager', alerts: 1, firing: 1, incidents: [incident.id] } },
+    ]);
     const analysed = await eventually(async () => {
       const response = await fetch(`${test.bot.url}/api/v1/incidents/${incident.id}`, { headers: { authorization: `Bearer ${token}` } });
       const one = (await response.json()) as any;
@@ -56,7 +67,11 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
     const snapshot = payload('group-idem', [{ fingerprint: '1000000000000001' }, { fingerprint: '1000000000000002', labels: { pod: 'api-7d9f-aaa' } }]);
     expect((await post('/api/v1/alerts/alertmanager', snapshot)).status).toBe(200);
     const before = stripVolatile(await incidents());
-    const replays = await Promise.all([post('/api/v1/alerts/alertmanager', snapshot), post('/api/v1/alerts/alertmanager', snapshot), post('/api/v1/alerts/alertmanager', snapshot)]);
+    const replays = await Promise.all([
+      post('/api/v1/alerts/alertmanager', snapshot),
+      post('/api/v1/alerts/alertmanager', snapshot),
+      post('/api/v1/alerts/alertmanager', snapshot),
+    ]);
     expect(replays.map((response) => response.status)).toEqual([200, 200, 200]);
     expect(stripVolatile(await incidents())).toEqual(before);
   });
@@ -71,12 +86,23 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
   });
 
   it('resolves the incident when all of its alerts resolve, and not before', async () => {
-    const firing = payload('group-resolve', [{ fingerprint: '3000000000000001', labels: { container: 'res' } }, { fingerprint: '3000000000000002', labels: { container: 'res' } }]);
-    const { incidents: [id] } = (await (await post('/api/v1/alerts/alertmanager', firing)).json()) as { incidents: string[] };
-    const partly = payload('group-resolve', [{ fingerprint: '3000000000000001', status: 'resolved', labels: { container: 'res' } }, { fingerprint: '3000000000000002', labels: { container: 'res' } }]);
+    const firing = payload('group-resolve', [
+      { fingerprint: '3000000000000001', labels: { container: 'res' } },
+      { fingerprint: '3000000000000002', labels: { container: 'res' } },
+    ]);
+    const {
+      incidents: [id],
+    } = (await (await post('/api/v1/alerts/alertmanager', firing)).json()) as { incidents: string[] };
+    const partly = payload('group-resolve', [
+      { fingerprint: '3000000000000001', status: 'resolved', labels: { container: 'res' } },
+      { fingerprint: '3000000000000002', labels: { container: 'res' } },
+    ]);
     await post('/api/v1/alerts/alertmanager', partly);
     expect((await incidents()).find((incident) => incident.id === id).status).toBe('open');
-    const all = payload('group-resolve', [{ fingerprint: '3000000000000001', status: 'resolved', labels: { container: 'res' } }, { fingerprint: '3000000000000002', status: 'resolved', labels: { container: 'res' } }]);
+    const all = payload('group-resolve', [
+      { fingerprint: '3000000000000001', status: 'resolved', labels: { container: 'res' } },
+      { fingerprint: '3000000000000002', status: 'resolved', labels: { container: 'res' } },
+    ]);
     await post('/api/v1/alerts/alertmanager', all);
     const resolved = (await incidents()).find((incident) => incident.id === id);
     expect(resolved.status).toBe('resolved');
@@ -87,9 +113,15 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
   });
 
   it('joins alerts on topologically connected services within the window into one incident (one card per cascade)', async () => {
-    const database = payload('group-db', [{ fingerprint: '4000000000000001', labels: { alertname: 'PostgresDown', container: 'orders-db' }, startsAt: '2024-06-01T10:00:00Z' }]);
-    const checkout = payload('group-checkout', [{ fingerprint: '4000000000000002', labels: { alertname: 'HighLatency', container: 'checkout' }, startsAt: '2024-06-01T10:02:00Z' }]);
-    const unrelated = payload('group-late', [{ fingerprint: '4000000000000003', labels: { alertname: 'HighLatency', container: 'cart' }, startsAt: '2024-06-01T11:00:00Z' }]);
+    const database = payload('group-db', [
+      { fingerprint: '4000000000000001', labels: { alertname: 'PostgresDown', container: 'orders-db' }, startsAt: '2024-06-01T10:00:00Z' },
+    ]);
+    const checkout = payload('group-checkout', [
+      { fingerprint: '4000000000000002', labels: { alertname: 'HighLatency', container: 'checkout' }, startsAt: '2024-06-01T10:02:00Z' },
+    ]);
+    const unrelated = payload('group-late', [
+      { fingerprint: '4000000000000003', labels: { alertname: 'HighLatency', container: 'cart' }, startsAt: '2024-06-01T11:00:00Z' },
+    ]);
     const first = (await (await post('/api/v1/alerts/alertmanager', database)).json()) as { incidents: string[] };
     const second = (await (await post('/api/v1/alerts/alertmanager', checkout)).json()) as { incidents: string[] };
     const third = (await (await post('/api/v1/alerts/alertmanager', unrelated)).json()) as { incidents: string[] };
@@ -100,8 +132,12 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
   it('opens one incident when a cascade arrives through two groups at the same moment', async () => {
     for (let round = 0; round < 10; round++) {
       const at = new Date(Date.UTC(2024, 7, 1, round * 2)).toISOString();
-      const database = payload(`race-db-${round}`, [{ fingerprint: `7${round}00000000000001`, labels: { alertname: 'PostgresDown', container: 'orders-db' }, startsAt: at }]);
-      const payments = payload(`race-pay-${round}`, [{ fingerprint: `7${round}00000000000002`, labels: { alertname: 'HighErrorRate', container: 'payments' }, startsAt: at }]);
+      const database = payload(`race-db-${round}`, [
+        { fingerprint: `7${round}00000000000001`, labels: { alertname: 'PostgresDown', container: 'orders-db' }, startsAt: at },
+      ]);
+      const payments = payload(`race-pay-${round}`, [
+        { fingerprint: `7${round}00000000000002`, labels: { alertname: 'HighErrorRate', container: 'payments' }, startsAt: at },
+      ]);
       const answers = await Promise.all([post('/api/v1/alerts/alertmanager', database), post('/api/v1/alerts/alertmanager', payments)]);
       const ids = await Promise.all(answers.map(async (answer) => ((await answer.json()) as { incidents: string[] }).incidents[0]));
       expect(ids[0]).toBe(ids[1]);
@@ -145,7 +181,10 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const huge = payload('group-413', Array.from({ length: 400 }, (_, index) => ({ fingerprint: `6${String(index).padStart(15, '0')}` })));
+    const huge = payload(
+      'group-413',
+      Array.from({ length: 400 }, (_, index) => ({ fingerprint: `6${String(index).padStart(15, '0')}` })),
+    );
     expect((await post('/api/v1/alerts/alertmanager', huge)).status).toBe(413);
   });
 });

@@ -41,12 +41,24 @@ describe('awoooi analyze', () => {
     const [incident] = incidents;
     expect(incident).toMatchObject({ id: 'inc-1', title: 'KubePodCrashLooping on api', severity: 'warning', services: ['api'] });
     expect(incident.rootCauses[0]).toEqual({
-      service: 'api', kind: 'service', score: 1, alerting: true, evidence: ['"api" is alerting: KubePodCrashLooping (warning) since 10:00:00Z'],
+      service: 'api',
+      kind: 'service',
+      score: 1,
+      alerting: true,
+      evidence: ['"api" is alerting: KubePodCrashLooping (warning) since 10:00:00Z'],
     });
-    expect(incident.blastRadius).toEqual([{ service: 'payments', depth: 1 }, { service: 'checkout', depth: 2 }, { service: 'storefront', depth: 3 }]);
+    expect(incident.blastRadius).toEqual([
+      { service: 'payments', depth: 1 },
+      { service: 'checkout', depth: 2 },
+      { service: 'storefront', depth: 3 },
+    ]);
     expect(incident.proposals).toEqual([
       {
-        action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {}, risk: 'MEDIUM', requiredSignatures: 1,
+        action: 'restart_deployment',
+        target: { kind: 'Deployment', namespace: 'payments', name: 'api' },
+        params: {},
+        risk: 'MEDIUM',
+        requiredSignatures: 1,
         reason: expect.stringContaining('pod payments/api-7d9f-x2k is crash-looping (CrashLoopBackOff)'),
       },
     ]);
@@ -58,8 +70,10 @@ describe('awoooi analyze', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('inc-1  [warning] KubePodCrashLooping on api\n');
     expect(run.stdout).toContain('  blast radius: payments (1), checkout (2), storefront (3)\n');
-    expect(run.stdout).toContain('  proposals, best first:\n    restart_deployment: rollout restart of deployment payments/api\n          risk MEDIUM, needs 1 signature\n');
-    expect(run.stdout).toMatch(/  diagnosis: api is the likely root cause/);
+    expect(run.stdout).toContain(
+      '  proposals, best first:\n    restart_deployment: rollout restart of deployment payments/api\n          risk MEDIUM, needs 1 signature\n',
+    );
+    expect(run.stdout).toMatch(/ {2}diagnosis: api is the likely root cause/);
   });
 
   it('makes one incident of a cascade, with the database as the best root cause and the evidence for it', async () => {
@@ -71,14 +85,20 @@ describe('awoooi analyze', () => {
     expect(incident).toMatchObject({ severity: 'critical', services: ['checkout', 'orders-db', 'payments'] });
     expect(incident.rootCauses.map((candidate: { service: string }) => candidate.service)).toEqual(['orders-db', 'payments', 'checkout']);
     expect(incident.rootCauses[0]).toEqual({
-      service: 'orders-db', kind: 'database', score: 1, alerting: true,
+      service: 'orders-db',
+      kind: 'database',
+      score: 1,
+      alerting: true,
       evidence: [
         '"orders-db" is alerting: PostgresDown (critical) since 10:00:00Z',
         'checkout → orders-db (1 hop); checkout is alerting: HighLatency',
         'payments → orders-db (1 hop); payments is alerting: HighLatency',
       ],
     });
-    expect(incident.blastRadius).toEqual([{ service: 'api', depth: 1 }, { service: 'storefront', depth: 1 }]);
+    expect(incident.blastRadius).toEqual([
+      { service: 'api', depth: 1 },
+      { service: 'storefront', depth: 1 },
+    ]);
     // Nothing in the catalog repairs a database, and restarting its victims would only add churn.
     expect(incident.proposals).toEqual([]);
     expect(incident.diagnosis).toMatch(/^orders-db is the likely root cause: /);
@@ -114,7 +134,16 @@ describe('awoooi analyze', () => {
     const file = join(scratch, 'topology.yaml');
     await writeFile(
       file,
-      ['services:', '  - name: checkout', '    kind: servise', '    dependsOn: [payments, ghost]', '  - name: payments', '    depends_on: [orders-db]', '  - name: checkout', ''].join('\n'),
+      [
+        'services:',
+        '  - name: checkout',
+        '    kind: servise',
+        '    dependsOn: [payments, ghost]',
+        '  - name: payments',
+        '    depends_on: [orders-db]',
+        '  - name: checkout',
+        '',
+      ].join('\n'),
     );
     const run = await awoooi('analyze', '--alerts', crashloop, '--topology', file);
     expect(run.code).toBe(2);

@@ -43,10 +43,23 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
     const proposal = await database.handle.db
       .insertInto('proposals')
       .values({
-        incident_id: input.incidentId, action: input.planned.action, target: JSON.stringify(input.planned.target), params: JSON.stringify(input.planned.params),
-        reason: input.reason, base_risk: risk, risk, risk_reason: null, trust_pattern: trustPattern(input.planned), trust_score: 0,
-        plan_hash: planHash(input.planned, dryRun.state), dry_run: JSON.stringify(dryRun), cost: null, state: 'PENDING', requested_by: input.requestedBy,
-        created_at: now, expires_at: new Date(now.getTime() + 30 * 60_000),
+        incident_id: input.incidentId,
+        action: input.planned.action,
+        target: JSON.stringify(input.planned.target),
+        params: JSON.stringify(input.planned.params),
+        reason: input.reason,
+        base_risk: risk,
+        risk,
+        risk_reason: null,
+        trust_pattern: trustPattern(input.planned),
+        trust_score: 0,
+        plan_hash: planHash(input.planned, dryRun.state),
+        dry_run: JSON.stringify(dryRun),
+        cost: null,
+        state: 'PENDING',
+        requested_by: input.requestedBy,
+        created_at: now,
+        expires_at: new Date(now.getTime() + 30 * 60_000),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -68,32 +81,59 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
     const row = await database.handle.db
       .insertInto('incidents')
       .values({
-        title: 'KubePodCrashLooping on api', severity: 'warning', status: 'open', group_key: fixture.groupKey, services: ['api'],
-        opened_at: alert.startsAt, last_alert_at: alert.startsAt, resolved_at: null, analysis: JSON.stringify(analysis),
+        title: 'KubePodCrashLooping on api',
+        severity: 'warning',
+        status: 'open',
+        group_key: fixture.groupKey,
+        services: ['api'],
+        opened_at: alert.startsAt,
+        last_alert_at: alert.startsAt,
+        resolved_at: null,
+        analysis: JSON.stringify(analysis),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     incidentId = row.id;
     // A second pod of the same deployment, whose runbook link is not one a card may show.
-    const sibling = { ...alert, fingerprint: 'a1b2c3d4e5f60719', labels: { ...alert.labels, pod: 'api-7d9f-m4n' }, annotations: { ...alert.annotations, runbook_url: 'javascript:alert(1)' } };
+    const sibling = {
+      ...alert,
+      fingerprint: 'a1b2c3d4e5f60719',
+      labels: { ...alert.labels, pod: 'api-7d9f-m4n' },
+      annotations: { ...alert.annotations, runbook_url: 'javascript:alert(1)' },
+    };
     await database.handle.db
       .insertInto('alerts')
       .values(
         [alert, sibling].map((each) => ({
-          incident_id: incidentId, fingerprint: each.fingerprint, name: each.name, status: each.status, severity: each.severity, service: each.service,
-          labels: JSON.stringify(each.labels), annotations: JSON.stringify(each.annotations),
-          starts_at: each.startsAt, ends_at: null, source: 'alertmanager', group_key: each.groupKey, generator_url: each.generatorUrl,
+          incident_id: incidentId,
+          fingerprint: each.fingerprint,
+          name: each.name,
+          status: each.status,
+          severity: each.severity,
+          service: each.service,
+          labels: JSON.stringify(each.labels),
+          annotations: JSON.stringify(each.annotations),
+          starts_at: each.startsAt,
+          ends_at: null,
+          source: 'alertmanager',
+          group_key: each.groupKey,
+          generator_url: each.generatorUrl,
         })),
       )
       .execute();
   });
   afterAll(async () => database?.drop());
 
-  it('proposes the rule brain\'s restart and keeps the diagnosis next to the analysis', async () => {
+  it("proposes the rule brain's restart and keeps the diagnosis next to the analysis", async () => {
     const result = await propose();
     expect(result.outcome.kind).toBe('proposed');
     expect(created).toEqual([
-      { incidentId, planned: { action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} }, reason: expect.stringContaining('CrashLoopBackOff'), requestedBy: null },
+      {
+        incidentId,
+        planned: { action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} },
+        reason: expect.stringContaining('CrashLoopBackOff'),
+        requestedBy: null,
+      },
     ]);
     const stored = (await findIncident(database.handle.db, incidentId))!.analysis as Record<string, any>;
     expect(stored['diagnosis']).toEqual({ source: 'rules', text: expect.stringMatching(/^api is the likely root cause: /) });
@@ -107,7 +147,10 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
   });
 
   it('falls back to the rules when the configured brain fails', async () => {
-    const failing: BrainPort = { description: 'llm (test)', diagnose: async () => ({ ok: false, error: { code: 'timeout', message: 'no answer in 20s', retryable: true } }) };
+    const failing: BrainPort = {
+      description: 'llm (test)',
+      diagnose: async () => ({ ok: false, error: { code: 'timeout', message: 'no answer in 20s', retryable: true } }),
+    };
     const result = await propose(failing);
     expect(result.brainError).toMatchObject({ code: 'timeout' });
     expect(result.diagnosis?.source).toBe('rules');
@@ -117,19 +160,43 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
   it('builds the card: analysis, diagnosis, cost, live proposal with signatures, runbooks', async () => {
     await database.handle.db
       .insertInto('signatures')
-      .values({ proposal_id: (await database.handle.db.selectFrom('proposals').select('id').executeTakeFirstOrThrow()).id, person_id: 'vic', decision: 'approve', platform: 'slack', account_id: 'U02', roles: ['viewer'], plan_hash: 'x', signed_at: new Date() })
+      .values({
+        proposal_id: (await database.handle.db.selectFrom('proposals').select('id').executeTakeFirstOrThrow()).id,
+        person_id: 'vic',
+        decision: 'approve',
+        platform: 'slack',
+        account_id: 'U02',
+        roles: ['viewer'],
+        plan_hash: 'x',
+        signed_at: new Date(),
+      })
       .execute();
     const card = await buildIncidentCard(database.handle.db, incidentId, { people, cluster, prices: defaultPrices, topology: graph });
     expect(card).toMatchObject({
-      incidentId, title: 'KubePodCrashLooping on api', severity: 'warning', status: 'open', services: ['api'],
+      incidentId,
+      title: 'KubePodCrashLooping on api',
+      severity: 'warning',
+      status: 'open',
+      services: ['api'],
       rootCauses: [{ service: 'api', kind: 'service', score: 1, alerting: true }],
-      blastRadius: [{ service: 'payments', depth: 1 }, { service: 'checkout', depth: 2 }, { service: 'storefront', depth: 3 }],
+      blastRadius: [
+        { service: 'payments', depth: 1 },
+        { service: 'checkout', depth: 2 },
+        { service: 'storefront', depth: 3 },
+      ],
       diagnosis: { source: 'rules' },
       runbooks: ['https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping'],
       proposal: {
-        action: 'restart_deployment', description: 'rollout restart of deployment payments/api', baseRisk: 'MEDIUM', risk: 'MEDIUM',
-        requiredSignatures: 1, signersText: 'admin, devops or sre', state: 'PENDING', missing: '1 more signature from admin, devops or sre',
-        signatures: [{ personId: 'vic', personName: 'Vic Viewer', roles: ['viewer'], decision: 'approve' }], outcome: null,
+        action: 'restart_deployment',
+        description: 'rollout restart of deployment payments/api',
+        baseRisk: 'MEDIUM',
+        risk: 'MEDIUM',
+        requiredSignatures: 1,
+        signersText: 'admin, devops or sre',
+        state: 'PENDING',
+        missing: '1 more signature from admin, devops or sre',
+        signatures: [{ personId: 'vic', personName: 'Vic Viewer', roles: ['viewer'], decision: 'approve' }],
+        outcome: null,
       },
     });
     expect(card!.cost).toEqual({
@@ -152,7 +219,11 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
 
   it('neither diagnoses nor proposes for a resolved incident', async () => {
     await database.handle.db.updateTable('incidents').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', incidentId).execute();
-    expect(await propose()).toEqual({ diagnosis: null, brainError: null, outcome: { kind: 'skipped', reason: 'incident_resolved', message: 'the incident is resolved' } });
+    expect(await propose()).toEqual({
+      diagnosis: null,
+      brainError: null,
+      outcome: { kind: 'skipped', reason: 'incident_resolved', message: 'the incident is resolved' },
+    });
   });
 
   it('has no card for an unknown or malformed id', async () => {

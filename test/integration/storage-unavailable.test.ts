@@ -35,7 +35,11 @@ describe('storage down', () => {
 
   it('answers 503 with Retry-After so Alertmanager retries', async () => {
     const { app, url } = await serve({ ...baseDependencies, db: unreachable.db, jobs: { enqueue: async () => {} } });
-    const response = await fetch(`${url}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture) });
+    const response = await fetch(`${url}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture),
+    });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
     expect(await response.text()).not.toMatch(/ECONNREFUSED|at .*\.ts/);
@@ -49,7 +53,11 @@ describe('storage down', () => {
       },
     };
     const { app, url } = await serve({ ...baseDependencies, db: real.handle.db, jobs: dyingQueue });
-    const response = await fetch(`${url}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fixture) });
+    const response = await fetch(`${url}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture),
+    });
     expect(response.status).toBe(503);
     expect(await real.handle.db.selectFrom('alerts').select('fingerprint').execute()).toEqual([]);
     expect(await real.handle.db.selectFrom('incidents').select('id').execute()).toEqual([]);

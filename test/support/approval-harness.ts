@@ -55,7 +55,17 @@ export const testStart = new Date('2026-03-01T03:00:00Z');
 export async function insertIncident(db: Kysely<DatabaseSchema>, at: Date = testStart): Promise<string> {
   const row = await db
     .insertInto('incidents')
-    .values({ title: 'KubePodCrashLooping on checkout', severity: 'critical', status: 'open', group_key: null, services: ['checkout'], opened_at: at, last_alert_at: at, resolved_at: null, analysis: null })
+    .values({
+      title: 'KubePodCrashLooping on checkout',
+      severity: 'critical',
+      status: 'open',
+      group_key: null,
+      services: ['checkout'],
+      opened_at: at,
+      last_alert_at: at,
+      resolved_at: null,
+      analysis: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

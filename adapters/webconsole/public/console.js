@@ -107,7 +107,14 @@ function renderAuth() {
     );
   } else {
     const id = el('input', { name: 'personId', placeholder: 'person id', autocomplete: 'username', required: true, 'aria-label': 'person id' });
-    const password = el('input', { name: 'password', type: 'password', placeholder: 'password', autocomplete: 'current-password', required: true, 'aria-label': 'password' });
+    const password = el('input', {
+      name: 'password',
+      type: 'password',
+      placeholder: 'password',
+      autocomplete: 'current-password',
+      required: true,
+      'aria-label': 'password',
+    });
     const form = el('form', { class: 'sign-in' }, id, password, el('button', { type: 'submit', class: 'btn' }, 'Sign in'));
     form.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -17,7 +17,10 @@ export function el(tag, attributes, ...children) {
 
 export const text = (value) => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
 export const list = (value) => (Array.isArray(value) ? value : []);
-export const token = (value) => text(value).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+export const token = (value) =>
+  text(value)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
 
 export function safeHref(url) {
   try {
@@ -34,7 +37,8 @@ export function ago(iso) {
   const seconds = Math.round((Date.now() - time) / 1000);
   const future = seconds < 0;
   const span = Math.abs(seconds);
-  const words = span < 60 ? `${span}s` : span < 3600 ? `${Math.round(span / 60)} min` : span < 86400 ? `${Math.round(span / 3600)} h` : `${Math.round(span / 86400)} d`;
+  const words =
+    span < 60 ? `${span}s` : span < 3600 ? `${Math.round(span / 60)} min` : span < 86400 ? `${Math.round(span / 3600)} h` : `${Math.round(span / 86400)} d`;
   return future ? `in ${words}` : `${words} ago`;
 }
 

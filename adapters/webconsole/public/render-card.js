@@ -48,9 +48,19 @@ function rootCauseSection(card) {
       first.alerting && el('span', { class: 'chip chip-alerting' }, 'ALERTING'),
       el('span', { class: 'muted score' }, `score ${Number(first.score).toFixed(2)}`),
     ),
-    list(first.evidence).length > 0 && el('ul', { class: 'evidence mono' }, list(first.evidence).map((line) => el('li', {}, text(line)))),
+    list(first.evidence).length > 0 &&
+      el(
+        'ul',
+        { class: 'evidence mono' },
+        list(first.evidence).map((line) => el('li', {}, text(line))),
+      ),
     others.length > 0 &&
-      el('p', { class: 'muted also' }, 'Also possible: ', others.map((other) => `${text(other.service)} (${text(other.kind)}, ${Number(other.score).toFixed(2)})`).join(', ')),
+      el(
+        'p',
+        { class: 'muted also' },
+        'Also possible: ',
+        others.map((other) => `${text(other.service)} (${text(other.kind)}, ${Number(other.score).toFixed(2)})`).join(', '),
+      ),
   );
 }
 
@@ -61,13 +71,24 @@ function impactSection(card) {
     'Impact',
     'impact',
     cost
-      ? el('div', { class: 'cost' }, el('span', { class: 'cost-figure' }, `${money.format(Number(cost.monthlyAtStake) || 0)}/month`), el('span', { class: 'muted' }, ' at stake'))
+      ? el(
+          'div',
+          { class: 'cost' },
+          el('span', { class: 'cost-figure' }, `${money.format(Number(cost.monthlyAtStake) || 0)}/month`),
+          el('span', { class: 'muted' }, ' at stake'),
+        )
       : el('p', { class: 'muted' }, 'Cost at stake: unknown'),
     cost && el('p', { class: 'small' }, text(cost.text)),
     cost?.actionDelta && el('p', { class: 'small' }, text(cost.actionDelta)),
     el('h4', {}, 'Blast radius'),
     radius.length > 0
-      ? el('div', { class: 'chips' }, radius.map((entry) => el('span', { class: 'chip chip-radius mono', title: `depth ${text(entry.depth)}` }, `${text(entry.service)} ·${text(entry.depth)}`)))
+      ? el(
+          'div',
+          { class: 'chips' },
+          radius.map((entry) =>
+            el('span', { class: 'chip chip-radius mono', title: `depth ${text(entry.depth)}` }, `${text(entry.service)} ·${text(entry.depth)}`),
+          ),
+        )
       : el('p', { class: 'muted small' }, 'Nothing else depends on the alerting services.'),
   );
 }
@@ -108,18 +129,40 @@ function proposalSection(proposal, view) {
     proposal.reason && el('p', { class: 'small' }, text(proposal.reason)),
     proposal.riskReason && el('p', { class: 'small risk-reason' }, text(proposal.riskReason)),
     list(proposal.dryRun?.findings).length > 0 &&
-      el('ul', { class: 'findings mono' }, list(proposal.dryRun.findings).map((finding) => el('li', { class: finding.ok ? 'ok' : 'bad' }, `${finding.ok ? '✓' : '✗'} ${text(finding.check)}: ${text(finding.message)}`))),
+      el(
+        'ul',
+        { class: 'findings mono' },
+        list(proposal.dryRun.findings).map((finding) =>
+          el('li', { class: finding.ok ? 'ok' : 'bad' }, `${finding.ok ? '✓' : '✗'} ${text(finding.check)}: ${text(finding.message)}`),
+        ),
+      ),
     el(
       'dl',
       { class: 'signing' },
       el('dt', {}, 'Needs'),
-      el('dd', {}, Number(proposal.requiredSignatures) > 0 ? `${text(proposal.requiredSignatures)} ${Number(proposal.requiredSignatures) === 1 ? 'signature' : 'signatures'} from ${text(proposal.signersText)}` : text(proposal.signersText) || 'no signature'),
+      el(
+        'dd',
+        {},
+        Number(proposal.requiredSignatures) > 0
+          ? `${text(proposal.requiredSignatures)} ${Number(proposal.requiredSignatures) === 1 ? 'signature' : 'signatures'} from ${text(proposal.signersText)}`
+          : text(proposal.signersText) || 'no signature',
+      ),
       el('dt', {}, 'Signed'),
       el(
         'dd',
         { 'data-testid': 'signatures' },
         signatures.length > 0
-          ? el('ul', { class: 'signatures' }, signatures.map((signature) => el('li', { class: `sig-${token(signature.decision)}` }, `${signature.decision === 'reject' ? '✗ rejected' : '✓ approved'} by ${text(signature.personName)} (${list(signature.roles).join(', ')}) via ${text(signature.platform)} at ${clock(signature.at)}`)))
+          ? el(
+              'ul',
+              { class: 'signatures' },
+              signatures.map((signature) =>
+                el(
+                  'li',
+                  { class: `sig-${token(signature.decision)}` },
+                  `${signature.decision === 'reject' ? '✗ rejected' : '✓ approved'} by ${text(signature.personName)} (${list(signature.roles).join(', ')}) via ${text(signature.platform)} at ${clock(signature.at)}`,
+                ),
+              ),
+            )
           : el('span', { class: 'muted' }, 'nobody yet'),
       ),
       proposal.missing && el('dt', {}, 'Missing'),
@@ -127,18 +170,25 @@ function proposalSection(proposal, view) {
       (pending || proposalState === 'APPROVED') && el('dt', {}, 'Expires'),
       (pending || proposalState === 'APPROVED') && el('dd', { class: 'muted' }, `${clock(proposal.expiresAt)} (${ago(proposal.expiresAt)})`),
     ),
-    pending && view.person && el(
-      'div',
-      { class: 'actions' },
-      signedByMe
-        ? el('button', { type: 'button', class: 'btn btn-approve', disabled: true, title: 'Your signature is counted' }, 'You approved ✓')
-        : button('Approve', 'btn btn-approve', () => view.onClick(id, 'approve'), { disabled: busy, 'data-action': 'approve' }),
-      button('Reject', 'btn btn-reject', () => view.onClick(id, 'reject'), { disabled: busy, 'data-action': 'reject' }),
-    ),
+    pending &&
+      view.person &&
+      el(
+        'div',
+        { class: 'actions' },
+        signedByMe
+          ? el('button', { type: 'button', class: 'btn btn-approve', disabled: true, title: 'Your signature is counted' }, 'You approved ✓')
+          : button('Approve', 'btn btn-approve', () => view.onClick(id, 'approve'), { disabled: busy, 'data-action': 'approve' }),
+        button('Reject', 'btn btn-reject', () => view.onClick(id, 'reject'), { disabled: busy, 'data-action': 'reject' }),
+      ),
     pending && !view.person && el('p', { class: 'muted small' }, 'Sign in to approve or reject.'),
     message && el('p', { class: `click-result ${message.ok ? 'ok' : 'bad'}`, role: 'status' }, message.text),
     (outcomeStates.includes(proposalState) || proposal.outcome) &&
-      el('div', { class: `outcome outcome-${proposalState.toLowerCase()}`, 'data-testid': 'outcome' }, el('strong', {}, proposalState), proposal.outcome ? ` — ${text(proposal.outcome)}` : ''),
+      el(
+        'div',
+        { class: `outcome outcome-${proposalState.toLowerCase()}`, 'data-testid': 'outcome' },
+        el('strong', {}, proposalState),
+        proposal.outcome ? ` — ${text(proposal.outcome)}` : '',
+      ),
   );
 }
 

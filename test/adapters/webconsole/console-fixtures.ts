@@ -18,10 +18,20 @@ export function sampleCard(overrides: Partial<IncidentCard> = {}, proposal: Part
     services: ['api'],
     openedAt: new Date(Date.now() - 4 * 60_000).toISOString(),
     rootCauses: [
-      { service: 'api', kind: 'service', score: 0.91, alerting: true, evidence: ['KubePodCrashLooping firing since 10:00:00Z', 'restarts: 14 in 10 min (reason CrashLoopBackOff)'] },
+      {
+        service: 'api',
+        kind: 'service',
+        score: 0.91,
+        alerting: true,
+        evidence: ['KubePodCrashLooping firing since 10:00:00Z', 'restarts: 14 in 10 min (reason CrashLoopBackOff)'],
+      },
       { service: 'orders-db', kind: 'database', score: 0.32, alerting: false, evidence: [] },
     ],
-    blastRadius: [{ service: 'payments', depth: 1 }, { service: 'checkout', depth: 2 }, { service: 'frontend', depth: 3 }],
+    blastRadius: [
+      { service: 'payments', depth: 1 },
+      { service: 'checkout', depth: 2 },
+      { service: 'frontend', depth: 3 },
+    ],
     cost: { monthlyAtStake: 52.1, text: 'api, payments: $52.10/month at stake', actionDelta: null },
     diagnosis: { source: 'rules', text: 'Pods of payments/api restart in a loop after release 2; a rollout restart usually clears a stuck init.' },
     proposal: {
@@ -38,7 +48,13 @@ export function sampleCard(overrides: Partial<IncidentCard> = {}, proposal: Part
       signersText: 'admin, devops or sre, two different people',
       state: 'PENDING',
       expiresAt: new Date(Date.now() + 26 * 60_000).toISOString(),
-      dryRun: { ok: true, findings: [{ check: 'rbac', ok: true, message: 'may patch deployments in payments' }, { check: 'existence', ok: true, message: 'deployment payments/api exists (3 replicas)' }] },
+      dryRun: {
+        ok: true,
+        findings: [
+          { check: 'rbac', ok: true, message: 'may patch deployments in payments' },
+          { check: 'existence', ok: true, message: 'deployment payments/api exists (3 replicas)' },
+        ],
+      },
       signatures: [],
       missing: '2 more signatures from admin, devops or sre',
       outcome: null,
@@ -57,7 +73,9 @@ export interface ConsoleHarness {
 }
 
 /** The console on a bare HTTP server (house rules of createHttpServer), with fakes for the core. */
-export async function consoleHarness(options: Partial<WebConsoleOptions> & { cards?: () => IncidentCard[]; answer?: (click: WebClick) => WebClickResult } = {}): Promise<ConsoleHarness> {
+export async function consoleHarness(
+  options: Partial<WebConsoleOptions> & { cards?: () => IncidentCard[]; answer?: (click: WebClick) => WebClickResult } = {},
+): Promise<ConsoleHarness> {
   const app = createHttpServer({ bodyLimitBytes: 64 * 1024, logger: pino({ level: 'silent' }) });
   const events = new InProcessEventBus();
   const clicks: WebClick[] = [];

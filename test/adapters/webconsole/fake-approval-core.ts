@@ -22,8 +22,16 @@ export function fakeApprovalCore(events: EventBus) {
       const proposal = card?.proposal;
       if (!person || !card || !proposal) return { ok: false, error: { code: 'not_found', message: 'No such proposal.' } };
       if (proposal.state !== 'PENDING') return { ok: false, error: { code: 'not_pending', message: `This proposal is ${proposal.state}.` } };
-      if (proposal.signatures.some((signature) => signature.personId === person.id)) return { ok: false, error: { code: 'already_signed', message: 'You already signed this proposal.' } };
-      proposal.signatures.push({ personId: person.id, personName: person.name, roles: person.roles, platform: 'web', decision: click.decision, at: new Date().toISOString() });
+      if (proposal.signatures.some((signature) => signature.personId === person.id))
+        return { ok: false, error: { code: 'already_signed', message: 'You already signed this proposal.' } };
+      proposal.signatures.push({
+        personId: person.id,
+        personName: person.name,
+        roles: person.roles,
+        platform: 'web',
+        decision: click.decision,
+        at: new Date().toISOString(),
+      });
       if (click.decision === 'reject') {
         Object.assign(proposal, { state: 'REJECTED', missing: '', outcome: `rejected by ${person.name}` });
       } else if (proposal.signatures.length >= proposal.requiredSignatures) {
@@ -32,7 +40,11 @@ export function fakeApprovalCore(events: EventBus) {
         proposal.missing = `${proposal.requiredSignatures - proposal.signatures.length} more signature from ${proposal.signersText}`;
       }
       await update(card);
-      return { ok: true, state: proposal.state, message: proposal.state === 'PENDING' ? `Signed. Still missing: ${proposal.missing}.` : `Signed. The proposal is ${proposal.state}.` };
+      return {
+        ok: true,
+        state: proposal.state,
+        message: proposal.state === 'PENDING' ? `Signed. Still missing: ${proposal.missing}.` : `Signed. The proposal is ${proposal.state}.`,
+      };
     },
   };
 }

@@ -22,11 +22,29 @@ function browser(harness: ConsoleHarness) {
     return response;
   };
   return {
-    get cookie() { return cookie; },
-    get csrf() { return csrf; },
+    get cookie() {
+      return cookie;
+    },
+    get csrf() {
+      return csrf;
+    },
     get: async (url: string) => keep(await harness.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })),
     post: async (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-      keep(await harness.app.inject({ method: 'POST', url, payload: JSON.stringify(payload), headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}), 'x-csrf-token': csrf, origin: 'http://localhost:80', host: 'localhost:80', ...headers } })),
+      keep(
+        await harness.app.inject({
+          method: 'POST',
+          url,
+          payload: JSON.stringify(payload),
+          headers: {
+            'content-type': 'application/json',
+            ...(cookie ? { cookie } : {}),
+            'x-csrf-token': csrf,
+            origin: 'http://localhost:80',
+            host: 'localhost:80',
+            ...headers,
+          },
+        }),
+      ),
   };
 }
 
@@ -60,7 +78,9 @@ describe('web console routes', () => {
   it('marks the cookie Secure with the __Host- prefix behind TLS, also after sign-in', async () => {
     harness = await consoleHarness({ people: demoPeople, secureCookies: true });
     const client = browser(harness);
-    expect(String((await client.get('/console/session')).headers['set-cookie'])).toMatch(/^__Host-awoooi_console=.*; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    expect(String((await client.get('/console/session')).headers['set-cookie'])).toMatch(
+      /^__Host-awoooi_console=.*; Path=\/; HttpOnly; SameSite=Strict; Secure$/,
+    );
     const signedIn = await client.post('/console/sign-in', { personId: 'alice' });
     expect(signedIn.statusCode).toBe(200);
     expect(String(signedIn.headers['set-cookie'])).toMatch(/^__Host-awoooi_console=.*; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/);
@@ -95,7 +115,9 @@ describe('web console routes', () => {
     expect((await client.post('/console/click', { proposalId: 'prop-1', decision: 'approve' }, { 'x-csrf-token': anonymous.csrf })).statusCode).toBe(403);
     expect((await client.post('/console/click', { proposalId: 'prop-1', decision: 'approve' }, { origin: 'https://evil.example' })).statusCode).toBe(403);
     expect((await client.post('/console/click', { proposalId: 'prop-1', decision: 'approve' }, { 'sec-fetch-site': 'cross-site' })).statusCode).toBe(403);
-    expect((await client.post('/console/click', { proposalId: 'prop-1', decision: 'approve' }, { 'content-type': 'application/x-www-form-urlencoded' })).statusCode).toBe(415);
+    expect(
+      (await client.post('/console/click', { proposalId: 'prop-1', decision: 'approve' }, { 'content-type': 'application/x-www-form-urlencoded' })).statusCode,
+    ).toBe(415);
     expect(harness.clicks).toEqual([]);
 
     const accepted = await client.post('/console/click', { proposalId: 'prop-1', decision: 'approve' });
@@ -120,7 +142,9 @@ describe('web console routes', () => {
     expect((await client.post('/console/sign-out', {}, { 'x-csrf-token': 'nope' })).statusCode).toBe(403);
     expect((await client.post('/console/sign-out', {})).statusCode).toBe(200);
     const replay = await harness.app.inject({
-      method: 'POST', url: '/console/click', payload: JSON.stringify({ proposalId: 'prop-1', decision: 'approve' }),
+      method: 'POST',
+      url: '/console/click',
+      payload: JSON.stringify({ proposalId: 'prop-1', decision: 'approve' }),
       headers: { 'content-type': 'application/json', cookie: sessionCookie, 'x-csrf-token': staleCsrf },
     });
     expect(replay.statusCode).toBe(401);
@@ -147,11 +171,12 @@ describe('web console routes', () => {
 
     const guesser = browser(harness);
     await guesser.get('/console/session');
-    for (let attempt = 0; attempt < 5; attempt++) expect((await guesser.post('/console/sign-in', { personId: 'frank', password: `guess-${attempt}` })).statusCode).toBe(401);
+    for (let attempt = 0; attempt < 5; attempt++)
+      expect((await guesser.post('/console/sign-in', { personId: 'frank', password: `guess-${attempt}` })).statusCode).toBe(401);
     expect((await guesser.post('/console/sign-in', { personId: 'frank', password: 'staple gun 42' })).statusCode).toBe(429);
   });
 
-  it('refuses a click when the person-id fallback would name someone else\'s web account', async () => {
+  it("refuses a click when the person-id fallback would name someone else's web account", async () => {
     // Frank has no web account; if someone else claimed "frank" as theirs, Frank must not click as them.
     harness = await consoleHarness({ people: [...realPeople, { id: 'hal', name: 'Hal', roles: ['cto'], accounts: { web: 'frank' } }], demoMode: false });
     const frank = browser(harness);
@@ -177,8 +202,12 @@ describe('web console routes', () => {
   it('answers without internals when the core fails', async () => {
     harness = await consoleHarness({
       people: demoPeople,
-      listCards: async () => { throw new Error('connect ECONNREFUSED 10.0.0.7:5432 at Pool.connect (/app/node_modules/pg-pool/index.js:45)'); },
-      handleClick: async () => { throw new Error('boom at handleClick (/app/src/approval/handle-click.ts:12:3)'); },
+      listCards: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.0.7:5432 at Pool.connect (/app/node_modules/pg-pool/index.js:45)');
+      },
+      handleClick: async () => {
+        throw new Error('boom at handleClick (/app/src/approval/handle-click.ts:12:3)');
+      },
     });
     const cards = await harness.app.inject({ method: 'GET', url: '/console/cards' });
     expect(cards.statusCode).toBe(503);

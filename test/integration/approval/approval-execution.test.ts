@@ -7,8 +7,7 @@ import type { ClusterPort } from '../../../src/ports/cluster-port.ts';
 import { actions, testPeople, type ApprovalHarness } from '../../support/approval-harness.ts';
 import { useApprovalHarness, type ApprovalQueries } from '../../support/use-approval-harness.ts';
 
-const withRoles = (personId: string, roles: Person['roles']): Person[] =>
-  testPeople.map((person) => (person.id === personId ? { ...person, roles } : person));
+const withRoles = (personId: string, roles: Person['roles']): Person[] => testPeople.map((person) => (person.id === personId ? { ...person, roles } : person));
 
 describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, simulated]', () => {
   let h: ApprovalHarness;
@@ -90,7 +89,8 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
 
   /** The sandbox, but with `execute` replaced. */
   const withExecute = (execute: ClusterPort['execute']): ClusterPort => ({
-    description: 'test', simulated: true,
+    description: 'test',
+    simulated: true,
     dryRun: (action) => h.sandbox.dryRun(action),
     reconcile: (action, executionId) => h.sandbox.reconcile(action, executionId),
     workloadResources: (target) => h.sandbox.workloadResources(target),

@@ -40,7 +40,14 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
     expect(signed).toMatchObject({ ok: true, state: 'APPROVED' });
     expect(h.jobs).toEqual([{ name: 'execute-proposal', data: { proposalId: proposal.id } }]);
     const [signature] = await q.signatures(proposal.id);
-    expect(signature).toMatchObject({ person_id: 'alice', decision: 'approve', platform: 'slack', account_id: 'U_ALICE', roles: ['sre'], plan_hash: proposal.plan_hash });
+    expect(signature).toMatchObject({
+      person_id: 'alice',
+      decision: 'approve',
+      platform: 'slack',
+      account_id: 'U_ALICE',
+      roles: ['sre'],
+      plan_hash: proposal.plan_hash,
+    });
 
     expect(await executeProposal(h.deps, proposal.id)).toEqual({ ok: true, state: 'SUCCEEDED' });
     expect(await q.proposal(proposal.id)).toMatchObject({ state: 'SUCCEEDED', outcome: expect.stringMatching(/restarted deployment shop\/checkout/) });
@@ -72,7 +79,10 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
 
     const twoHats = await handleClick(h.deps, h.click('both', proposal.id, 'approve'));
     expect(twoHats).toMatchObject({ ok: true, state: 'PENDING', message: expect.stringMatching(/second person/) });
-    expect(await handleClick(h.deps, h.click('both', proposal.id, 'approve', 'telegram', '3003'))).toMatchObject({ ok: false, error: { code: 'already_signed' } });
+    expect(await handleClick(h.deps, h.click('both', proposal.id, 'approve', 'telegram', '3003'))).toMatchObject({
+      ok: false,
+      error: { code: 'already_signed' },
+    });
     expect((await q.proposal(proposal.id)).state).toBe('PENDING');
 
     expect(await handleClick(h.deps, h.click('ciso', proposal.id, 'approve'))).toMatchObject({ ok: true, state: 'APPROVED' });
@@ -93,9 +103,19 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
   });
 
   it('refuses what it cannot stand behind: unknown actions, failing dry-runs, unknown incidents, people and proposals', async () => {
-    const invalid = await createProposal(h.deps, { incidentId: h.incidentId, planned: { action: 'drop_table', target: { kind: 'Table', name: 'x' } }, reason: 'r', requestedBy: null });
+    const invalid = await createProposal(h.deps, {
+      incidentId: h.incidentId,
+      planned: { action: 'drop_table', target: { kind: 'Table', name: 'x' } },
+      reason: 'r',
+      requestedBy: null,
+    });
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid_action' } });
-    const badParams = await createProposal(h.deps, { incidentId: h.incidentId, planned: { ...actions.restartCheckout, params: { force: true } }, reason: 'r', requestedBy: null });
+    const badParams = await createProposal(h.deps, {
+      incidentId: h.incidentId,
+      planned: { ...actions.restartCheckout, params: { force: true } },
+      reason: 'r',
+      requestedBy: null,
+    });
     expect(badParams).toMatchObject({ ok: false, error: { code: 'invalid_action' } });
     const cartPod = h.sandbox.pods('shop', 'cart')[0]!;
     const blocked = await createProposal(h.deps, {
@@ -105,13 +125,24 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
       requestedBy: null,
     });
     expect(blocked).toMatchObject({ ok: false, error: { code: 'dry_run_failed', message: expect.stringMatching(/cart-pdb allows no disruption/) } });
-    const unknownIncident = await createProposal(h.deps, { incidentId: '00000000-0000-4000-8000-000000000000', planned: actions.restartCheckout, reason: 'r', requestedBy: null });
+    const unknownIncident = await createProposal(h.deps, {
+      incidentId: '00000000-0000-4000-8000-000000000000',
+      planned: actions.restartCheckout,
+      reason: 'r',
+      requestedBy: null,
+    });
     expect(unknownIncident).toMatchObject({ ok: false, error: { code: 'unknown_incident' } });
     expect(await h.db.selectFrom('proposals').select('id').execute()).toEqual([]);
 
     const proposal = await propose(actions.restartCheckout);
-    expect(await handleClick(h.deps, { platform: 'slack', accountId: 'U_STRANGER', proposalId: proposal.id, decision: 'approve' })).toMatchObject({ ok: false, error: { code: 'unknown_person' } });
-    expect(await handleClick(h.deps, h.click('alice', '00000000-0000-4000-8000-000000000000', 'approve'))).toMatchObject({ ok: false, error: { code: 'unknown_proposal' } });
+    expect(await handleClick(h.deps, { platform: 'slack', accountId: 'U_STRANGER', proposalId: proposal.id, decision: 'approve' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_person' },
+    });
+    expect(await handleClick(h.deps, h.click('alice', '00000000-0000-4000-8000-000000000000', 'approve'))).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_proposal' },
+    });
     expect(await handleClick(h.deps, h.click('alice', 'not-a-uuid', 'approve'))).toMatchObject({ ok: false, error: { code: 'unknown_proposal' } });
     expect(await executeProposal(h.deps, proposal.id)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
     expect(h.sandbox.executions).toEqual({});

@@ -95,7 +95,12 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
       } else {
         // Each replica executes as soon as its own click returns, overlapping the other's click.
         const sides = await Promise.all(
-          ([[replicaA, 'alice'], [replicaB, 'bob']] as const).map(async ([deps, person]) => {
+          (
+            [
+              [replicaA, 'alice'],
+              [replicaB, 'bob'],
+            ] as const
+          ).map(async ([deps, person]) => {
             const clicked = await click(deps, person, proposalId, 'approve');
             return { clicked, executed: await executeProposal(deps, proposalId) };
           }),
@@ -127,9 +132,7 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
       const proposalId = await highProposal(lane);
       await click(replicaA, 'alice', proposalId, 'approve');
       await click(replicaB, 'bob', proposalId, 'approve');
-      const claims = await Promise.all(
-        [replicaA, replicaB].map((deps) => deps.db.transaction().execute((trx) => claimExecution(trx, deps, proposalId))),
-      );
+      const claims = await Promise.all([replicaA, replicaB].map((deps) => deps.db.transaction().execute((trx) => claimExecution(trx, deps, proposalId))));
       expect(claims.map((claim) => claim.kind).sort()).toEqual(['claimed', 'not_approved']);
       expect(await executionsOf(proposalId)).toHaveLength(1);
       // Settle it so that the lane's next proposal is not refused as execution_in_progress.
@@ -137,7 +140,10 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
       if (claimed?.kind !== 'claimed') throw new Error('no claim');
       await database.handle.db.transaction().execute((trx) =>
         finishExecution(trx, replicaA.clock, claimed.proposal, claimed.executionId, {
-          state: 'FAILED', outcome: 'not run: claim race test', earnsTrust: false, audit: { kind: 'execution_failed', details: {} },
+          state: 'FAILED',
+          outcome: 'not run: claim race test',
+          earnsTrust: false,
+          audit: { kind: 'execution_failed', details: {} },
         }),
       );
     }, claimRounds);

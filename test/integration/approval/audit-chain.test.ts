@@ -10,7 +10,12 @@ import { createTestDatabase, type TestDatabase } from '../../support/test-databa
 
 function collect(): { stream: Writable; text: () => string } {
   let text = '';
-  const stream = new Writable({ write: (chunk, _encoding, done) => ((text += chunk.toString()), done()) });
+  const stream = new Writable({
+    write: (chunk, _encoding, done) => {
+      text += chunk.toString();
+      done();
+    },
+  });
   return { stream, text: () => text };
 }
 
@@ -26,9 +31,12 @@ const entry = (index: number): AuditEntry => ({
 describe('audit log: append-only hash chain', () => {
   let database: TestDatabase;
   const db = () => database.handle.db;
-  const append = (count: number, from = 1) => db().transaction().execute(async (trx) => {
-    for (let index = from; index < from + count; index++) await appendAudit(trx, entry(index));
-  });
+  const append = (count: number, from = 1) =>
+    db()
+      .transaction()
+      .execute(async (trx) => {
+        for (let index = from; index < from + count; index++) await appendAudit(trx, entry(index));
+      });
   const tamper = async (statement: string) => {
     // The trigger forbids UPDATE and DELETE; only a superuser who disables it can change history.
     await sql.raw('ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update').execute(db());
@@ -77,7 +85,13 @@ describe('audit log: append-only hash chain', () => {
     await append(6);
     const second = await db().selectFrom('audit_log').selectAll().where('sequence', '=', '2').executeTakeFirstOrThrow();
     const forged = auditEntryHash(second.previous_hash, {
-      sequence: '2', at: second.at, kind: second.kind, actor: 'mallory', incidentId: null, proposalId: null, details: second.details,
+      sequence: '2',
+      at: second.at,
+      kind: second.kind,
+      actor: 'mallory',
+      incidentId: null,
+      proposalId: null,
+      details: second.details,
     });
     await tamper(`UPDATE audit_log SET actor = 'mallory', hash = '${forged}' WHERE sequence = 2`);
     expect(await verifyAuditChain(db())).toEqual({
@@ -121,10 +135,12 @@ describe('audit log: append-only hash chain', () => {
   it('a rolled-back transaction leaves no entry and no hole', async () => {
     await append(2);
     await expect(
-      db().transaction().execute(async (trx) => {
-        await appendAudit(trx, entry(3));
-        throw new Error('the change being audited failed');
-      }),
+      db()
+        .transaction()
+        .execute(async (trx) => {
+          await appendAudit(trx, entry(3));
+          throw new Error('the change being audited failed');
+        }),
     ).rejects.toThrow('the change being audited failed');
     await append(1, 3);
     expect(await verifyAuditChain(db())).toEqual({ ok: true, entries: 3 });

@@ -14,7 +14,14 @@ describe('parseAlertmanager', () => {
     const result = parseAlertmanager(fixture);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.alerts[0]).toMatchObject({ fingerprint: 'a1b2c3d4e5f60718', name: 'KubePodCrashLooping', status: 'firing', severity: 'warning', endsAt: null, groupKey: fixture.groupKey });
+    expect(result.alerts[0]).toMatchObject({
+      fingerprint: 'a1b2c3d4e5f60718',
+      name: 'KubePodCrashLooping',
+      status: 'firing',
+      severity: 'warning',
+      endsAt: null,
+      groupKey: fixture.groupKey,
+    });
     expect(result.alerts[0]!.annotations.runbook_url).toMatch(/^https:/);
   });
 
@@ -49,7 +56,13 @@ describe('parseGenericAlerts', () => {
     for (const body of [one, [one], { alerts: [one] }]) {
       const result = parseGenericAlerts(body, receivedAt);
       expect(result.ok && result.alerts).toHaveLength(1);
-      expect(result.ok && result.alerts[0]).toMatchObject({ name: 'DiskFull', severity: 'critical', status: 'firing', startsAt: receivedAt, source: 'generic' });
+      expect(result.ok && result.alerts[0]).toMatchObject({
+        name: 'DiskFull',
+        severity: 'critical',
+        status: 'firing',
+        startsAt: receivedAt,
+        source: 'generic',
+      });
     }
   });
 
@@ -61,6 +74,15 @@ describe('parseGenericAlerts', () => {
 
 describe('normalizeSeverity', () => {
   it('maps the common spellings and falls back to warning', () => {
-    expect(['critical', 'P1', 'page', 'error', 'warn', 'info', undefined, 'banana'].map(normalizeSeverity)).toEqual(['critical', 'critical', 'critical', 'high', 'warning', 'info', 'warning', 'warning']);
+    expect(['critical', 'P1', 'page', 'error', 'warn', 'info', undefined, 'banana'].map(normalizeSeverity)).toEqual([
+      'critical',
+      'critical',
+      'critical',
+      'high',
+      'warning',
+      'info',
+      'warning',
+      'warning',
+    ]);
   });
 });

@@ -14,7 +14,10 @@ const existing = (id: string, plan: typeof restart | typeof scale, state: Existi
 describe('decideRemediation', () => {
   it('proposes the first proposal on a fresh incident', () => {
     expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [] })).toEqual({
-      kind: 'propose', planned: restart, reason: 'reason 0', replaces: null,
+      kind: 'propose',
+      planned: restart,
+      reason: 'reason 0',
+      replaces: null,
     });
   });
 
@@ -30,7 +33,9 @@ describe('decideRemediation', () => {
     const invented = { action: 'kubectl_exec', target: restart.target, params: {} };
     const extraParam = { ...restart, params: { force: true } };
     expect(decideRemediation({ status: 'open', diagnosis: diagnosis(invented, extraParam, scale), existing: [] })).toMatchObject({
-      kind: 'propose', planned: scale, reason: 'reason 2',
+      kind: 'propose',
+      planned: scale,
+      reason: 'reason 2',
     });
     const refused = decideRemediation({ status: 'open', diagnosis: diagnosis(invented, extraParam), existing: [] });
     expect(refused).toMatchObject({ kind: 'skip', reason: 'no_valid_proposal' });
@@ -41,38 +46,48 @@ describe('decideRemediation', () => {
     const reordered = { params: {}, target: { name: 'api', namespace: 'payments', kind: 'Deployment' }, action: 'restart_deployment' };
     for (const state of ['PENDING', 'APPROVED'] as const) {
       expect(decideRemediation({ status: 'open', diagnosis: diagnosis(reordered), existing: [existing('p1', restart, state)] })).toMatchObject({
-        kind: 'skip', reason: 'same_plan_live',
+        kind: 'skip',
+        reason: 'same_plan_live',
       });
     }
   });
 
   it('proposes a different plan, replacing the live one', () => {
     expect(decideRemediation({ status: 'open', diagnosis: diagnosis(scale), existing: [existing('p1', restart, 'PENDING')] })).toMatchObject({
-      kind: 'propose', planned: scale, replaces: 'p1',
+      kind: 'propose',
+      planned: scale,
+      replaces: 'p1',
     });
     const rescale = { ...scale, params: { replicas: 4 } };
-    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(rescale), existing: [existing('p1', scale, 'PENDING')] })).toMatchObject({ kind: 'propose' });
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(rescale), existing: [existing('p1', scale, 'PENDING')] })).toMatchObject({
+      kind: 'propose',
+    });
   });
 
   it('never replaces a running execution', () => {
     expect(decideRemediation({ status: 'open', diagnosis: diagnosis(scale), existing: [existing('p1', restart, 'EXECUTING')] })).toMatchObject({
-      kind: 'skip', reason: 'execution_in_progress',
+      kind: 'skip',
+      reason: 'execution_in_progress',
     });
   });
 
   it('does not ask again for a plan a human rejected, but does after it expired or was voided', () => {
     expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [existing('p1', restart, 'REJECTED')] })).toMatchObject({
-      kind: 'skip', reason: 'same_plan_rejected',
+      kind: 'skip',
+      reason: 'same_plan_rejected',
     });
     for (const state of ['EXPIRED', 'VOIDED', 'SUPERSEDED'] as const) {
       expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [existing('p1', restart, state)] })).toMatchObject({
-        kind: 'propose', replaces: null,
+        kind: 'propose',
+        replaces: null,
       });
     }
   });
 
   it('keys plans by action, target and parameters only', () => {
-    expect(planKey({ action: 'a', target: { name: 'x', namespace: undefined }, params: undefined })).toBe(planKey({ action: 'a', target: { name: 'x' }, params: {} }));
+    expect(planKey({ action: 'a', target: { name: 'x', namespace: undefined }, params: undefined })).toBe(
+      planKey({ action: 'a', target: { name: 'x' }, params: {} }),
+    );
     expect(planKey(scale)).not.toBe(planKey({ ...scale, params: { replicas: 4 } }));
   });
 });

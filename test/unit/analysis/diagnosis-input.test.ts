@@ -10,8 +10,13 @@ const graph = TopologyGraph.build([
 
 describe('diagnosisInput', () => {
   const alert = {
-    name: 'PostgresDown', status: 'firing' as const, severity: 'page', service: 'orders-db',
-    labels: { alertname: 'PostgresDown' }, annotations: { summary: 'down' }, startsAt: new Date('2024-05-01T10:00:00Z'),
+    name: 'PostgresDown',
+    status: 'firing' as const,
+    severity: 'page',
+    service: 'orders-db',
+    labels: { alertname: 'PostgresDown' },
+    annotations: { summary: 'down' },
+    startsAt: new Date('2024-05-01T10:00:00Z'),
   };
   const analysis = {
     rootCauses: [{ service: 'orders-db', kind: 'database' as const, score: 1, alerting: true, explains: ['orders-db'], evidence: ['e'] }],

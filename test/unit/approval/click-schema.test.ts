@@ -11,7 +11,7 @@ describe('clickSchema', () => {
   it.each([
     ['an unknown platform', { platform: 'irc' }],
     ['an empty account', { accountId: '' }],
-    ['a proposal id that is no uuid', { proposalId: "1; DROP TABLE proposals" }],
+    ['a proposal id that is no uuid', { proposalId: '1; DROP TABLE proposals' }],
     ['another decision', { decision: 'maybe' }],
     ['extra fields (a payload must carry only the opaque id)', { risk: 'LOW' }],
   ])('rejects %s', (_what, change) => {

@@ -3,7 +3,11 @@ import { policyRisk } from '../../../src/approval/policy-risk.ts';
 import type { PlannedAction } from '../../../src/ports/cluster-port.ts';
 
 const restart: PlannedAction = { action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' }, params: {} };
-const scale = (replicas: number): PlannedAction => ({ action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' }, params: { replicas } });
+const scale = (replicas: number): PlannedAction => ({
+  action: 'scale_deployment',
+  target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' },
+  params: { replicas },
+});
 const deleteNamespace: PlannedAction = { action: 'delete_namespace', target: { kind: 'Namespace', name: 'shop' }, params: {} };
 
 describe('policyRisk', () => {

@@ -13,7 +13,11 @@ describe('stateDiff', () => {
   });
 
   it('counts a key that appeared or vanished, and tells null from absent', () => {
-    expect(stateDiff({ exists: true, uid: 'u1' }, { exists: false })).toEqual({ keys: ['exists', 'uid'], before: { exists: true, uid: 'u1' }, after: { exists: false } });
+    expect(stateDiff({ exists: true, uid: 'u1' }, { exists: false })).toEqual({
+      keys: ['exists', 'uid'],
+      before: { exists: true, uid: 'u1' },
+      after: { exists: false },
+    });
     expect(stateDiff({ node: null }, {})).toEqual({ keys: ['node'], before: { node: null }, after: {} });
   });
 

@@ -58,9 +58,7 @@ describe('adjustRisk', () => {
   });
 
   it('says why, naming the pattern', () => {
-    expect(adjustRisk('MEDIUM', 7, 'restart_deployment:shop/checkout*').reason).toBe(
-      'auto-approved: trust 7 for restart_deployment:shop/checkout*',
-    );
+    expect(adjustRisk('MEDIUM', 7, 'restart_deployment:shop/checkout*').reason).toBe('auto-approved: trust 7 for restart_deployment:shop/checkout*');
     expect(adjustRisk('HIGH', 10, 'cordon_node:node*').reason).toContain('trust 10 for cordon_node:node*');
   });
 });

@@ -57,7 +57,16 @@ function planned(diagnosis: Diagnosis, index = 0) {
 }
 
 const crashLooping = (pod: string, extra: Record<string, string> = {}): AlertSpec => ({
-  labels: { alertname: 'KubePodCrashLooping', namespace: 'payments', pod, container: 'api', reason: 'CrashLoopBackOff', job: 'kube-state-metrics', severity: 'warning', ...extra },
+  labels: {
+    alertname: 'KubePodCrashLooping',
+    namespace: 'payments',
+    pod,
+    container: 'api',
+    reason: 'CrashLoopBackOff',
+    job: 'kube-state-metrics',
+    severity: 'warning',
+    ...extra,
+  },
   annotations: { summary: 'Pod is crash looping.' },
 });
 
@@ -83,7 +92,18 @@ describe('RuleBrain', () => {
 
   it('treats any alert with reason CrashLoopBackOff as a crash loop', () => {
     const diagnosis = diagnoseWithRules(
-      incident([{ labels: { alertname: 'KubeContainerWaiting', namespace: 'shop', pod: 'checkout-7d9f8b6c5d-x2k4p', container: 'checkout', reason: 'CrashLoopBackOff', severity: 'warning' } }]),
+      incident([
+        {
+          labels: {
+            alertname: 'KubeContainerWaiting',
+            namespace: 'shop',
+            pod: 'checkout-7d9f8b6c5d-x2k4p',
+            container: 'checkout',
+            reason: 'CrashLoopBackOff',
+            severity: 'warning',
+          },
+        },
+      ]),
     );
     expect(planned(diagnosis).target).toEqual({ kind: 'Deployment', namespace: 'shop', name: 'checkout' });
   });
@@ -95,7 +115,18 @@ describe('RuleBrain', () => {
 
   it('proposes nothing for a crash-looping StatefulSet pod, and says why', () => {
     const diagnosis = diagnoseWithRules(
-      incident([{ labels: { alertname: 'KubePodCrashLooping', namespace: 'shop', pod: 'orders-db-0', container: 'postgres', reason: 'CrashLoopBackOff', severity: 'warning' } }]),
+      incident([
+        {
+          labels: {
+            alertname: 'KubePodCrashLooping',
+            namespace: 'shop',
+            pod: 'orders-db-0',
+            container: 'postgres',
+            reason: 'CrashLoopBackOff',
+            severity: 'warning',
+          },
+        },
+      ]),
     );
     expect(diagnosis.proposals).toEqual([]);
     expect(diagnosis.summary).toContain('Pod shop/orders-db-0 is crash-looping, but nothing is proposed: pod orders-db-0 is not named like a Deployment');
@@ -113,8 +144,14 @@ describe('RuleBrain', () => {
         {
           // kube-state-metrics scraped without label clean-up: pod/service/container name the exporter, not the workload.
           labels: {
-            alertname: 'KubeDeploymentReplicasMismatch', namespace: 'shop', deployment: 'checkout', container: 'kube-rbac-proxy-main', job: 'kube-state-metrics',
-            pod: 'kube-state-metrics-6d7746678c-stb8l', severity: 'warning', desired_replicas: '3',
+            alertname: 'KubeDeploymentReplicasMismatch',
+            namespace: 'shop',
+            deployment: 'checkout',
+            container: 'kube-rbac-proxy-main',
+            job: 'kube-state-metrics',
+            pod: 'kube-state-metrics-6d7746678c-stb8l',
+            severity: 'warning',
+            desired_replicas: '3',
           },
           annotations: { description: 'Deployment shop/checkout has not matched the expected number of replicas for longer than 15 minutes.' },
         },
@@ -128,7 +165,9 @@ describe('RuleBrain', () => {
 
   it('restarts a deployment whose replicas mismatch when the desired count is unknown', () => {
     const diagnosis = diagnoseWithRules(
-      incident([{ labels: { alertname: 'KubeDeploymentReplicasMismatch', namespace: 'shop', deployment: 'cart', job: 'kube-state-metrics', severity: 'warning' } }]),
+      incident([
+        { labels: { alertname: 'KubeDeploymentReplicasMismatch', namespace: 'shop', deployment: 'cart', job: 'kube-state-metrics', severity: 'warning' } },
+      ]),
     );
     expect(planned(diagnosis)).toEqual({ action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, params: {} });
     expect(diagnosis.summary).toContain('no scaling is proposed');
@@ -138,7 +177,14 @@ describe('RuleBrain', () => {
     const volume = diagnoseWithRules(
       incident([
         {
-          labels: { alertname: 'KubePersistentVolumeFillingUp', namespace: 'shop', persistentvolumeclaim: 'data-orders-db-0', job: 'kubelet', metrics_path: '/metrics', severity: 'critical' },
+          labels: {
+            alertname: 'KubePersistentVolumeFillingUp',
+            namespace: 'shop',
+            persistentvolumeclaim: 'data-orders-db-0',
+            job: 'kubelet',
+            metrics_path: '/metrics',
+            severity: 'critical',
+          },
           annotations: { description: 'The PersistentVolume claimed by data-orders-db-0 in Namespace shop is only 2.91% free.' },
         },
       ]),
@@ -146,7 +192,19 @@ describe('RuleBrain', () => {
     expect(volume.proposals).toEqual([]);
     expect(volume.summary).toContain('Volume shop/data-orders-db-0 is filling up (KubePersistentVolumeFillingUp): no automatic action');
     const filesystem = diagnoseWithRules(
-      incident([{ labels: { alertname: 'NodeFilesystemSpaceFillingUp', device: '/dev/nvme0n1p1', fstype: 'ext4', instance: '10.0.1.12:9100', job: 'node-exporter', mountpoint: '/var', severity: 'warning' } }]),
+      incident([
+        {
+          labels: {
+            alertname: 'NodeFilesystemSpaceFillingUp',
+            device: '/dev/nvme0n1p1',
+            fstype: 'ext4',
+            instance: '10.0.1.12:9100',
+            job: 'node-exporter',
+            mountpoint: '/var',
+            severity: 'warning',
+          },
+        },
+      ]),
     );
     expect(filesystem.proposals).toEqual([]);
     expect(filesystem.summary).toContain('Filesystem /var on 10.0.1.12:9100 is filling up');
@@ -167,7 +225,9 @@ describe('RuleBrain', () => {
 
   it('cordons a NotReady node, a HIGH risk action', () => {
     const diagnosis = diagnoseWithRules(
-      incident([{ labels: { alertname: 'KubeNodeNotReady', condition: 'Ready', node: 'node-b', status: 'true', job: 'kube-state-metrics', severity: 'warning' } }]),
+      incident([
+        { labels: { alertname: 'KubeNodeNotReady', condition: 'Ready', node: 'node-b', status: 'true', job: 'kube-state-metrics', severity: 'warning' } },
+      ]),
     );
     const action = planned(diagnosis);
     expect(action).toEqual({ action: 'cordon_node', target: { kind: 'Node', name: 'node-b' }, params: {} });

@@ -38,7 +38,14 @@ const row = (overrides: Partial<ProposalRow> = {}): ProposalRow => ({
 });
 
 const signature = (person: string, decision: 'approve' | 'reject', at: string, roles = ['sre']): SignatureRow => ({
-  proposal_id: '00000000-0000-4000-8000-000000000001', person_id: person, decision, platform: 'slack', account_id: `U-${person}`, roles, plan_hash: 'abc', signed_at: new Date(at),
+  proposal_id: '00000000-0000-4000-8000-000000000001',
+  person_id: person,
+  decision,
+  platform: 'slack',
+  account_id: `U-${person}`,
+  roles,
+  plan_hash: 'abc',
+  signed_at: new Date(at),
 });
 
 describe('cardProposal', () => {

@@ -11,11 +11,24 @@ const card: IncidentCard = {
   services: ['checkout', 'orders-db', 'payments'],
   openedAt: '2024-05-01T10:00:00.000Z',
   rootCauses: [
-    { service: 'orders-db', kind: 'database', score: 1, alerting: true, evidence: ['"orders-db" is alerting: PostgresDown (critical) since 10:00:00Z', 'checkout → orders-db (1 hop); checkout is alerting: HighLatency'] },
+    {
+      service: 'orders-db',
+      kind: 'database',
+      score: 1,
+      alerting: true,
+      evidence: ['"orders-db" is alerting: PostgresDown (critical) since 10:00:00Z', 'checkout → orders-db (1 hop); checkout is alerting: HighLatency'],
+    },
     { service: 'payments', kind: 'service', score: 0.667, alerting: true, evidence: [] },
   ],
-  blastRadius: [{ service: 'api', depth: 1 }, { service: 'storefront', depth: 2 }],
-  cost: { monthlyAtStake: 69.93, text: '$69.93/month at stake (checkout $43.80, payments $26.13); cost unknown for orders-db (no resource requests known)', actionDelta: 'scaling checkout 3 → 5 replicas adds $29.20/month' },
+  blastRadius: [
+    { service: 'api', depth: 1 },
+    { service: 'storefront', depth: 2 },
+  ],
+  cost: {
+    monthlyAtStake: 69.93,
+    text: '$69.93/month at stake (checkout $43.80, payments $26.13); cost unknown for orders-db (no resource requests known)',
+    actionDelta: 'scaling checkout 3 → 5 replicas adds $29.20/month',
+  },
   diagnosis: { source: 'rules', text: 'orders-db is the likely root cause.' },
   proposal: {
     id: 'p1',
@@ -31,7 +44,13 @@ const card: IncidentCard = {
     signersText: 'admin, devops or sre',
     state: 'PENDING',
     expiresAt: '2024-05-01T10:35:00.000Z',
-    dryRun: { ok: false, findings: [{ check: 'rbac', ok: true, message: 'allowed' }, { check: 'pdb', ok: false, message: 'checkout-pdb allows no disruption' }] },
+    dryRun: {
+      ok: false,
+      findings: [
+        { check: 'rbac', ok: true, message: 'allowed' },
+        { check: 'pdb', ok: false, message: 'checkout-pdb allows no disruption' },
+      ],
+    },
     signatures: [{ personId: 'bob', personName: 'Bob', roles: ['viewer'], platform: 'telegram', decision: 'approve', at: '2024-05-01T10:07:00.000Z' }],
     missing: '1 more signature from admin, devops or sre',
     outcome: null,

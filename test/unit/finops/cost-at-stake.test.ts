@@ -46,9 +46,7 @@ describe('costAtStake', () => {
     expect(result.monthlyAtStake).toBe(0);
     expect(result.byService).toEqual([]);
     expect(result.actionDelta).toBeNull();
-    expect(result.text).toBe(
-      'cost unknown for api (no resource requests known); cost change of scaling checkout unknown (no resource requests known)',
-    );
+    expect(result.text).toBe('cost unknown for api (no resource requests known); cost change of scaling checkout unknown (no resource requests known)');
     expect(result.text).not.toContain('$');
   });
 
@@ -61,7 +59,13 @@ describe('costAtStake', () => {
 
   it('keeps money unrounded until render', () => {
     const tiny: WorkloadResources = { replicas: 1, cpuCores: 0.001, memoryGiB: 0 };
-    const result = costAtStake({ affected: [{ service: 'a', resources: tiny }, { service: 'b', resources: tiny }, { service: 'c', resources: tiny }] });
+    const result = costAtStake({
+      affected: [
+        { service: 'a', resources: tiny },
+        { service: 'b', resources: tiny },
+        { service: 'c', resources: tiny },
+      ],
+    });
     expect(result.monthlyAtStake).toBeCloseTo(3 * 0.001 * 0.0316 * 730, 12);
     expect(result.text.startsWith('$0.07/month')).toBe(true);
   });

@@ -67,7 +67,10 @@ describe('correlateAlerts', () => {
       { id: 'b', groupKey: 'g-2', services: ['orders-db'], openedAt: new Date(Date.UTC(2024, 0, 1, 10)), lastAlertAt: new Date(Date.UTC(2024, 0, 1, 10)) },
     ];
     const result = correlateAlerts([alert('search-index', 50, { groupKey: 'g-1' }), alert('checkout', 3)], open, options);
-    expect(result.assignments).toEqual([{ kind: 'existing', id: 'a' }, { kind: 'existing', id: 'b' }]);
+    expect(result.assignments).toEqual([
+      { kind: 'existing', id: 'a' },
+      { kind: 'existing', id: 'b' },
+    ]);
     expect(result.newIncidents).toHaveLength(0);
     expect(open[1]!.services).toEqual(['orders-db']);
   });

@@ -45,9 +45,7 @@ describe('dryRun', () => {
     const cluster = SandboxCluster.withDemoData();
     const result = await cluster.dryRun(restartCheckout);
     expect(result.ok).toBe(true);
-    expect(result.findings.map((item) => item.check).sort()).toEqual(
-      ['blast_radius', 'existence', 'parameters', 'pdb', 'rbac', 'server_dry_run'].sort(),
-    );
+    expect(result.findings.map((item) => item.check).sort()).toEqual(['blast_radius', 'existence', 'parameters', 'pdb', 'rbac', 'server_dry_run'].sort());
     expect(result.state).toMatchObject({ replicas: 3, readyReplicas: 3, pdbDisruptionsAllowed: 1, exists: true });
     expect(typeof result.state['uid']).toBe('string');
     expect(typeof result.state['resourceVersion']).toBe('string');
@@ -128,7 +126,11 @@ describe('dryRun', () => {
 
   it('fails a rollback to a revision that is not in the history', async () => {
     const cluster = SandboxCluster.withDemoData();
-    const rollback: PlannedAction = { action: 'rollback_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: { toRevision: 9 } };
+    const rollback: PlannedAction = {
+      action: 'rollback_deployment',
+      target: { kind: 'Deployment', namespace: 'payments', name: 'api' },
+      params: { toRevision: 9 },
+    };
     const result = await cluster.dryRun(rollback);
     expect(result.ok).toBe(false);
     expect(finding(result, 'server_dry_run')?.message).toContain('revision 9 not found');
@@ -214,8 +216,20 @@ describe('execute', () => {
   });
 
   it.each([
-    [{ action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' }, params: { replicas: 5 } }, 'Deployment', 'shop', 'checkout', { replicas: 5 }],
-    [{ action: 'rollback_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} }, 'Deployment', 'payments', 'api', { revision: 3, image: 'registry.local/payments/api:1.4.1', readyReplicas: 2 }],
+    [
+      { action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' }, params: { replicas: 5 } },
+      'Deployment',
+      'shop',
+      'checkout',
+      { replicas: 5 },
+    ],
+    [
+      { action: 'rollback_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} },
+      'Deployment',
+      'payments',
+      'api',
+      { revision: 3, image: 'registry.local/payments/api:1.4.1', readyReplicas: 2 },
+    ],
     [{ action: 'cordon_node', target: { kind: 'Node', name: 'node-b' }, params: {} }, 'Node', null, 'node-b', { unschedulable: true }],
   ] as const)('applies %o', async (planned, kind, namespace, name, expected) => {
     const cluster = SandboxCluster.withDemoData();
@@ -229,7 +243,10 @@ describe('execute', () => {
   it('scales pods up and down', async () => {
     const cluster = SandboxCluster.withDemoData();
     const scale = (replicas: number): PlannedAction => ({ action: 'scale_deployment', target: restartCheckout.target, params: { replicas } });
-    for (const [replicas, id] of [[5, 'up'], [1, 'down']] as const) {
+    for (const [replicas, id] of [
+      [5, 'up'],
+      [1, 'down'],
+    ] as const) {
       const dry = await cluster.dryRun(scale(replicas));
       await cluster.execute(scale(replicas), { expectedFingerprint: dry.fingerprint, executionId: id });
       expect(cluster.pods('shop', 'checkout')).toHaveLength(replicas);
@@ -240,7 +257,10 @@ describe('execute', () => {
     const cluster = SandboxCluster.withDemoData();
     const pvc: PlannedAction = { action: 'delete_pvc', target: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'reports-export' }, params: {} };
     const namespace: PlannedAction = { action: 'delete_namespace', target: { kind: 'Namespace', name: 'preview-pr-142' }, params: {} };
-    for (const [action, id] of [[pvc, 'pvc'], [namespace, 'ns']] as const) {
+    for (const [action, id] of [
+      [pvc, 'pvc'],
+      [namespace, 'ns'],
+    ] as const) {
       const dry = await cluster.dryRun(action);
       expect((await cluster.execute(action, { expectedFingerprint: dry.fingerprint, executionId: id })).ok).toBe(true);
       expect(await cluster.reconcile(action, id)).toBe('applied');

@@ -53,11 +53,7 @@ describe('rankRootCauses', () => {
   });
 
   it('names a common dependency with no alert of its own', () => {
-    const ranked = rankRootCauses(shop, [
-      alert('checkout', 'HighLatency'),
-      alert('cart', 'HighErrorRate'),
-      alert('payments', 'HighErrorRate'),
-    ]);
+    const ranked = rankRootCauses(shop, [alert('checkout', 'HighLatency'), alert('cart', 'HighErrorRate'), alert('payments', 'HighErrorRate')]);
     const db = ranked[0]!;
     expect(db).toMatchObject({ service: 'orders-db', kind: 'database', alerting: false });
     expect(db.explains).toEqual(['cart', 'payments', 'checkout']);

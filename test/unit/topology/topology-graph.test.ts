@@ -19,7 +19,11 @@ const shop = TopologyGraph.build([
 ]);
 
 function reached(graph: TopologyGraph, from: string[], direction: Direction, maxDepth: number) {
-  const { nodes, depths } = graph.bfs(from.map((name) => graph.indexOf(name)), direction, maxDepth);
+  const { nodes, depths } = graph.bfs(
+    from.map((name) => graph.indexOf(name)),
+    direction,
+    maxDepth,
+  );
   return Object.fromEntries(Array.from(nodes, (node, i) => [graph.nameOf(node), depths[i]]));
 }
 
@@ -44,12 +48,7 @@ describe('TopologyGraph', () => {
   });
 
   it('drops dangling and self edges, keeps repeated edges once, merges repeated names', () => {
-    const graph = TopologyGraph.build([
-      service('a', ['b', 'b', 'a', 'ghost']),
-      service('b'),
-      service('a', ['c', 'b']),
-      service('c'),
-    ]);
+    const graph = TopologyGraph.build([service('a', ['b', 'b', 'a', 'ghost']), service('b'), service('a', ['c', 'b']), service('c')]);
     expect(graph.size).toBe(3);
     expect(names(graph, graph.dependenciesOf(graph.indexOf('a')))).toEqual(['b', 'c']);
     expect(names(graph, graph.dependentsOf(graph.indexOf('b')))).toEqual(['a']);
