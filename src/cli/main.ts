@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
 import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/config-schema.ts';
 import { analyzeCommand } from './analyze-command.ts';
@@ -21,6 +22,7 @@ function configOrExit(): Config {
 
 const program = new Command('awoooi')
   .description('ChatOps for on-call engineers: alerts in, one card out, multi-signature approved remediation.')
+  .version(packageJson.version, '-V, --version', 'print the version and exit')
   .exitOverride()
   .showHelpAfterError();
 
@@ -82,8 +84,25 @@ program
     }
   });
 
+/**
+ * `serve` is the default verb, so commander would read an unknown verb as an argument of serve ("too many
+ * arguments for 'serve'"). A first word that names no verb is an unknown command, said as such.
+ */
+function unknownVerb(argv: readonly string[]): string | undefined {
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-')) return undefined;
+  const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+  return known.includes(first) || first === 'help' ? undefined : first;
+}
+
 try {
-  await program.parseAsync(process.argv);
+  const unknown = unknownVerb(process.argv);
+  if (unknown !== undefined) {
+    process.stderr.write(
+      `awoooi: unknown command '${unknown}'. Commands: ${program.commands.map((command) => command.name()).join(', ')}; see awoooi --help\n`,
+    );
+    process.exitCode = 2;
+  } else await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exitCode = error.exitCode === 0 ? 0 : 2;
   else {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -35,9 +36,21 @@ describe('awoooi CLI verbs', () => {
     expect(audit.stdout).toMatch(/audit log intact: 0 entries/);
   });
 
-  it('rejects an unknown verb with exit code 2', () => {
+  it('rejects an unknown verb as an unknown command, exit code 2, naming the verbs there are', () => {
     const unknown = awoooi(['frobnicate']);
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toMatch(/too many arguments for 'serve'/);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(unknown.stderr).toMatch(/Commands: serve, migrate, analyze/);
+    const sub = awoooi(['audit', 'frobnicate']);
+    expect(sub.status).toBe(2);
+  });
+
+  it('prints its version with --version and -V', () => {
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    for (const flag of ['--version', '-V']) {
+      const run = awoooi([flag]);
+      expect(run.status).toBe(0);
+      expect(run.stdout.trim()).toBe(version);
+    }
   });
 });
