@@ -16,7 +16,10 @@ function capture(): { stream: Writable; text: () => string } {
 describe('createLogger', () => {
   it('writes JSON lines for machines, with secrets redacted', () => {
     const out = capture();
-    createLogger('info', { pretty: false, destination: out.stream }).info({ config: { webhook: { token: 'tok-0123456789abcdef' } }, incidentId: 'i-1' }, 'started');
+    createLogger('info', { pretty: false, destination: out.stream }).info(
+      { config: { webhook: { token: 'tok-0123456789abcdef' } }, incidentId: 'i-1' },
+      'started',
+    );
     const line = JSON.parse(out.text()) as Record<string, unknown>;
     expect(line).toMatchObject({ msg: 'started', incidentId: 'i-1', config: { webhook: '[redacted]' } });
     expect(out.text()).not.toContain('tok-0123456789abcdef');
@@ -24,7 +27,10 @@ describe('createLogger', () => {
 
   it('writes human-readable lines when a person watches, redacting the same secrets', () => {
     const out = capture();
-    createLogger('info', { pretty: true, destination: out.stream }).warn({ req: { headers: { authorization: 'Bearer s3cret-token' } }, proposalId: 'p-9' }, 'refused');
+    createLogger('info', { pretty: true, destination: out.stream }).warn(
+      { req: { headers: { authorization: 'Bearer s3cret-token' } }, proposalId: 'p-9' },
+      'refused',
+    );
     const text = out.text();
     expect(() => JSON.parse(text)).toThrow();
     expect(text).toMatch(/WARN.*refused/);
