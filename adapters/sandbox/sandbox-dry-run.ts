@@ -55,9 +55,14 @@ function deploymentFindings(world: SandboxWorld, planned: PlannedAction, deploym
     const to = Number(planned.params['replicas']);
     const change = to - deployment.replicas;
     const effect = to === 0 ? `every pod of ${where(planned)} stops` : `${change >= 0 ? '+' : '−'}${count(Math.abs(change), 'pod')}`;
-    findings.push({ check: 'blast_radius', ok: true, message: `${deployment.replicas} → ${to} replicas: ${effect}` });
+    findings.push({ check: 'blast_radius', ok: true, ...(to === 0 && { warning: true }), message: `${deployment.replicas} → ${to} replicas: ${effect}` });
     if (pdb !== undefined && to < pdb.minAvailable) {
-      findings.push({ check: 'pdb', ok: true, message: `scales below ${pdb.name} minAvailable ${pdb.minAvailable} (PDBs do not block scaling)` });
+      findings.push({
+        check: 'pdb',
+        ok: true,
+        warning: true,
+        message: `scales below ${pdb.name} minAvailable ${pdb.minAvailable} (PDBs do not block scaling)`,
+      });
     }
   } else {
     findings.push({ check: 'blast_radius', ok: true, message: `replaces ${pods}, rolling, one at a time` });
@@ -65,6 +70,7 @@ function deploymentFindings(world: SandboxWorld, planned: PlannedAction, deploym
       findings.push({
         check: 'pdb',
         ok: true,
+        ...(pdb.disruptionsAllowed === 0 && { warning: true }),
         message:
           pdb.disruptionsAllowed > 0
             ? `${pdb.name} allows ${count(pdb.disruptionsAllowed, 'disruption')}`
@@ -103,7 +109,7 @@ function podFindings(world: SandboxWorld, pod: SandboxPod): DryRunFinding[] {
         : 'it has no controller and will not be replaced';
   return [
     pdbFinding,
-    { check: 'blast_radius', ok: true, message: `1 pod on ${pod.node ?? 'no node'}; ${replacement}` },
+    { check: 'blast_radius', ok: true, ...(pod.ownerKind !== 'Deployment' && { warning: true }), message: `1 pod on ${pod.node ?? 'no node'}; ${replacement}` },
     { check: 'server_dry_run', ok: true, message: 'simulated eviction dryRun=All: accepted' },
   ];
 }
@@ -128,7 +134,7 @@ function nodeFindings(world: SandboxWorld, node: SandboxNode): DryRunFinding[] {
 function pvcFindings(pvc: SandboxPvc): DryRunFinding[] {
   const mounted = pvc.mountedBy.length > 0;
   return [
-    { check: 'blast_radius', ok: true, message: `1 volume claim of ${pvc.storageGiB} GiB; its data is lost unless the volume is retained` },
+    { check: 'blast_radius', ok: true, warning: true, message: `1 volume claim of ${pvc.storageGiB} GiB; its data is lost unless the volume is retained` },
     {
       check: 'server_dry_run',
       ok: !mounted,
@@ -145,6 +151,7 @@ function namespaceFindings(world: SandboxWorld, name: string): DryRunFinding[] {
     {
       check: 'blast_radius',
       ok: true,
+      warning: true,
       message: `deletes ${[
         count(inside(world.deployments), 'deployment'),
         count(inside(world.pods), 'pod'),

@@ -19,6 +19,7 @@ const storedSchema = z.object({
     .nullable()
     .optional()
     .catch(null),
+  failure: z.object({ message: z.string(), at: z.string() }).nullable().optional().catch(null),
 });
 
 /** `incidents.analysis` as stored: the analysis of run-incident-analysis, plus the brain's diagnosis. */
@@ -27,11 +28,13 @@ export interface StoredAnalysis {
   blastRadius: { service: string; depth: number }[];
   unmappedAlerts: string[];
   diagnosis: { source: 'rules' | 'llm'; text: string } | null;
+  /** Set when the analysis job exhausted its retries: why, and when (ISO). Cleared by the next success. */
+  failure: { message: string; at: string } | null;
 }
 
 /** Reads the JSON column defensively; null or garbage gives an empty analysis. */
 export function readStoredAnalysis(value: unknown): StoredAnalysis {
   const parsed = storedSchema.safeParse(value ?? {});
-  if (!parsed.success) return { rootCauses: [], blastRadius: [], unmappedAlerts: [], diagnosis: null };
-  return { ...parsed.data, diagnosis: parsed.data.diagnosis ?? null };
+  if (!parsed.success) return { rootCauses: [], blastRadius: [], unmappedAlerts: [], diagnosis: null, failure: null };
+  return { ...parsed.data, diagnosis: parsed.data.diagnosis ?? null, failure: parsed.data.failure ?? null };
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { validatePlannedAction } from '../actions/action-catalog.ts';
 import { normalizeSeverity } from '../alerts/normalize-severity.ts';
-import { readStoredAnalysis } from '../analysis/stored-analysis.ts';
+import { readStoredAnalysis, type StoredAnalysis } from '../analysis/stored-analysis.ts';
 import type { Person } from '../domain/person.ts';
 import type { Prices } from '../finops/pricing.ts';
 import { findIncident, type IncidentView } from '../incidents/incident-repository.ts';
@@ -11,7 +11,7 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { cardCost } from './card-cost.ts';
 import { cardProposal } from './card-proposal.ts';
-import type { IncidentCard } from './incident-card.ts';
+import type { CardAnalysis, IncidentCard } from './incident-card.ts';
 
 export interface CardDependencies {
   /** Configured people: names for signatures, current roles for what is still missing. */
@@ -68,6 +68,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     status: incident.status,
     services: incident.services,
     openedAt: incident.openedAt,
+    analysis: cardAnalysis(incident.analysis, analysis),
     rootCauses: analysis.rootCauses.map(({ service, kind, score, alerting, evidence }) => ({ service, kind, score, alerting, evidence })),
     blastRadius: analysis.blastRadius,
     cost,
@@ -76,6 +77,17 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     runbooks: runbookLinks(incident),
     updatedAt: updatedAt.toISOString(),
   };
+}
+
+function cardAnalysis(raw: unknown, stored: StoredAnalysis): CardAnalysis {
+  if (!hasRun(raw)) return { state: stored.failure === null ? 'pending' : 'failed', unmappedAlerts: [], failure: stored.failure?.message ?? null };
+  // A later failure (a re-analysis that gave up) is news too, shown beside the last good analysis.
+  return { state: stored.failure === null ? 'done' : 'failed', unmappedAlerts: stored.unmappedAlerts, failure: stored.failure?.message ?? null };
+}
+
+/** Whether the deterministic analysis has been stored (a diagnosis or a failure alone does not count). */
+function hasRun(raw: unknown): boolean {
+  return typeof raw === 'object' && raw !== null && 'rootCauses' in raw;
 }
 
 /** The topology's namespace of a service, else the `namespace` label of its alerts. */

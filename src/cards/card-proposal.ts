@@ -14,6 +14,7 @@ const dryRunShape = z.object({
       check: z.enum(['rbac', 'parameters', 'existence', 'pdb', 'blast_radius', 'server_dry_run']),
       ok: z.boolean(),
       message: z.string(),
+      warning: z.boolean().optional(),
     }),
   ),
 });

@@ -15,6 +15,8 @@ export interface IncidentCard {
   status: 'open' | 'resolved';
   services: string[];
   openedAt: string;
+  /** Where the deterministic analysis stands; an empty root-cause list means something else once it is done. */
+  analysis: CardAnalysis;
   /** Best first; the first one is "the likely root cause". */
   rootCauses: { service: string; kind: string; score: number; alerting: boolean; evidence: string[] }[];
   blastRadius: { service: string; depth: number }[];
@@ -24,6 +26,16 @@ export interface IncidentCard {
   /** Alert runbook links, already checked to be http(s). */
   runbooks: string[];
   updatedAt: string;
+}
+
+/**
+ * `pending`: not analysed yet; `done`: analysed (no root cause then means no alert names a service of the
+ * topology, and `unmappedAlerts` says which); `failed`: analysis gave up after its retries, `failure` says why.
+ */
+export interface CardAnalysis {
+  state: 'pending' | 'done' | 'failed';
+  unmappedAlerts: string[];
+  failure: string | null;
 }
 
 /** Cost at stake, always in dollars. */

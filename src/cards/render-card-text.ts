@@ -12,7 +12,8 @@ export function renderCardText(card: IncidentCard): string {
   ];
 
   const [best, ...others] = card.rootCauses;
-  if (best === undefined) lines.push('root cause: unknown (no alert maps to the topology)');
+  if (card.analysis.state === 'failed') lines.push(`analysis failed: ${card.analysis.failure}`);
+  if (best === undefined) lines.push(noRootCause(card));
   else {
     lines.push(`root cause: ${best.service} (${best.kind}, ${best.alerting ? 'alerting' : 'silent'}, score ${best.score.toFixed(2)})`);
     for (const evidence of best.evidence) lines.push(`  - ${evidence}`);
@@ -30,14 +31,21 @@ export function renderCardText(card: IncidentCard): string {
   return `${lines.join('\n')}\n`;
 }
 
+function noRootCause(card: IncidentCard): string {
+  if (card.analysis.state === 'pending') return 'root cause: analysing…';
+  if (card.analysis.state === 'failed' && card.analysis.unmappedAlerts.length === 0) return 'root cause: unknown (analysis failed)';
+  const unmapped = card.analysis.unmappedAlerts.length > 0 ? ` (${card.analysis.unmappedAlerts.join(', ')})` : '';
+  return `root cause: unknown: no alert names a service of the topology${unmapped}`;
+}
+
 function proposalLines(proposal: CardProposal): string[] {
   const lines = [`proposal: ${proposal.description} [${proposal.state}]`, `  reason: ${proposal.reason}`];
   const lowered = proposal.risk === proposal.baseRisk ? '' : ` (catalog: ${proposal.baseRisk})`;
   lines.push(`  risk: ${proposal.risk}${lowered}${proposal.riskReason ? ` · ${proposal.riskReason}` : ''}`);
   lines.push(`  required signatures: ${proposal.requiredSignatures} (${proposal.signersText})`);
-  const failed = proposal.dryRun.findings.filter((finding) => !finding.ok);
+  const worth = proposal.dryRun.findings.filter((finding) => !finding.ok || finding.warning);
   lines.push(`  dry-run: ${proposal.dryRun.ok ? 'passed' : 'FAILED'}`);
-  for (const finding of failed) lines.push(`    ✗ ${finding.check}: ${finding.message}`);
+  for (const finding of worth) lines.push(`    ${finding.ok ? '⚠' : '✗'} ${finding.check}: ${finding.message}`);
   if (proposal.signatures.length === 0) lines.push('  signatures so far: none');
   else {
     lines.push('  signatures so far:');

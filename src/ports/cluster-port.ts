@@ -25,6 +25,8 @@ export interface DryRunFinding {
   check: 'rbac' | 'parameters' | 'existence' | 'pdb' | 'blast_radius' | 'server_dry_run';
   ok: boolean;
   message: string;
+  /** Passed, but a person should know before signing (scales below a PDB's minimum, data is deleted). */
+  warning?: boolean;
 }
 
 /**

@@ -34,12 +34,28 @@ function section(title, className, ...children) {
   return el('section', { class: `block ${className}` }, el('h3', {}, title), ...children);
 }
 
+/** Why there is no root cause to show: not analysed yet, nothing maps to the topology, or the analysis failed. */
+function noRootCause(analysis) {
+  const state = token(analysis?.state);
+  const unmapped = list(analysis?.unmappedAlerts).map(text);
+  if (state === 'pending' || !state) return el('p', { class: 'muted', 'data-testid': 'analysis-state' }, 'Analysing…');
+  if (state === 'failed' && unmapped.length === 0) return el('p', { class: 'muted', 'data-testid': 'analysis-state' }, 'Unknown: the analysis failed.');
+  return el(
+    'p',
+    { class: 'muted', 'data-testid': 'analysis-state' },
+    `Unknown: no alert names a service of the topology${unmapped.length > 0 ? ` (${unmapped.join(', ')})` : ''}.`,
+  );
+}
+
 function rootCauseSection(card) {
   const [first, ...others] = list(card.rootCauses);
-  if (!first) return section('Root cause', 'root-cause', el('p', { class: 'muted' }, 'Still analysing…'));
+  const failure =
+    token(card.analysis?.state) === 'failed' && el('p', { class: 'analysis-failed', role: 'alert' }, `Analysis failed: ${text(card.analysis.failure)}`);
+  if (!first) return section('Root cause', 'root-cause', failure, noRootCause(card.analysis));
   return section(
     'Root cause',
     'root-cause',
+    failure,
     el(
       'p',
       { class: 'cause' },
@@ -132,9 +148,11 @@ function proposalSection(proposal, view) {
       el(
         'ul',
         { class: 'findings mono' },
-        list(proposal.dryRun.findings).map((finding) =>
-          el('li', { class: finding.ok ? 'ok' : 'bad' }, `${finding.ok ? '✓' : '✗'} ${text(finding.check)}: ${text(finding.message)}`),
-        ),
+        list(proposal.dryRun.findings).map((finding) => {
+          const kind = !finding.ok ? 'bad' : finding.warning ? 'warn' : 'ok';
+          const mark = { bad: '✗', warn: '⚠', ok: '✓' }[kind];
+          return el('li', { class: kind, 'data-finding': kind }, `${mark} ${text(finding.check)}: ${text(finding.message)}`);
+        }),
       ),
     el(
       'dl',

@@ -17,6 +17,7 @@ export function sampleCard(overrides: Partial<IncidentCard> = {}, proposal: Part
     status: 'open',
     services: ['api'],
     openedAt: new Date(Date.now() - 4 * 60_000).toISOString(),
+    analysis: { state: 'done', unmappedAlerts: [], failure: null },
     rootCauses: [
       {
         service: 'api',

@@ -10,6 +10,7 @@ const card: IncidentCard = {
   status: 'open',
   services: ['checkout', 'orders-db', 'payments'],
   openedAt: '2024-05-01T10:00:00.000Z',
+  analysis: { state: 'done', unmappedAlerts: [], failure: null },
   rootCauses: [
     {
       service: 'orders-db',
@@ -100,12 +101,33 @@ describe('renderCardText', () => {
       runbooks: [],
       proposal: { ...card.proposal!, state: 'SUCCEEDED', signatures: [], missing: '', outcome: 'scaled shop/checkout 3 → 5' },
     });
-    expect(text).toContain('root cause: unknown (no alert maps to the topology)\n');
+    expect(text).toContain('root cause: unknown: no alert names a service of the topology\n');
     expect(text).toContain('blast radius: nothing depends on the failing services\n');
     expect(text).toContain('diagnosis: pending\n');
     expect(text).toContain('  signatures so far: none\n');
     expect(text).not.toContain('expires');
     expect(text).toMatch(/outcome: scaled shop\/checkout 3 → 5\n$/);
     expect(renderCardText({ ...card, proposal: null })).toContain('proposal: none\n');
+  });
+
+  it('says the analysis is still running, found nothing to map, or failed — never "analysing" forever', () => {
+    const none = { ...card, rootCauses: [], blastRadius: [] };
+    expect(renderCardText({ ...none, analysis: { state: 'pending', unmappedAlerts: [], failure: null } })).toContain('root cause: analysing…\n');
+    const unmapped = renderCardText({ ...none, analysis: { state: 'done', unmappedAlerts: ['Watchdog', 'NodeClockSkew'], failure: null } });
+    expect(unmapped).toContain('root cause: unknown: no alert names a service of the topology (Watchdog, NodeClockSkew)\n');
+    expect(unmapped).not.toContain('analysing');
+    const failed = renderCardText({ ...none, analysis: { state: 'failed', unmappedAlerts: [], failure: 'database unreachable (5 attempts)' } });
+    expect(failed).toContain('analysis failed: database unreachable (5 attempts)\n');
+    expect(failed).toContain('root cause: unknown (analysis failed)\n');
+  });
+
+  it('shows a dry-run warning as a warning, not as a pass or a failure', () => {
+    const findings = [
+      { check: 'rbac' as const, ok: true, message: 'may patch deployments' },
+      { check: 'pdb' as const, ok: true, warning: true, message: 'scales below checkout-pdb minAvailable 2' },
+    ];
+    const text = renderCardText({ ...card, proposal: { ...card.proposal!, dryRun: { ok: true, findings } } });
+    expect(text).toContain('  dry-run: passed\n    ⚠ pdb: scales below checkout-pdb minAvailable 2\n');
+    expect(text).not.toContain('may patch deployments');
   });
 });

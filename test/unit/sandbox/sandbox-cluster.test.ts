@@ -344,3 +344,20 @@ describe('workloadResources', () => {
     expect(await cluster.workloadResources({ kind: 'Node', name: 'node-a' })).toBeNull();
   });
 });
+
+describe('dryRun warnings (sandbox cluster, simulated)', () => {
+  const warnings = (result: DryRunResult) => result.findings.filter((item) => item.ok && item.warning).map((item) => item.check);
+
+  it('warns about what passes but hurts: scaling to zero and below a PDB', async () => {
+    const cluster = SandboxCluster.withDemoData();
+    const scaleToZero = await cluster.dryRun({ ...restartCheckout, action: 'scale_deployment', params: { replicas: 0 } });
+    expect(scaleToZero.ok).toBe(true);
+    expect(warnings(scaleToZero).sort()).toEqual(['blast_radius', 'pdb']);
+  });
+
+  it('does not warn about a plain rollout restart the PDB allows', async () => {
+    const result = await SandboxCluster.withDemoData().dryRun(restartCheckout);
+    expect(result.ok).toBe(true);
+    expect(warnings(result)).toEqual([]);
+  });
+});
