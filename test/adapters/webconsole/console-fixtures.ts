@@ -5,6 +5,7 @@ import { registerWebConsole, type WebClick, type WebClickResult, type WebConsole
 import type { CardProposal, IncidentCard } from '../../../src/cards/incident-card.ts';
 import { InProcessEventBus } from '../../../src/events/in-process-event-bus.ts';
 import { createHttpServer } from '../../../src/http/create-http-server.ts';
+import { captureLog } from '../../support/capture-log.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 export const hostileTitle = '<img src=x onerror=alert(1)>';
@@ -90,9 +91,7 @@ export interface ConsoleHarnessOptions extends Partial<WebConsoleOptions> {
 
 /** The console on a bare HTTP server (house rules of createHttpServer), with fakes for the core, on a throwaway database. */
 export async function consoleHarness(options: ConsoleHarnessOptions = {}): Promise<ConsoleHarness> {
-  const logger = options.logLines
-    ? pino({ level: 'info' }, { write: (line: string) => void options.logLines?.push(JSON.parse(line)) })
-    : pino({ level: 'silent' });
+  const logger = options.logLines ? captureLog(options.logLines).log : pino({ level: 'silent' });
   const app = createHttpServer({ bodyLimitBytes: 64 * 1024, logger, trustProxy: options.trustProxy });
   const database = options.database ?? (await createTestDatabase({ poolSize: 4 }));
   const events = new InProcessEventBus();
