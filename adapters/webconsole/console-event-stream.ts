@@ -1,10 +1,9 @@
 import type { FastifyReply } from 'fastify';
 import type { EventBus } from '../../src/ports/event-bus.ts';
-import { securityHeaders } from './request-guards.ts';
 
 export interface EventStreams {
   /** Turns the reply into a server-sent event stream; false (nothing sent) when too many are open. */
-  open(reply: FastifyReply, stillAllowed: () => boolean): boolean;
+  open(reply: FastifyReply, stillAllowed: () => Promise<boolean>): boolean;
   /** Ends every open stream (server shutdown), so that closing the server does not wait on browsers. */
   closeAll(): void;
 }
@@ -12,7 +11,9 @@ export interface EventStreams {
 /**
  * Server-sent events for the browsers: `incident-updated` with the incident id, nothing else (the page then
  * fetches the cards, which go through the same checks as any request). A comment line every
- * `heartbeatMs` keeps proxies from closing an idle stream and ends a stream whose session is gone.
+ * `heartbeatMs` keeps proxies from closing an idle stream and ends a stream whose session is gone (signed
+ * out on any replica: the session is asked again before each write). The security headers @fastify/helmet
+ * set on the raw response in onRequest go out with the stream's head.
  */
 export function createEventStreams(events: Pick<EventBus, 'subscribe'>, options: { maxStreams?: number; heartbeatMs?: number } = {}): EventStreams {
   const maxStreams = options.maxStreams ?? 1000;
@@ -24,15 +25,19 @@ export function createEventStreams(events: Pick<EventBus, 'subscribe'>, options:
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
-        ...securityHeaders,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         'x-accel-buffering': 'no',
       });
       raw.write('retry: 3000\n\n');
+      // Writes stay in order although each waits for the session check.
+      let writing = Promise.resolve();
       const send = (text: string) => {
-        if (stillAllowed()) raw.write(text);
-        else close();
+        writing = writing.then(async () => {
+          const allowed = await stillAllowed().catch(() => false);
+          if (allowed) raw.write(text);
+          else close();
+        });
       };
       const unsubscribe = events.subscribe((event) => {
         if (event.type === 'incident-updated') send(`event: incident-updated\ndata: ${JSON.stringify({ incidentId: event.incidentId })}\n\n`);

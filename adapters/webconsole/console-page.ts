@@ -1,16 +1,24 @@
 /**
  * The console's HTML shell. It holds no data at all: the script (a static file, allowed by the CSP) fetches
  * the session and the cards as JSON and builds the DOM with textContent, so alert or model text can never
- * become markup. Only the demo banner differs between the two variants.
+ * become markup. Only the demo banner differs between the variants; it is loudest when AWOOOI_DEMO=true
+ * opened the demo to the network.
  */
-export function renderConsolePage(options: { demoMode: boolean }): string {
-  const banner = options.demoMode
-    ? `
+export function renderConsolePage(options: { demoMode: boolean; demoOnNetwork?: boolean }): string {
+  const banner = !options.demoMode
+    ? ''
+    : options.demoOnNetwork
+      ? `
+  <div class="demo-banner demo-banner-network" id="demo-banner" role="alert">
+    <strong>DEMO — OPEN TO THE NETWORK</strong> AWOOOI_DEMO=true: anyone who can reach this address can sign in
+    as a demo person, the CTO and the CISO included, and sign approvals. Configure <code>approvals.people</code>
+    and a webhook token for real use.
+  </div>`
+      : `
   <div class="demo-banner" id="demo-banner" role="note">
     <strong>DEMO</strong> No people are configured: anyone who can open this page can sign in as a demo person
     and sign approvals. Configure <code>approvals.people</code> for real use.
-  </div>`
-    : '';
+  </div>`;
   return `<!doctype html>
 <html lang="en">
 <head>

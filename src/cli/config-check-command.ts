@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/load-config.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
+import { checkListenerSafety } from './listener-safety.ts';
 
 /** `awoooi config check`: every problem, by name; exit 0 when none, 2 otherwise. */
 export async function configCheckCommand(output: NodeJS.WritableStream, errors: NodeJS.WritableStream, environment = process.env): Promise<number> {
@@ -9,6 +10,9 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
     const topology = await readTopologyFile(result.config.topology.file);
     if (!topology.ok) problems.push(...topology.errors.map((error) => `AWOOOI_TOPOLOGY: ${error}`));
   }
+  // The same refusals as `serve`, so that a deployment can be checked before it is rolled out.
+  const safety = result.ok ? checkListenerSafety(result.config) : { errors: [], warnings: [] };
+  problems.push(...safety.errors);
   if (problems.length > 0) {
     errors.write(`configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}\n`).join('')}`);
     return 2;
@@ -18,8 +22,9 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
     `configuration OK (${result.ok ? result.source : ''})\n` +
       `  database: ${config?.storage.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config?.storage.dataDir}`}\n` +
       `  topology: ${config?.topology.file ?? 'demo topology of the sandbox'}\n` +
-      `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (loopback callers only)'}\n` +
-      `  people: ${config?.approvals.people.length ?? 0}\n`,
+      `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (allowed on a loopback listener only)'}\n` +
+      `  people: ${config?.approvals.people.length ?? 0}\n` +
+      safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );
   return 0;
 }

@@ -7,6 +7,7 @@ import { auditVerifyCommand } from './audit-verify-command.ts';
 import { configCheckCommand } from './config-check-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { createLogger } from './create-logger.ts';
+import { hashPasswordCommand } from './hash-password-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { openDatabase } from '../storage/open-database.ts';
@@ -82,6 +83,13 @@ program
     } finally {
       await database.close();
     }
+  });
+
+program
+  .command('hash-password')
+  .description('print a password hash for approvals.people[].password (asks without echo, or reads one line from stdin)')
+  .action(async () => {
+    process.exitCode = await hashPasswordCommand(process.stdin, process.stdout, process.stderr);
   });
 
 /**

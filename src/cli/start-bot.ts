@@ -14,15 +14,17 @@ import { createHttpServer } from '../http/create-http-server.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
-import { isLoopback } from '../http/webhook-auth.ts';
+import { hasWebhookCredentials } from '../http/webhook-auth.ts';
 import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../storage/open-database.ts';
+import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
+import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 
 export interface RunningBot {
@@ -39,14 +41,15 @@ export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: s
 
 const expirySweepMilliseconds = 15_000;
 
-const isLoopbackHost = (host: string) => host === 'localhost' || isLoopback(host);
-
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
  * embedded or simulated otherwise, and the start-up log says which.
  */
 export async function startBot(config: Config, log: Logger, options: { clock?: Clock } & PartOverrides = {}): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
+  // Open defaults (demo people, an API without credentials) only on a loopback listener: refuse before anything opens.
+  const safety = checkListenerSafety(config);
+  if (safety.errors.length > 0) return { ok: false, errors: safety.errors };
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
   const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
@@ -95,7 +98,7 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   sweeper.unref();
 
   const metrics = createMetrics();
-  const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log });
+  const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log, trustProxy: config.server.trustProxy });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestSeconds.observe({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
@@ -114,26 +117,26 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   registerAlertRoutes(app, { credentials, metrics, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
   const cardDependencies = { people: parts.people, cluster: parts.cluster, prices: config.prices, topology: topology.graph };
   registerWebConsole(app, {
+    db: database.db.withTables<ConsoleTables>(),
     events: parts.events,
     people: parts.people,
     demoMode: parts.demoMode,
+    demoOnNetwork: safety.demoOnNetwork,
+    publicUrl: config.server.publicUrl,
     listCards: () => listIncidentCards(database.db, cardDependencies),
     handleClick: (click) => handleClick(approval, click),
   });
   const address = await app.listen({ port: config.server.port, host: config.server.host });
-  if (parts.demoMode && !isLoopbackHost(config.server.host)) {
-    log.warn(
-      { host: config.server.host },
-      'DEMO people are offered on a network address: anyone who reaches this port can sign approvals. Configure approvals.people.',
-    );
-  }
+  for (const warning of safety.warnings) log.warn({ host: config.server.host, demo: true }, warning);
 
   log.info(
     {
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
         topology: topology.source,
-        webhookAuth: credentials.token || credentials.user ? 'bearer/basic credentials configured' : 'NONE configured: loopback callers only',
+        webhookAuth: hasWebhookCredentials(credentials)
+          ? 'bearer/basic credentials configured'
+          : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
         ...parts.description,
       },
       migrationsApplied: migrated.applied,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
 import { risks, roles } from '../domain/risk.ts';
+import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting } from './security-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -19,8 +20,8 @@ const personSchema = z.object({
     })
     .strict()
     .default({}),
-  /** Web console sign-in secret; compared in constant time. */
-  password: z.string().min(8).optional(),
+  /** Web console sign-in: a scrypt hash (`awoooi hash-password`), never the password itself. */
+  password: passwordHashSetting.optional(),
 });
 export type PersonConfig = z.infer<typeof personSchema>;
 
@@ -52,11 +53,15 @@ export const configSchema = z
           .number()
           .int()
           .min(1024)
-          .default(1024 * 1024),
+          // Alertmanager posts a whole group at once: a few thousand alerts are several megabytes.
+          .default(16 * 1024 * 1024),
         logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        publicUrl: publicUrlSetting.optional(),
+        trustProxy: trustProxySetting.default(false),
+        demo: demoSetting.default(false),
       })
       .strict()
-      .default({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 1024 * 1024, logLevel: 'info' }),
+      .default({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 16 * 1024 * 1024, logLevel: 'info', trustProxy: false, demo: false }),
     storage: z
       .object({
         databaseUrl: z

@@ -20,7 +20,7 @@ const routes: [string, AlertSource][] = [
 /** Webhook endpoints. 200 only once the alerts and their follow-up jobs are committed. */
 export function registerAlertRoutes(app: FastifyInstance, options: AlertRoutesOptions): void {
   for (const [path, source] of routes) {
-    app.post(path, { preHandler: requireWebhookAuth(options.credentials) }, async (request, reply) => {
+    app.post(path, { onRequest: requireWebhookAuth(options.credentials) }, async (request, reply) => {
       const result = await options.ingest(source, request.body);
       if (result.ok) {
         options.metrics.alertsReceived.inc({ source }, result.stored);

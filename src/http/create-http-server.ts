@@ -10,6 +10,8 @@ declare module 'fastify' {
 export interface HttpServerOptions {
   bodyLimitBytes: number;
   logger: FastifyBaseLogger;
+  /** Fastify's trustProxy: which X-Forwarded-* hops to believe for request.ip and request.protocol; default none. */
+  trustProxy?: boolean | string[];
 }
 
 /**
@@ -22,7 +24,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     bodyLimit: options.bodyLimitBytes,
     // One log line per webhook call would drown the log at thousands of alerts a second.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
   });
   const parseBody = (request: { rawBody?: Buffer }, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
     request.rawBody = body;

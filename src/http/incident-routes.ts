@@ -14,14 +14,14 @@ const listQuery = z.object({
 
 /** Read-only incident API, behind the same credentials as the webhooks. */
 export function registerIncidentRoutes(app: FastifyInstance, options: { db: Kysely<DatabaseSchema>; credentials: WebhookCredentials }): void {
-  const preHandler = requireWebhookAuth(options.credentials);
-  app.get('/api/v1/incidents', { preHandler }, async (request, reply) => {
+  const onRequest = requireWebhookAuth(options.credentials);
+  app.get('/api/v1/incidents', { onRequest }, async (request, reply) => {
     const query = listQuery.safeParse(request.query);
     if (!query.success)
       return reply.code(400).send({ error: 'bad_request', issues: query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
     return withStorage(reply, async () => ({ incidents: await listIncidents(options.db, query.data) }));
   });
-  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { preHandler }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', { onRequest }, async (request, reply) => {
     if (!z.uuid().safeParse(request.params.id).success) return reply.code(404).send({ error: 'not_found' });
     return withStorage(reply, async () => {
       const incident = await findIncident(options.db, request.params.id);

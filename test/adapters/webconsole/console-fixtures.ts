@@ -1,9 +1,12 @@
 import pino from 'pino';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { ConsoleTables } from '../../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole, type WebClick, type WebClickResult, type WebConsoleOptions } from '../../../adapters/webconsole/register-web-console.ts';
 import type { CardProposal, IncidentCard } from '../../../src/cards/incident-card.ts';
 import { InProcessEventBus } from '../../../src/events/in-process-event-bus.ts';
 import { createHttpServer } from '../../../src/http/create-http-server.ts';
+import { captureLog } from '../../support/capture-log.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 export const hostileTitle = '<img src=x onerror=alert(1)>';
 
@@ -71,16 +74,31 @@ export interface ConsoleHarness {
   app: FastifyInstance;
   events: InProcessEventBus;
   clicks: WebClick[];
+  /** The throwaway database of sessions and sign-in counters (real PostgreSQL here, PGlite elsewhere). */
+  database: TestDatabase;
+  /** Closes the server and drops the database. */
+  close(): Promise<void>;
 }
 
-/** The console on a bare HTTP server (house rules of createHttpServer), with fakes for the core. */
-export async function consoleHarness(
-  options: Partial<WebConsoleOptions> & { cards?: () => IncidentCard[]; answer?: (click: WebClick) => WebClickResult } = {},
-): Promise<ConsoleHarness> {
-  const app = createHttpServer({ bodyLimitBytes: 64 * 1024, logger: pino({ level: 'silent' }) });
+export interface ConsoleHarnessOptions extends Partial<WebConsoleOptions> {
+  cards?: () => IncidentCard[];
+  answer?: (click: WebClick) => WebClickResult;
+  trustProxy?: boolean | string[];
+  /** Lines the console logs (pino, level info). */
+  logLines?: Record<string, unknown>[];
+  /** Another harness's database: two consoles on one database are two replicas. */
+  database?: TestDatabase;
+}
+
+/** The console on a bare HTTP server (house rules of createHttpServer), with fakes for the core, on a throwaway database. */
+export async function consoleHarness(options: ConsoleHarnessOptions = {}): Promise<ConsoleHarness> {
+  const logger = options.logLines ? captureLog(options.logLines).log : pino({ level: 'silent' });
+  const app = createHttpServer({ bodyLimitBytes: 64 * 1024, logger, trustProxy: options.trustProxy });
+  const database = options.database ?? (await createTestDatabase({ poolSize: 4 }));
   const events = new InProcessEventBus();
   const clicks: WebClick[] = [];
   registerWebConsole(app, {
+    db: database.handle.db.withTables<ConsoleTables>(),
     events,
     people: [],
     demoMode: true,
@@ -92,5 +110,59 @@ export async function consoleHarness(
     ...options,
   });
   await app.ready();
-  return { app, events, clicks };
+  return {
+    app,
+    events,
+    clicks,
+    database,
+    close: async () => {
+      await app.close();
+      if (!options.database) await database.drop();
+    },
+  };
+}
+
+/**
+ * A browser: keeps the console cookie and the CSRF token between requests. `forwardedFor` claims a client
+ * address through X-Forwarded-For (believed only when the harness trusts the proxy).
+ */
+export function consoleBrowser(harness: ConsoleHarness, forwardedFor?: string) {
+  const address: Record<string, string> = forwardedFor ? { 'x-forwarded-for': forwardedFor } : {};
+  let cookie = '';
+  let csrf = '';
+  const keep = (response: LightMyRequestResponse) => {
+    const set = response.headers['set-cookie'];
+    if (typeof set === 'string') cookie = set.split(';')[0] ?? '';
+    const body = response.headers['content-type']?.toString().includes('json') ? response.json() : null;
+    if (body && typeof body.csrfToken === 'string') csrf = body.csrfToken;
+    return response;
+  };
+  const client = {
+    get cookie() {
+      return cookie;
+    },
+    get csrf() {
+      return csrf;
+    },
+    get: async (url: string) => keep(await harness.app.inject({ method: 'GET', url, headers: { ...address, ...(cookie ? { cookie } : {}) } })),
+    post: async (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      keep(
+        await harness.app.inject({
+          method: 'POST',
+          url,
+          payload: JSON.stringify(payload),
+          headers: {
+            ...address,
+            'content-type': 'application/json',
+            ...(cookie ? { cookie } : {}),
+            'x-csrf-token': csrf,
+            origin: 'http://localhost:80',
+            host: 'localhost:80',
+            ...headers,
+          },
+        }),
+      ),
+    signIn: (personId: string, password?: string) => client.post('/console/sign-in', { personId, password }),
+  };
+  return client;
 }

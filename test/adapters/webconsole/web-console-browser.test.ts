@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPeople } from '../../../adapters/webconsole/demo-people.ts';
 import type { PersonConfig } from '../../../src/config/config-schema.ts';
+import { hashPassword } from '../../../src/domain/password-hash.ts';
 import { launchChromium } from '../../support/launch-chromium.ts';
 import { consoleHarness, hostileTitle, sampleCard, type ConsoleHarness } from './console-fixtures.ts';
 import { fakeApprovalCore } from './fake-approval-core.ts';
@@ -82,13 +83,14 @@ describe('web console in headless Chromium (fake approval core)', () => {
       expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
-      await harness.app.close();
+      await harness.close();
     }
   });
 
   it('with real people: no cards before sign-in, a wrong password is refused, the right one shows the cards', async () => {
     const problems: string[] = [];
-    const people: PersonConfig[] = [{ id: 'erin', name: 'Erin', roles: ['sre'], accounts: {}, password: 'correct horse battery' }];
+    const password = await hashPassword('correct horse battery', { N: 1024, r: 8, p: 1 });
+    const people: PersonConfig[] = [{ id: 'erin', name: 'Erin', roles: ['sre'], accounts: {}, password }];
     const harness = await consoleHarness({ people, demoMode: false });
     const url = await harness.app.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -106,7 +108,7 @@ describe('web console in headless Chromium (fake approval core)', () => {
       expect(await page.locator('#auth').textContent()).toContain('Signed in as Erin');
       expect(problems).toEqual([]);
     } finally {
-      await harness.app.close();
+      await harness.close();
     }
   });
 });

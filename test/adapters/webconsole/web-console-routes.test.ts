@@ -1,56 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LightMyRequestResponse } from 'fastify';
 import { demoPeople } from '../../../adapters/webconsole/demo-people.ts';
 import type { PersonConfig } from '../../../src/config/config-schema.ts';
-import { consoleHarness, hostileTitle, sampleCard, type ConsoleHarness } from './console-fixtures.ts';
+import { hashPassword } from '../../../src/domain/password-hash.ts';
+import { consoleBrowser as browser, consoleHarness, hostileTitle, sampleCard, type ConsoleHarness } from './console-fixtures.ts';
 
+// Cheap hashes keep the suite fast; the format carries its cost, so verification is the production code path.
+const testCost = { N: 1024, r: 8, p: 1 };
 const realPeople: PersonConfig[] = [
-  { id: 'erin', name: 'Erin', roles: ['sre'], accounts: { web: 'erin-web' }, password: 'correct horse battery' },
-  { id: 'frank', name: 'Frank', roles: ['devops'], accounts: {}, password: 'staple gun 42' },
+  { id: 'erin', name: 'Erin', roles: ['sre'], accounts: { web: 'erin-web' }, password: await hashPassword('correct horse battery', testCost) },
+  { id: 'frank', name: 'Frank', roles: ['devops'], accounts: {}, password: await hashPassword('staple gun 42', testCost) },
   { id: 'gina', name: 'Gina', roles: ['admin'], accounts: {} },
 ];
 
-/** A browser: keeps the console cookie and the CSRF token between requests. */
-function browser(harness: ConsoleHarness) {
-  let cookie = '';
-  let csrf = '';
-  const keep = (response: LightMyRequestResponse) => {
-    const set = response.headers['set-cookie'];
-    if (typeof set === 'string') cookie = set.split(';')[0] ?? '';
-    const body = response.headers['content-type']?.toString().includes('json') ? response.json() : null;
-    if (body && typeof body.csrfToken === 'string') csrf = body.csrfToken;
-    return response;
-  };
-  return {
-    get cookie() {
-      return cookie;
-    },
-    get csrf() {
-      return csrf;
-    },
-    get: async (url: string) => keep(await harness.app.inject({ method: 'GET', url, headers: cookie ? { cookie } : {} })),
-    post: async (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-      keep(
-        await harness.app.inject({
-          method: 'POST',
-          url,
-          payload: JSON.stringify(payload),
-          headers: {
-            'content-type': 'application/json',
-            ...(cookie ? { cookie } : {}),
-            'x-csrf-token': csrf,
-            origin: 'http://localhost:80',
-            host: 'localhost:80',
-            ...headers,
-          },
-        }),
-      ),
-  };
+/** A Set-Cookie header as its name and its attributes (order does not matter). */
+function attributes(header: string) {
+  const [pair = '', ...flags] = header.split(/;\s*/);
+  return { name: pair.slice(0, pair.indexOf('=')), flags: new Set(flags) };
 }
 
 describe('web console routes', () => {
   let harness: ConsoleHarness;
-  afterEach(async () => harness?.app.close());
+  afterEach(async () => harness?.close());
 
   it('serves the page with a strict CSP, nosniff, no framing, no inline script, and an HttpOnly SameSite=Strict cookie', async () => {
     harness = await consoleHarness();
@@ -61,6 +31,8 @@ describe('web console routes', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
     expect(response.body.match(/<script[^>]*>/g)).toEqual(['<script type="module" src="/console/static/console.js">']);
     const cookie = String(response.headers['set-cookie']);
     expect(cookie).toMatch(/^awoooi_console=[A-Za-z0-9_-]{43}; /);
@@ -75,15 +47,35 @@ describe('web console routes', () => {
     expect((await harness.app.inject({ method: 'GET', url: '/console/static/..%2Fregister-web-console.ts' })).statusCode).toBe(404);
   });
 
-  it('marks the cookie Secure with the __Host- prefix behind TLS, also after sign-in', async () => {
-    harness = await consoleHarness({ people: demoPeople, secureCookies: true });
+  it('marks the cookie Secure with the __Host- prefix when the public URL is https, also after sign-in', async () => {
+    harness = await consoleHarness({ people: demoPeople, publicUrl: 'https://awoooi.example.com' });
     const client = browser(harness);
-    expect(String((await client.get('/console/session')).headers['set-cookie'])).toMatch(
-      /^__Host-awoooi_console=.*; Path=\/; HttpOnly; SameSite=Strict; Secure$/,
-    );
-    const signedIn = await client.post('/console/sign-in', { personId: 'alice' });
+    const first = attributes(String((await client.get('/console/session')).headers['set-cookie']));
+    expect(first.name).toBe('__Host-awoooi_console');
+    expect(first.flags).toEqual(new Set(['Path=/', 'HttpOnly', 'SameSite=Strict', 'Secure']));
+    expect(client.cookie).toMatch(/^__Host-awoooi_console=/);
+    const signedIn = await client.post('/console/sign-in', { personId: 'alice' }, { origin: 'https://awoooi.example.com' });
     expect(signedIn.statusCode).toBe(200);
-    expect(String(signedIn.headers['set-cookie'])).toMatch(/^__Host-awoooi_console=.*; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200; Secure$/);
+    const after = attributes(String(signedIn.headers['set-cookie']));
+    expect(after.name).toBe('__Host-awoooi_console');
+    expect(after.flags).toEqual(new Set(['Max-Age=43200', 'Path=/', 'HttpOnly', 'SameSite=Strict', 'Secure']));
+    // HSTS only once the public URL is https.
+    expect(String(signedIn.headers['strict-transport-security'])).toMatch(/max-age=31536000/);
+  });
+
+  it('sees https behind a proxy only with trustProxy: X-Forwarded-Proto makes the cookie Secure when the proxy is trusted', async () => {
+    const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9' };
+    harness = await consoleHarness({ people: demoPeople, trustProxy: ['127.0.0.1'] });
+    const trusted = await harness.app.inject({ method: 'GET', url: '/console/session', headers: forwarded });
+    expect(attributes(String(trusted.headers['set-cookie'])).name).toBe('__Host-awoooi_console');
+    expect(attributes(String(trusted.headers['set-cookie'])).flags.has('Secure')).toBe(true);
+    await harness.close();
+
+    harness = await consoleHarness({ people: demoPeople });
+    const untrusted = await harness.app.inject({ method: 'GET', url: '/console/session', headers: forwarded });
+    expect(attributes(String(untrusted.headers['set-cookie'])).name).toBe('awoooi_console');
+    expect(attributes(String(untrusted.headers['set-cookie'])).flags.has('Secure')).toBe(false);
+    expect(untrusted.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('shows the DEMO banner and the demo people only in demo mode', async () => {
@@ -91,7 +83,7 @@ describe('web console routes', () => {
     expect((await harness.app.inject({ method: 'GET', url: '/' })).body).toContain('id="demo-banner"');
     const session = (await harness.app.inject({ method: 'GET', url: '/console/session' })).json();
     expect(session.demoPeople.map((person: { id: string }) => person.id)).toEqual(['alice', 'bob', 'carol', 'dave']);
-    await harness.app.close();
+    await harness.close();
 
     harness = await consoleHarness({ people: realPeople, demoMode: false });
     expect((await harness.app.inject({ method: 'GET', url: '/' })).body).not.toContain('demo-banner');

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hashPassword } from '../../../src/domain/password-hash.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 
 function yamlFile(text: string): string {
@@ -15,7 +16,9 @@ describe('loadConfig', () => {
     const result = loadConfig({});
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.config.server).toMatchObject({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 1048576 });
+    // 16 MiB: Alertmanager posts a whole group at once, and a group of a few thousand alerts is several megabytes.
+    expect(result.config.server).toMatchObject({ port: 8080, host: '127.0.0.1', bodyLimitBytes: 16 * 1024 * 1024, trustProxy: false, demo: false });
+    expect(result.config.server.publicUrl).toBeUndefined();
     expect(result.config.storage.databaseUrl).toBeUndefined();
     expect(result.config.topology.maxDepth).toBe(3);
     expect(result.config.incidents.correlationWindowMinutes).toBe(5);
@@ -78,5 +81,61 @@ describe('risk overrides', () => {
     expect(loadConfig({ AWOOOI_CONFIG: yamlFile('approvals:\n  riskOverrides: {restart_deployment: HIGH}\n') }).ok).toBe(true);
     const typo = loadConfig({ AWOOOI_CONFIG: yamlFile('approvals:\n  riskOverrides: {restart_deploy: HIGH}\n') });
     expect(!typo.ok && typo.errors.join()).toMatch(/approvals\.riskOverrides\.restart_deploy: not an action of the catalog/);
+  });
+});
+
+describe('passwords', () => {
+  const person = (password: string) => yamlFile(`approvals:\n  people:\n    - {id: erin, name: Erin, roles: [sre], password: "${password}"}\n`);
+
+  it('refuses a plaintext password, telling to run awoooi hash-password, without repeating it', () => {
+    const result = loadConfig({ AWOOOI_CONFIG: person('correct horse battery') });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatch(/approvals\.people\.0\.password: must be a password hash, not the password: run `npx awoooi hash-password`/);
+    expect(result.errors[0]).not.toContain('correct horse');
+  });
+
+  it('accepts a scrypt hash and names what is wrong with a broken one', async () => {
+    const hash = await hashPassword('correct horse battery', { N: 1024, r: 8, p: 1 });
+    const good = loadConfig({ AWOOOI_CONFIG: person(hash) });
+    expect(good.ok && good.config.approvals.people[0]?.password).toBe(hash);
+    const tooCheap = loadConfig({ AWOOOI_CONFIG: person(hash.replace('scrypt$1024$', 'scrypt$16$')) });
+    expect(!tooCheap.ok && tooCheap.errors.join()).toMatch(/power of two from 1024/);
+    const truncated = loadConfig({ AWOOOI_CONFIG: person(hash.slice(0, -20)) });
+    expect(!truncated.ok && truncated.errors.join()).toMatch(/hash must be 32 to 64 bytes.*hash-password/);
+  });
+});
+
+describe('network settings', () => {
+  it('takes the public URL as an origin and refuses one with a path or another scheme', () => {
+    const url = loadConfig({ AWOOOI_PUBLIC_URL: 'https://awoooi.example.com/' });
+    expect(url.ok && url.config.server.publicUrl).toBe('https://awoooi.example.com');
+    for (const bad of ['https://awoooi.example.com/console', 'ftp://awoooi.example.com', 'awoooi.example.com']) {
+      const result = loadConfig({ AWOOOI_PUBLIC_URL: bad });
+      expect(!result.ok && result.errors.join()).toMatch(/^AWOOOI_PUBLIC_URL: must be an http\(s\) origin/);
+    }
+  });
+
+  it('reads trustProxy as true, or a list of proxy addresses and CIDRs, and refuses a hop count with the reason', () => {
+    const value = (text: string) => {
+      const result = loadConfig({ AWOOOI_TRUST_PROXY: text });
+      return result.ok ? result.config.server.trustProxy : result.errors.join();
+    };
+    expect(value('true')).toBe(true);
+    expect(value('false')).toBe(false);
+    expect(value('10.0.0.0/8, 127.0.0.1, fd00::/8, uniquelocal')).toEqual(['10.0.0.0/8', '127.0.0.1', 'fd00::/8', 'uniquelocal']);
+    expect(value('2')).toMatch(/^AWOOOI_TRUST_PROXY: a hop count is not accepted/);
+    expect(value('10.0.0.0/33')).toMatch(/^AWOOOI_TRUST_PROXY: give true, or proxy addresses/);
+    expect(value('proxy.internal')).toMatch(/^AWOOOI_TRUST_PROXY: give true, or proxy addresses/);
+    const yaml = loadConfig({ AWOOOI_CONFIG: yamlFile('server:\n  trustProxy: [10.1.0.0/16]\n') });
+    expect(yaml.ok && yaml.config.server.trustProxy).toEqual(['10.1.0.0/16']);
+  });
+
+  it('reads AWOOOI_DEMO as a boolean and names a typo', () => {
+    const demo = loadConfig({ AWOOOI_DEMO: 'true' });
+    expect(demo.ok && demo.config.server.demo).toBe(true);
+    const typo = loadConfig({ AWOOOI_DEMO: 'sure' });
+    expect(!typo.ok && typo.errors.join()).toMatch(/^AWOOOI_DEMO: /);
   });
 });
