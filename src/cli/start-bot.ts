@@ -17,9 +17,11 @@ import { createMetrics } from '../http/metrics.ts';
 import { isLoopback } from '../http/webhook-auth.ts';
 import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
-import { JobQueue } from '../jobs/job-queue.ts';
+import { JobQueue, type JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
+import { DataDirectoryLockedError } from '../storage/data-directory-lock.ts';
+import { isConnectionError } from '../storage/is-connection-error.ts';
 import { openDatabase, type DatabaseHandle } from '../storage/open-database.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
@@ -45,18 +47,40 @@ const isLoopbackHost = (host: string) => host === 'localhost' || isLoopback(host
  * The composition root: the only place that chooses adapters. Each part is real when configured and
  * embedded or simulated otherwise, and the start-up log says which.
  */
-export async function startBot(config: Config, log: Logger, options: { clock?: Clock } & PartOverrides = {}): Promise<StartResult> {
+export async function startBot(
+  config: Config,
+  log: Logger,
+  options: { clock?: Clock; jobs?: JobQueueOptions; onFatal?: (reason: string) => void } & PartOverrides = {},
+): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
-  const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase({
+      databaseUrl: config.storage.databaseUrl,
+      dataDir: config.storage.dataDir,
+      log,
+      purpose: 'serve',
+      onLockLost: (error) => {
+        log.fatal({ err: error }, 'data directory lock lost: another process may open the embedded database; shutting down');
+        options.onFatal?.('data directory lock lost');
+      },
+    });
+  } catch (error) {
+    if (error instanceof DataDirectoryLockedError) return { ok: false, errors: [error.message] };
+    throw error;
+  }
   const migrated = await migrateToLatest(database.db);
   if (!migrated.ok) {
     await database.close();
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
   const parts = await chooseParts(config, clock, options);
-  const jobs = new JobQueue(database.embedded ? { executor: database.db } : { connectionString: database.connectionString });
+  const jobs = new JobQueue(database.embedded ? { executor: database.db } : { connectionString: database.connectionString }, {
+    ...options.jobs,
+    onError: (error) => (isConnectionError(error) ? database.health.failed(error, 'job queue') : log.error({ err: error }, 'job queue error')),
+  });
   await jobs.start();
   const graph = () => topology.graph;
   const approval: ApprovalDependencies = {

@@ -31,7 +31,7 @@ export function registerAlertRoutes(app: FastifyInstance, options: AlertRoutesOp
         return reply.code(400).send({ error: 'invalid_payload', issues: result.error.issues });
       }
       options.metrics.alertsRejected.inc({ source, reason: 'storage' });
-      request.log.warn({ source }, 'storage unavailable; answered 503 so the sender retries');
+      request.log.warn({ source, status: 503, reason: result.error.code }, 'storage unavailable: answered 503 with Retry-After so the sender retries');
       return reply.code(503).header('retry-after', '5').send({ error: 'storage_unavailable', message: 'try again later' });
     });
   }
