@@ -1,14 +1,9 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
+import { Worker } from 'node:worker_threads';
 import type { Logger } from '../ports/logger.ts';
 
 /** Refreshed every `updateMilliseconds` by its holder; anyone may take it once it is this old. */
 export const lockStaleMilliseconds = 10_000;
 const updateMilliseconds = 2_000;
-const pollMilliseconds = 500;
 
 /** Who holds the lock, as its holder wrote it down next to the lock. */
 export interface LockHolder {
@@ -18,6 +13,24 @@ export interface LockHolder {
   purpose: string;
   since: string;
 }
+
+/** What the lock's thread is asked to do (data-directory-lock-worker.ts). */
+export interface LockRequest {
+  directory: string;
+  purpose: string;
+  staleMilliseconds: number;
+  updateMilliseconds: number;
+  pollMilliseconds: number;
+}
+
+/** What the lock's thread reports. */
+export type LockMessage =
+  | { type: 'waiting'; holder: LockHolder | null }
+  | { type: 'taken' }
+  | { type: 'refused'; holder: LockHolder | null }
+  | { type: 'failed'; message: string }
+  | { type: 'lost'; message: string }
+  | { type: 'released' };
 
 /** The embedded database is in use by another process; nothing was opened. */
 export class DataDirectoryLockedError extends Error {
@@ -54,73 +67,50 @@ export interface LockOptions {
 
 /**
  * One process at a time in an embedded data directory: PGlite is a single-process database, and two
- * processes writing the same files corrupt it. The lock is a directory created atomically next to pgdata
- * (proper-lockfile), its mtime refreshed by the holder. A holder that was killed stops refreshing it, so the
- * next process waits until the lock is stale (at most `lockStaleMilliseconds`) and takes it over; a lock
- * that keeps being refreshed belongs to a live process, and we refuse at once.
+ * processes writing the same files corrupt it (docs/adr/0007-embedded-data-directory-lock.md). The lock is a
+ * directory created atomically next to pgdata (proper-lockfile), its mtime refreshed by its holder on a
+ * thread of its own. A holder that was killed stops refreshing it, so the next process waits until it is
+ * stale (at most `lockStaleMilliseconds`) and takes it over; a lock that keeps being refreshed belongs to a
+ * live process, and we refuse at once with DataDirectoryLockedError.
  */
 export async function lockDataDirectory(directory: string, options: LockOptions): Promise<DataDirectoryLock> {
-  const target = join(directory, 'pgdata');
-  const lockPath = join(directory, 'pgdata.lock');
-  const holderPath = join(directory, 'pgdata.lock.json');
-  const deadline = Date.now() + lockStaleMilliseconds + 2 * updateMilliseconds;
-  let firstSeen: number | undefined;
-  let waitLogged = false;
-  for (;;) {
-    try {
-      const release = await lockfile.lock(target, {
-        lockfilePath: lockPath,
-        realpath: false,
-        stale: lockStaleMilliseconds,
-        update: updateMilliseconds,
-        onCompromised: (error) => options.onLost(error),
-      });
-      const holder: LockHolder = { pid: process.pid, host: hostname(), purpose: options.purpose, since: new Date().toISOString() };
-      writeFileSync(holderPath, `${JSON.stringify(holder)}\n`);
-      options.log.info({ dataDirectory: options.displayName, purpose: options.purpose, waited: waitLogged }, 'data directory lock taken');
-      return {
-        release: async () => {
-          rmSync(holderPath, { force: true });
-          await release().catch(() => {});
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
-    }
-    const holder = readHolder(holderPath);
-    const refreshed = lockMtime(lockPath);
-    firstSeen ??= refreshed;
-    const alive = refreshed !== undefined && firstSeen !== undefined && refreshed !== firstSeen;
-    if (alive || Date.now() > deadline) {
-      options.log.warn(
-        { dataDirectory: options.displayName, purpose: options.purpose, holderPid: holder?.pid, holderPurpose: holder?.purpose },
-        'data directory lock refused',
-      );
-      throw new DataDirectoryLockedError(options.displayName, holder, options.purpose);
-    }
-    if (!waitLogged) {
-      waitLogged = true;
-      options.log.info(
-        { dataDirectory: options.displayName, holderPid: holder?.pid, staleAfterSeconds: lockStaleMilliseconds / 1000 },
-        'data directory locked; waiting in case its holder is gone (a lock nobody refreshes goes stale)',
-      );
-    }
-    await sleep(pollMilliseconds);
+  const request: LockRequest = { directory, purpose: options.purpose, staleMilliseconds: lockStaleMilliseconds, updateMilliseconds, pollMilliseconds: 500 };
+  const worker = new Worker(new URL('./data-directory-lock-worker.ts', import.meta.url), { workerData: request });
+  // The lock never keeps a process alive; a process that ends without releasing it leaves it to go stale.
+  worker.unref();
+  const fields = { dataDirectory: options.displayName, purpose: options.purpose };
+  let released: () => void = () => {};
+  const outcome = await new Promise<'taken' | Error>((resolve) => {
+    let waited = false;
+    worker.on('error', (error) => resolve(error));
+    worker.on('message', (message: LockMessage) => {
+      if (message.type === 'waiting') {
+        waited = true;
+        options.log.info(
+          { ...fields, holderPid: message.holder?.pid, staleAfterSeconds: lockStaleMilliseconds / 1000 },
+          'data directory locked; waiting in case its holder is gone (a lock nobody refreshes goes stale)',
+        );
+      } else if (message.type === 'taken') {
+        options.log.info({ ...fields, waited }, 'data directory lock taken');
+        resolve('taken');
+      } else if (message.type === 'refused') {
+        options.log.warn({ ...fields, holderPid: message.holder?.pid, holderPurpose: message.holder?.purpose }, 'data directory lock refused');
+        resolve(new DataDirectoryLockedError(options.displayName, message.holder, options.purpose));
+      } else if (message.type === 'failed') resolve(new Error(`cannot lock ${options.displayName}: ${message.message}`));
+      else if (message.type === 'lost') options.onLost(new Error(message.message));
+      else released();
+    });
+  });
+  if (outcome !== 'taken') {
+    await worker.terminate();
+    throw outcome;
   }
-}
-
-function readHolder(path: string): LockHolder | null {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockHolder;
-  } catch {
-    return null;
-  }
-}
-
-function lockMtime(path: string): number | undefined {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return undefined;
-  }
+  return {
+    release: async () => {
+      const done = new Promise<void>((resolve) => (released = resolve));
+      worker.postMessage('release');
+      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+      await worker.terminate();
+    },
+  };
 }
