@@ -17,7 +17,8 @@ const reasons = {
   endsAt: 'endsAt outside the storable range, treated as absent (a resolved alert ends when AWOOOI learns it)',
 };
 
-// A hostile sender picks the label names too: a field name in an answer or a log line is kept short.
+// A hostile sender picks the label names too: field names in an answer or a log line are kept short and few.
+const maxFields = 20;
 const fieldName = (name: string) => (name.length > 64 ? `${name.slice(0, 63)}…` : name);
 
 /**
@@ -71,6 +72,7 @@ export function repairForStorage(alerts: readonly Alert[]): { alerts: Alert[]; r
       groupKey: alert.groupKey === null ? null : text(alert.groupKey, 'groupKey'),
       generatorUrl: alert.generatorUrl === null ? null : text(alert.generatorUrl, 'generatorURL'),
     };
+    if (fields.length > maxFields) fields.splice(maxFields, fields.length, `…and ${fields.length - maxFields} more`);
     if (fields.length > 0) repairs.push({ alert: storable.fingerprint, fields, why: [...why].join('; ') });
     return storable;
   });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/alerts/alert.ts';
+import { repairForStorage } from '../../../src/alerts/storable-alert.ts';
 import { storableText } from '../../../src/alerts/storable-text.ts';
 import { earliestStorableTime, latestStorableTime, storableTime } from '../../../src/alerts/storable-time.ts';
 
@@ -20,5 +22,34 @@ describe('storableTime', () => {
     expect(storableTime(ordinary)).toEqual({ date: ordinary, clamped: false });
     expect(storableTime(earliestStorableTime).clamped).toBe(false);
     expect(storableTime(latestStorableTime).clamped).toBe(false);
+  });
+});
+
+describe('repairForStorage', () => {
+  const base: Alert = {
+    fingerprint: 'f1',
+    name: 'A',
+    status: 'firing',
+    severity: 'warning',
+    labels: {},
+    annotations: {},
+    startsAt: new Date('2026-03-01T03:00:00Z'),
+    endsAt: null,
+    source: 'generic',
+    groupKey: null,
+    generatorUrl: null,
+  };
+
+  it('leaves storable alerts exactly as they were and reports nothing', () => {
+    expect(repairForStorage([base])).toEqual({ alerts: [base], repairs: [] });
+  });
+
+  it('names at most 20 fields of one alert, and keeps hostile label names short', () => {
+    const labels = Object.fromEntries(Array.from({ length: 30 }, (_, index) => [`l${index}`, 'x\u0000']));
+    const [repair] = repairForStorage([{ ...base, labels }]).repairs;
+    expect(repair?.fields).toHaveLength(21);
+    expect(repair?.fields.at(-1)).toBe('…and 10 more');
+    const [long] = repairForStorage([{ ...base, labels: { ['k'.repeat(500)]: '\u0000' } }]).repairs;
+    expect(long?.fields[0]?.length).toBe(64);
   });
 });
