@@ -20,12 +20,12 @@ import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { JobQueue, type JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
-import { DataDirectoryLockedError } from '../storage/data-directory-lock.ts';
 import { isConnectionError } from '../storage/is-connection-error.ts';
-import { openDatabase, type DatabaseHandle } from '../storage/open-database.ts';
+import type { DatabaseHandle } from '../storage/open-database.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { loadTopology } from './load-topology.ts';
+import { openBotDatabase } from './open-bot-database.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -55,22 +55,9 @@ export async function startBot(
   const clock = options.clock ?? systemClock;
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
-  let database: DatabaseHandle;
-  try {
-    database = await openDatabase({
-      databaseUrl: config.storage.databaseUrl,
-      dataDir: config.storage.dataDir,
-      log,
-      purpose: 'serve',
-      onLockLost: (error) => {
-        log.fatal({ err: error }, 'data directory lock lost: another process may open the embedded database; shutting down');
-        options.onFatal?.('data directory lock lost');
-      },
-    });
-  } catch (error) {
-    if (error instanceof DataDirectoryLockedError) return { ok: false, errors: [error.message] };
-    throw error;
-  }
+  const opened = await openBotDatabase(config, log, options.onFatal);
+  if (!opened.ok) return opened;
+  const { database } = opened;
   const migrated = await migrateToLatest(database.db);
   if (!migrated.ok) {
     await database.close();
