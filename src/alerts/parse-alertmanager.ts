@@ -3,6 +3,7 @@ import type { Alert, AlertSource } from './alert.ts';
 import { alertFingerprint } from './alert-fingerprint.ts';
 import { formatIssues } from './format-issues.ts';
 import { normalizeSeverity } from './normalize-severity.ts';
+import { type AlertRepair, repairForStorage } from './storable-alert.ts';
 
 const stringMap = z.record(z.string(), z.string());
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a valid timestamp');
@@ -32,7 +33,8 @@ export const alertmanagerPayloadSchema = z.object({
 
 export type AlertmanagerPayload = z.infer<typeof alertmanagerPayloadSchema>;
 
-export type ParsedAlerts = { ok: true; alerts: Alert[] } | { ok: false; issues: string[] };
+/** `repairs`: what had to change so that PostgreSQL can store the alerts (storable-alert.ts). */
+export type ParsedAlerts = { ok: true; alerts: Alert[]; repairs: AlertRepair[] } | { ok: false; issues: string[] };
 
 /** Validates an Alertmanager (or Grafana) webhook body and turns it into platform-neutral alerts. */
 export function parseAlertmanager(body: unknown, source: AlertSource = 'alertmanager'): ParsedAlerts {
@@ -42,18 +44,20 @@ export function parseAlertmanager(body: unknown, source: AlertSource = 'alertman
   const groupKey = payload.groupKey ?? null;
   return {
     ok: true,
-    alerts: payload.alerts.map((alert) => ({
-      fingerprint: alert.fingerprint ?? alertFingerprint(alert.labels),
-      name: alert.labels.alertname ?? 'unnamed alert',
-      status: alert.status,
-      severity: normalizeSeverity(alert.labels.severity),
-      labels: alert.labels,
-      annotations: { ...payload.commonAnnotations, ...alert.annotations },
-      startsAt: new Date(alert.startsAt),
-      endsAt: alert.status === 'resolved' && alert.endsAt && !alert.endsAt.startsWith('0001-') ? new Date(alert.endsAt) : null,
-      source,
-      groupKey,
-      generatorUrl: alert.generatorURL || null,
-    })),
+    ...repairForStorage(
+      payload.alerts.map((alert) => ({
+        fingerprint: alert.fingerprint ?? alertFingerprint(alert.labels),
+        name: alert.labels.alertname ?? 'unnamed alert',
+        status: alert.status,
+        severity: normalizeSeverity(alert.labels.severity),
+        labels: alert.labels,
+        annotations: { ...payload.commonAnnotations, ...alert.annotations },
+        startsAt: new Date(alert.startsAt),
+        endsAt: alert.status === 'resolved' && alert.endsAt && !alert.endsAt.startsWith('0001-') ? new Date(alert.endsAt) : null,
+        source,
+        groupKey,
+        generatorUrl: alert.generatorURL || null,
+      })),
+    ),
   };
 }

@@ -3,6 +3,7 @@ import { alertFingerprint } from './alert-fingerprint.ts';
 import { formatIssues } from './format-issues.ts';
 import { normalizeSeverity } from './normalize-severity.ts';
 import type { ParsedAlerts } from './parse-alertmanager.ts';
+import { repairForStorage } from './storable-alert.ts';
 
 const stringMap = z.record(z.string(), z.string());
 const timestamp = z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'not a valid timestamp');
@@ -36,21 +37,23 @@ export function parseGenericAlerts(body: unknown, receivedAt: Date): ParsedAlert
   const list = Array.isArray(parsed.data) ? parsed.data : 'alerts' in parsed.data ? parsed.data.alerts : [parsed.data];
   return {
     ok: true,
-    alerts: list.map((alert) => {
-      const labels: Record<string, string> = { alertname: alert.name, ...alert.labels };
-      return {
-        fingerprint: alert.fingerprint ?? alertFingerprint(labels),
-        name: alert.name,
-        status: alert.status,
-        severity: normalizeSeverity(alert.severity ?? labels.severity),
-        labels,
-        annotations: alert.annotations,
-        startsAt: alert.startsAt ? new Date(alert.startsAt) : receivedAt,
-        endsAt: alert.status === 'resolved' ? new Date(alert.endsAt ?? receivedAt.toISOString()) : null,
-        source: 'generic' as const,
-        groupKey: alert.groupKey ?? null,
-        generatorUrl: alert.generatorURL ?? null,
-      };
-    }),
+    ...repairForStorage(
+      list.map((alert) => {
+        const labels: Record<string, string> = { alertname: alert.name, ...alert.labels };
+        return {
+          fingerprint: alert.fingerprint ?? alertFingerprint(labels),
+          name: alert.name,
+          status: alert.status,
+          severity: normalizeSeverity(alert.severity ?? labels.severity),
+          labels,
+          annotations: alert.annotations,
+          startsAt: alert.startsAt ? new Date(alert.startsAt) : receivedAt,
+          endsAt: alert.status === 'resolved' ? new Date(alert.endsAt ?? receivedAt.toISOString()) : null,
+          source: 'generic' as const,
+          groupKey: alert.groupKey ?? null,
+          generatorUrl: alert.generatorURL ?? null,
+        };
+      }),
+    ),
   };
 }

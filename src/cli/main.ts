@@ -76,7 +76,7 @@ program
   .description("check the audit log's hash chain, name the first broken entry")
   .action(async () => {
     const config = configOrExit();
-    const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
+    const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir, purpose: 'audit verify' });
     try {
       const migrated = await migrateToLatest(database.db);
       process.exitCode = migrated.ok ? await auditVerifyCommand(database.db, process.stdout, process.stderr) : 1;

@@ -4,7 +4,7 @@ import { openDatabase } from '../storage/open-database.ts';
 
 /** `awoooi migrate`: apply pending migrations and say which. */
 export async function migrateCommand(config: Config): Promise<number> {
-  const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
+  const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir, purpose: 'migrate' });
   try {
     const result = await migrateToLatest(database.db);
     if (!result.ok) {

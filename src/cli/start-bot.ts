@@ -17,15 +17,17 @@ import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
 import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
-import { JobQueue } from '../jobs/job-queue.ts';
+import { JobQueue, type JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
-import { openDatabase, type DatabaseHandle } from '../storage/open-database.ts';
+import { isConnectionError } from '../storage/is-connection-error.ts';
+import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
+import { openBotDatabase } from './open-bot-database.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -45,21 +47,30 @@ const expirySweepMilliseconds = 15_000;
  * The composition root: the only place that chooses adapters. Each part is real when configured and
  * embedded or simulated otherwise, and the start-up log says which.
  */
-export async function startBot(config: Config, log: Logger, options: { clock?: Clock } & PartOverrides = {}): Promise<StartResult> {
+export async function startBot(
+  config: Config,
+  log: Logger,
+  options: { clock?: Clock; jobs?: JobQueueOptions; onFatal?: (reason: string) => void } & PartOverrides = {},
+): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
   // Open defaults (demo people, an API without credentials) only on a loopback listener: refuse before anything opens.
   const safety = checkListenerSafety(config);
   if (safety.errors.length > 0) return { ok: false, errors: safety.errors };
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
-  const database = await openDatabase({ databaseUrl: config.storage.databaseUrl, dataDir: config.storage.dataDir });
+  const opened = await openBotDatabase(config, log, options.onFatal);
+  if (!opened.ok) return opened;
+  const { database } = opened;
   const migrated = await migrateToLatest(database.db);
   if (!migrated.ok) {
     await database.close();
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
   const parts = await chooseParts(config, clock, options);
-  const jobs = new JobQueue(database.embedded ? { executor: database.db } : { connectionString: database.connectionString });
+  const jobs = new JobQueue(database.embedded ? { executor: database.db } : { connectionString: database.connectionString }, {
+    ...options.jobs,
+    onError: (error) => (isConnectionError(error) ? database.health.failed(error, 'job queue') : log.error({ err: error }, 'job queue error')),
+  });
   await jobs.start();
   const graph = () => topology.graph;
   const approval: ApprovalDependencies = {

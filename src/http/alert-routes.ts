@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AlertSource } from '../alerts/alert.ts';
 import type { IngestResult } from '../ingest/ingest-alerts.ts';
+import { repairedAnswer, repairedLogLine } from './repaired-answer.ts';
 import type { Metrics } from './metrics.ts';
 import { requireWebhookAuth } from './require-webhook-auth.ts';
 import type { WebhookCredentials } from './webhook-auth.ts';
@@ -24,14 +25,16 @@ export function registerAlertRoutes(app: FastifyInstance, options: AlertRoutesOp
       const result = await options.ingest(source, request.body);
       if (result.ok) {
         options.metrics.alertsReceived.inc({ source }, result.stored);
-        return reply.code(200).send({ status: 'ok', stored: result.stored, ignored: result.ignored, incidents: result.incidents });
+        const repaired = result.repaired?.length ? repairedAnswer(result.repaired) : {};
+        if (result.repaired?.length) request.log.warn(repairedLogLine(source, result.repaired), 'values PostgreSQL cannot store were repaired');
+        return reply.code(200).send({ status: 'ok', stored: result.stored, ignored: result.ignored, incidents: result.incidents, ...repaired });
       }
       if (result.error.code === 'invalid_payload') {
         options.metrics.alertsRejected.inc({ source, reason: 'invalid' });
         return reply.code(400).send({ error: 'invalid_payload', issues: result.error.issues });
       }
       options.metrics.alertsRejected.inc({ source, reason: 'storage' });
-      request.log.warn({ source }, 'storage unavailable; answered 503 so the sender retries');
+      request.log.warn({ source, status: 503, reason: result.error.code }, 'storage unavailable: answered 503 with Retry-After so the sender retries');
       return reply.code(503).header('retry-after', '5').send({ error: 'storage_unavailable', message: 'try again later' });
     });
   }

@@ -3,6 +3,7 @@ import type { Alert, AlertSource } from '../alerts/alert.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
+import type { AlertRepair } from '../alerts/storable-alert.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
@@ -24,7 +25,7 @@ export interface IngestDependencies {
 }
 
 export type IngestResult =
-  | { ok: true; stored: number; ignored: number; incidents: string[] }
+  | { ok: true; stored: number; ignored: number; incidents: string[]; repaired?: AlertRepair[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
 // Advisory locks in a namespace of our own (the two-key form), so they never meet pg-boss's.
@@ -39,7 +40,8 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
   try {
-    return await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
+    const result = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
+    return result.ok && parsed.repairs.length > 0 ? { ...result, repaired: parsed.repairs } : result;
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;
