@@ -3,10 +3,11 @@ import { proposeRemediation } from '../analysis/propose-remediation.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
-import { expireProposals } from '../approval/expire-proposals.ts';
+import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
 import { handleClick } from '../approval/handle-click.ts';
-import { reconcileExecutions } from '../approval/reconcile-executions.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
+import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
+import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
@@ -37,15 +38,18 @@ export interface RunningBot {
 
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
 
-const expirySweepMilliseconds = 15_000;
-
 const isLoopbackHost = (host: string) => host === 'localhost' || isLoopback(host);
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
  * embedded or simulated otherwise, and the start-up log says which.
  */
-export async function startBot(config: Config, log: Logger, options: { clock?: Clock } & PartOverrides = {}): Promise<StartResult> {
+export async function startBot(
+  config: Config,
+  log: Logger,
+  // `leaseMilliseconds` and `sweeps`: production defaults (15 s, 5 s) unless a test wants them quicker.
+  options: { clock?: Clock; leaseMilliseconds?: number; sweeps?: SweepIntervals } & PartOverrides = {},
+): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
@@ -65,13 +69,17 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     clock,
     jobs,
     events: parts.events,
+    log,
     people: parts.people,
     expiryMinutes: config.approvals.expiryMinutes,
     riskOverrides: config.approvals.riskOverrides,
+    clusterTimeoutMilliseconds: config.cluster.timeoutSeconds * 1000,
+    ...(options.leaseMilliseconds === undefined ? {} : { leaseMilliseconds: options.leaseMilliseconds }),
   };
 
-  // Executions a crash interrupted are settled (checked against the cluster, never re-run) before any new work.
-  for (const settled of await reconcileExecutions(approval)) log.warn({ settled }, 'interrupted execution reconciled');
+  // Executions a crash interrupted are settled by the execution sweep (checked against the cluster, never re-run):
+  // at once, then every few seconds, so one whose process died while this one runs is settled too.
+  const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
   await jobs.work('analyze-incident', async ({ incidentId }) => {
     const analysis = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth }, incidentId);
@@ -81,7 +89,15 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     const incident = await findIncident(database.db, incidentId);
     if (!incident) return;
     const remediation = await proposeRemediation(
-      { db: database.db, brain: parts.brain, graph, createProposal: (input) => createProposal(approval, input) },
+      {
+        db: database.db,
+        brain: parts.brain,
+        graph,
+        createProposal: (input) => createProposal(approval, input),
+        supersedeProposal: (proposalId, reason) => supersedeProposal(approval, proposalId, reason),
+        endIncidentProposals: (id) => endIncidentProposals(approval, id),
+        brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
+      },
       { incident, analysis },
     );
     if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
@@ -89,11 +105,6 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
     await parts.events.publish({ type: 'incident-updated', incidentId });
   });
-  const sweeper = setInterval(() => {
-    expireProposals(approval).catch((error: unknown) => log.warn({ err: error }, 'expiry sweep failed'));
-  }, expirySweepMilliseconds);
-  sweeper.unref();
-
   const metrics = createMetrics();
   const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log });
   app.addHook('onResponse', async (request, reply) => {
@@ -112,7 +123,13 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   registerHealthRoutes(app, { db: database.db, metrics });
   registerIncidentRoutes(app, { db: database.db, credentials });
   registerAlertRoutes(app, { credentials, metrics, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
-  const cardDependencies = { people: parts.people, cluster: parts.cluster, prices: config.prices, topology: topology.graph };
+  const cardDependencies = {
+    people: parts.people,
+    cluster: parts.cluster,
+    prices: config.prices,
+    topology: topology.graph,
+    clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
+  };
   registerWebConsole(app, {
     events: parts.events,
     people: parts.people,
@@ -149,8 +166,8 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
       parts,
       approval,
       close: async () => {
-        clearInterval(sweeper);
         await app.close();
+        await sweeps.stop();
         await jobs.stop();
         await parts.events.close();
         await database.close();

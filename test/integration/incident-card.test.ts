@@ -65,7 +65,14 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
       .executeTakeFirstOrThrow();
     return { ok: true, proposal };
   };
-  const deps = (brain: BrainPort = new RuleBrain()): RemediationDependencies => ({ db: database.handle.db, brain, createProposal, graph: () => graph });
+  const deps = (brain: BrainPort = new RuleBrain()): RemediationDependencies => ({
+    db: database.handle.db,
+    brain,
+    createProposal,
+    supersedeProposal: async () => false,
+    endIncidentProposals: async () => [],
+    graph: () => graph,
+  });
   const propose = async (brain?: BrainPort) => {
     const incident = (await findIncident(database.handle.db, incidentId))!;
     const alerts = incident.alerts.map((alert) => ({ ...alert, severity: 'warning' as const, startsAt: new Date(alert.startsAt) }));
@@ -223,6 +230,7 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
       diagnosis: null,
       brainError: null,
       outcome: { kind: 'skipped', reason: 'incident_resolved', message: 'the incident is resolved' },
+      ended: [],
     });
   });
 

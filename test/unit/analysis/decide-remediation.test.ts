@@ -9,7 +9,12 @@ const diagnosis = (...planned: unknown[]): Diagnosis => ({
   summary: 'api is the likely root cause',
   proposals: planned.map((plan, index) => ({ planned: plan, reason: `reason ${index}` })),
 });
-const existing = (id: string, plan: typeof restart | typeof scale, state: ExistingProposal['state']): ExistingProposal => ({ id, ...plan, state });
+const existing = (id: string, plan: typeof restart | typeof scale, state: ExistingProposal['state'], requestedBy: string | null = null): ExistingProposal => ({
+  id,
+  ...plan,
+  state,
+  requestedBy,
+});
 
 describe('decideRemediation', () => {
   it('proposes the first proposal on a fresh incident', () => {
@@ -18,6 +23,7 @@ describe('decideRemediation', () => {
       planned: restart,
       reason: 'reason 0',
       replaces: null,
+      supersedeReason: null,
     });
   });
 
