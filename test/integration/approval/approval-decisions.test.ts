@@ -4,6 +4,7 @@ import { executeProposal } from '../../../src/approval/execute-proposal.ts';
 import { endIncidentProposals } from '../../../src/approval/end-incident-proposals.ts';
 import { expireProposals } from '../../../src/approval/expire-proposals.ts';
 import { handleClick } from '../../../src/approval/handle-click.ts';
+import { supersedeProposal } from '../../../src/approval/supersede-proposal.ts';
 import { cardProposal } from '../../../src/cards/card-proposal.ts';
 import { actions, insertIncident, testPeople, type ApprovalHarness } from '../../support/approval-harness.ts';
 import { useApprovalHarness, type ApprovalQueries } from '../../support/use-approval-harness.ts';
@@ -182,6 +183,47 @@ describe('rejects, expiry and superseding [sandbox cluster, simulated]', () => {
     expect(await handleClick(h.deps, h.click('bob', first.id, 'approve'))).toMatchObject({ ok: false, error: { code: 'proposal_closed' } });
     expect(await handleClick(h.deps, h.click('bob', second.id, 'approve'))).toMatchObject({ ok: true, state: 'PENDING' });
     expect(await q.auditKinds(first.id)).toEqual(['proposal_created', 'signature', 'proposal_superseded']);
+  });
+
+  it('a newer proposal given a reason keeps it on the one it supersedes (outcome, audit, log)', async () => {
+    const first = await propose(actions.restartCheckout);
+    const reason = 'no longer follows from the analysis: top root cause is now orders-db; it proposes cordon node node-a instead';
+    const created = await createProposal(h.deps, {
+      incidentId: h.incidentId,
+      planned: actions.cordonNodeA,
+      reason: 'r',
+      requestedBy: null,
+      supersedeReason: reason,
+    });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(await q.proposal(first.id)).toMatchObject({ state: 'SUPERSEDED', superseded_by: created.proposal.id, outcome: reason });
+    expect((await q.audit(first.id)).at(-1)).toMatchObject({ kind: 'proposal_superseded', details: { reason, supersededBy: created.proposal.id } });
+    expect(h.logs).toContainEqual({
+      level: 'info',
+      message: 'proposal superseded',
+      fields: { proposalId: first.id, incidentId: h.incidentId, previousState: 'PENDING', state: 'SUPERSEDED', reason, supersededBy: created.proposal.id },
+    });
+  });
+
+  it('supersedeProposal ends a waiting proposal that no longer follows, with its reason; never an executing one', async () => {
+    const proposal = await propose(actions.restartCheckout);
+    await handleClick(h.deps, h.click('alice', proposal.id, 'approve'));
+    const reason = 'no longer follows from the analysis: top root cause is now orders-db; no action proposed';
+    expect(await supersedeProposal(h.deps, proposal.id, reason)).toBe(true);
+    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'SUPERSEDED', outcome: reason, superseded_by: null });
+    expect(await executeProposal(h.deps, proposal.id)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
+    expect(await supersedeProposal(h.deps, proposal.id, reason)).toBe(false);
+    expect(h.logs.filter((line) => line.message === 'proposal superseded')).toHaveLength(1);
+
+    const gated = gatedCluster(h.sandbox);
+    const deps = { ...h.deps, cluster: gated.cluster };
+    const running = await propose(actions.restartCheckout);
+    await handleClick(deps, h.click('alice', running.id, 'approve'));
+    const execution = executeProposal(deps, running.id);
+    await gated.reached;
+    expect(await supersedeProposal(deps, running.id, reason)).toBe(false);
+    gated.release();
+    expect(await execution).toEqual({ ok: true, state: 'SUCCEEDED' });
   });
 
   it('superseding an APPROVED proposal cancels its queued execution', async () => {
