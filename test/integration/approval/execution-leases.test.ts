@@ -126,26 +126,36 @@ describe('execution leases [sandbox cluster, simulated]', () => {
     expect(await q.auditKinds(claim.proposal.id)).toEqual(['proposal_created', 'signature', 'approved', 'execution_started', 'execution_reconciled']);
   });
 
-  needsService('postgres', 'a heartbeat that cannot renew (database away) cuts the cluster call off before the lease runs out', async () => {
-    const lease = 400;
+  /**
+   * An execution (lease 400 ms) held at the cluster's gate, and a second session on the database, as another
+   * replica or a database in trouble would be: `meddle` acts through it while the execution waits.
+   */
+  async function meddleInFlight(meddle: (other: pg.Client, proposalId: string, gated: ReturnType<typeof gatedCluster>) => Promise<void>) {
     const gated = gatedCluster(h.sandbox);
-    const deps: ApprovalDependencies = { ...h.deps, cluster: gated.cluster, leaseMilliseconds: lease };
+    const deps: ApprovalDependencies = { ...h.deps, cluster: gated.cluster, leaseMilliseconds: 400 };
     const proposal = await approved(deps);
     const running = executeProposal(deps, proposal.id);
     await gated.reached;
-    // Another session holds the executions row: every renewal waits, as it would for an unreachable database.
-    const blocker = new pg.Client({ connectionString: h.database.url });
-    await blocker.connect();
+    const other = new pg.Client({ connectionString: h.database.url });
+    await other.connect();
     try {
-      await blocker.query('BEGIN');
-      await blocker.query('SELECT id FROM executions WHERE proposal_id = $1 FOR UPDATE', [proposal.id]);
-      const reason = await within(gated.aborted);
-      expect(String(reason)).toMatch(/lost the execution lease: not renewed for 300 ms/);
+      await meddle(other, proposal.id, gated);
     } finally {
-      await blocker.query('ROLLBACK');
-      await blocker.end();
+      await other.end();
     }
-    expect(await running).toEqual({ ok: true, state: 'FAILED' });
+    return { proposal, result: await running };
+  }
+
+  needsService('postgres', 'a heartbeat that cannot renew (database away) cuts the cluster call off before the lease runs out', async () => {
+    const { proposal, result } = await meddleInFlight(async (blocker, proposalId, gated) => {
+      // The other session holds the executions row: every renewal waits, as it would for an unreachable database.
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT id FROM executions WHERE proposal_id = $1 FOR UPDATE', [proposalId]);
+      const reason = await within(gated.aborted);
+      await blocker.query('ROLLBACK');
+      expect(String(reason)).toMatch(/lost the execution lease: not renewed for 300 ms/);
+    });
+    expect(result).toEqual({ ok: true, state: 'FAILED' });
     expect(await q.proposal(proposal.id)).toMatchObject({
       state: 'FAILED',
       outcome: expect.stringMatching(/^cluster error \(lost the execution lease: .*\); it did not take effect; not retried$/),
@@ -154,26 +164,16 @@ describe('execution leases [sandbox cluster, simulated]', () => {
   });
 
   needsService('postgres', 'an executor whose lease another replica took over stops, records nothing, and the sweep settles it', async () => {
-    const lease = 400;
-    const gated = gatedCluster(h.sandbox);
-    const deps: ApprovalDependencies = { ...h.deps, cluster: gated.cluster, leaseMilliseconds: lease };
-    const proposal = await approved(deps);
-    const running = executeProposal(deps, proposal.id);
-    await gated.reached;
-    const intruder = new pg.Client({ connectionString: h.database.url });
-    await intruder.connect();
-    try {
+    const { proposal, result } = await meddleInFlight(async (intruder, proposalId, gated) => {
       // Another replica takes the lease (as its sweep would after a pause of ours), committing once we noticed.
       await intruder.query('BEGIN');
       await intruder.query(`UPDATE executions SET lease_owner = 'intruder', lease_expires_at = now() - interval '1 second' WHERE proposal_id = $1`, [
-        proposal.id,
+        proposalId,
       ]);
       await within(gated.aborted);
       await intruder.query('COMMIT');
-    } finally {
-      await intruder.end();
-    }
-    expect(await running).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
+    });
+    expect(result).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
     expect((await q.proposal(proposal.id)).state).toBe('EXECUTING');
     expect(h.logs.map((line) => line.message)).toContain('execution lease lost before its end was recorded; the execution sweep reconciles it');
     expect(await sweepExecutions(h.deps)).toMatchObject([{ proposalId: proposal.id, found: 'not_applied', state: 'FAILED' }]);
