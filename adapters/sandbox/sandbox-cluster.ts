@@ -1,9 +1,11 @@
 import { actionCatalog, validatePlannedAction } from '../../src/actions/action-catalog.ts';
+import type { CallOptions } from '../../src/ports/call-options.ts';
 import type {
   ActionName,
   ActionTarget,
   ClusterPort,
   DryRunResult,
+  ExecuteOptions,
   ExecuteResult,
   PlannedAction,
   ReconcileResult,
@@ -14,6 +16,7 @@ import type { Clock } from '../../src/ports/clock.ts';
 import { seedDemoWorld } from './demo-data.ts';
 import { applyAction } from './sandbox-apply.ts';
 import { dryRunWorld, permissionOf } from './sandbox-dry-run.ts';
+import { simulateLatency, type SandboxLatency } from './sandbox-latency.ts';
 import { fingerprintOf, locate, observeState } from './sandbox-state.ts';
 import { converge } from './sandbox-controllers.ts';
 import { EXECUTION_ANNOTATION, emptyWorld, touch } from './sandbox-world.ts';
@@ -35,6 +38,8 @@ export type SandboxSnapshot = SandboxWorld;
 
 export interface SandboxOptions {
   clock?: Clock;
+  /** Simulated API server latency per call (none by default); calls honour their signal while they wait. */
+  latency?: SandboxLatency;
 }
 
 const allActions = (): ActionName[] => [...actionCatalog.keys()];
@@ -50,10 +55,12 @@ export class SandboxCluster implements ClusterPort {
   readonly simulated = true;
   readonly #clock: Clock;
   #world: SandboxWorld;
+  #latency: SandboxLatency;
 
   constructor(world?: SandboxWorld, options: SandboxOptions = {}) {
     this.#world = world ?? emptyWorld(allActions());
     this.#clock = options.clock ?? systemClock;
+    this.#latency = { ...options.latency };
   }
 
   /** The demo shop: shop/{checkout,payments,cart}, payments/api crash-looping, PDBs, PVCs, 3 nodes. */
@@ -70,15 +77,23 @@ export class SandboxCluster implements ClusterPort {
     return structuredClone(this.#world);
   }
 
-  async dryRun(action: PlannedAction): Promise<DryRunResult> {
+  /** Test hook: from now on these calls answer this slowly (a slow or hung API server). */
+  setLatency(latency: SandboxLatency): void {
+    this.#latency = { ...latency };
+  }
+
+  // Signals are optional here (not in the port) so that tests and the demo can call the sandbox directly.
+  async dryRun(action: PlannedAction, options: Partial<CallOptions> = {}): Promise<DryRunResult> {
+    await simulateLatency(this.#latency.dryRun, options.signal);
     return dryRunWorld(this.#world, action);
   }
 
   /**
    * Check and apply happen in one synchronous step, so nothing can slip in between: the sandbox's
-   * equivalent of a write with resourceVersion preconditions.
+   * equivalent of a write with resourceVersion preconditions. A call aborted while it waits never applies.
    */
-  async execute(action: PlannedAction, options: { expectedFingerprint: string; executionId: string }): Promise<ExecuteResult> {
+  async execute(action: PlannedAction, options: Omit<ExecuteOptions, 'signal'> & Partial<CallOptions>): Promise<ExecuteResult> {
+    await simulateLatency(this.#latency.execute, options.signal);
     const validated = validatePlannedAction(action);
     if (!validated.ok) return { ok: false, error: { code: 'invalid', message: validated.error.message, retryable: false } };
     const planned = validated.action;
@@ -102,7 +117,8 @@ export class SandboxCluster implements ClusterPort {
    * Deletes (evict, delete_pvc, delete_namespace) took effect when a tombstone names the execution, or
    * the object is gone; other actions when the object carries the execution's annotation.
    */
-  async reconcile(action: PlannedAction, executionId: string): Promise<ReconcileResult> {
+  async reconcile(action: PlannedAction, executionId: string, options: Partial<CallOptions> = {}): Promise<ReconcileResult> {
+    await simulateLatency(this.#latency.reconcile, options.signal);
     const { target } = action;
     const found = locate(this.#world, target);
     const deletes = action.action === 'evict_pod' || action.action === 'delete_pvc' || action.action === 'delete_namespace';
@@ -117,7 +133,8 @@ export class SandboxCluster implements ClusterPort {
   }
 
   /** A deployment's replicas and per-replica requests; a pod answers for the deployment that owns it. */
-  async workloadResources(target: ActionTarget): Promise<WorkloadResources | null> {
+  async workloadResources(target: ActionTarget, options: Partial<CallOptions> = {}): Promise<WorkloadResources | null> {
+    await simulateLatency(this.#latency.workloadResources, options.signal);
     let deploymentName: string | null = target.kind === 'Deployment' ? target.name : null;
     if (target.kind === 'Pod') {
       const found = locate(this.#world, target);

@@ -3,6 +3,7 @@ import type { ProposalRow } from '../approval/proposal.table.ts';
 import { RuleBrain } from '../brain/rule-brain.ts';
 import type { IncidentView } from '../incidents/incident-repository.ts';
 import type { BrainError, BrainPort, Diagnosis, DiagnosisInput, DiagnosisResult } from '../ports/brain-port.ts';
+import { deadline, failureText } from '../ports/call-options.ts';
 import type { PlannedAction } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
@@ -16,6 +17,8 @@ export interface CreateProposalInput {
   planned: PlannedAction;
   reason: string;
   requestedBy: string | null;
+  /** Why the live proposal it replaces gives way (kept as that one's outcome). */
+  supersedeReason?: string;
 }
 
 /** What `createProposal` answers; structurally the approval engine's `CreateProposalResult`. */
@@ -28,7 +31,13 @@ export interface RemediationDependencies {
   /** Answers when `brain` fails, and supplies the action when none of its proposals fits the catalog. Default: the rule brain. */
   fallback?: BrainPort;
   createProposal: (input: CreateProposalInput) => Promise<CreateProposalOutcome>;
+  /** Ends a waiting proposal that no longer follows from the analysis: SUPERSEDED with the reason (approval's supersedeProposal). */
+  supersedeProposal: (proposalId: string, reason: string) => Promise<boolean>;
+  /** Ends the waiting proposals of a resolved incident: EXPIRED, "incident resolved" (approval's endIncidentProposals). */
+  endIncidentProposals: (incidentId: string) => Promise<string[]>;
   graph: () => TopologyGraph;
+  /** Deadline of each diagnosis (`brain.timeoutSeconds`); default 60 s. Then the fallback answers. */
+  brainTimeoutMilliseconds?: number;
 }
 
 /** The incident as stored, and the analysis just computed for it. */
@@ -49,50 +58,93 @@ export interface RemediationResult {
   /** The configured brain's failure, when the fallback answered instead (for the log). */
   brainError: BrainError | null;
   outcome: RemediationOutcome;
+  /** Waiting proposals this run ended: the resolved incident's, or one that no longer follows from the analysis. */
+  ended: string[];
 }
 
 /**
  * After analysis: ask the brain, keep its diagnosis on the incident (`analysis.diagnosis = {source, text}`)
- * and turn its first catalog-valid proposal into an approval proposal, unless that plan is already live.
- * Safe to run again for the same incident: re-sent alert groups do not multiply proposals.
+ * and turn its first catalog-valid proposal into an approval proposal, unless that plan is already live. A live
+ * proposal that no longer follows from the analysis is superseded, and a resolved incident's waiting proposals
+ * end ("incident resolved"). Safe to run again for the same incident: re-sent alert groups do not multiply
+ * proposals.
  */
 export async function proposeRemediation(deps: RemediationDependencies, input: RemediationInput): Promise<RemediationResult> {
   const { incident } = input;
-  if (incident.status === 'resolved') return { diagnosis: null, brainError: null, outcome: skipped('incident_resolved', 'the incident is resolved') };
+  if (incident.status === 'resolved') {
+    const ended = await deps.endIncidentProposals(incident.id);
+    return { diagnosis: null, brainError: null, outcome: skipped('incident_resolved', 'the incident is resolved'), ended };
+  }
   const fallback = deps.fallback ?? new RuleBrain();
   const question = diagnosisInput(incident, input.analysis, deps.graph());
+  const timeout = deps.brainTimeoutMilliseconds ?? 60_000;
 
-  let answer = await ask(deps.brain, question);
+  let answer = await ask(deps.brain, question, timeout);
   const brainError = answer.ok || deps.brain === fallback ? null : answer.error;
-  if (!answer.ok && deps.brain !== fallback) answer = await ask(fallback, question);
-  if (!answer.ok)
-    return { diagnosis: null, brainError, outcome: { kind: 'failed', error: { code: `brain_${answer.error.code}`, message: answer.error.message } } };
+  if (!answer.ok && deps.brain !== fallback) answer = await ask(fallback, question, timeout);
+  if (!answer.ok) {
+    const error = { code: `brain_${answer.error.code}`, message: answer.error.message };
+    return { diagnosis: null, brainError, outcome: { kind: 'failed', error }, ended: [] };
+  }
   const diagnosis = answer.diagnosis;
   await storeDiagnosis(deps.db, incident.id, diagnosis);
 
   const existing = await existingProposals(deps.db, incident.id);
-  let decision: RemediationDecision = decideRemediation({ status: incident.status, diagnosis, existing });
+  const topRootCause = input.analysis.rootCauses[0]?.service ?? null;
+  let decision: RemediationDecision = decideRemediation({ status: incident.status, diagnosis, existing, topRootCause });
   if (decision.kind === 'skip' && decision.reason === 'no_valid_proposal' && deps.brain !== fallback) {
     // A model that proposed something outside the catalog still gets the rules' action, never its own.
-    const rules = await ask(fallback, question);
-    if (rules.ok) decision = decideRemediation({ status: incident.status, diagnosis: { ...diagnosis, proposals: rules.diagnosis.proposals }, existing });
+    const rules = await ask(fallback, question, timeout);
+    if (rules.ok) {
+      decision = decideRemediation({ status: incident.status, diagnosis: { ...diagnosis, proposals: rules.diagnosis.proposals }, existing, topRootCause });
+    }
   }
-  if (decision.kind === 'skip') return { diagnosis, brainError, outcome: skipped(decision.reason, decision.message) };
+  if (decision.kind === 'skip') {
+    const ended =
+      decision.retire !== null && (await deps.supersedeProposal(decision.retire.proposalId, decision.retire.reason)) ? [decision.retire.proposalId] : [];
+    return { diagnosis, brainError, outcome: skipped(decision.reason, decision.message), ended };
+  }
 
-  const created = await deps.createProposal({ incidentId: incident.id, planned: decision.planned, reason: decision.reason, requestedBy: null });
+  const created = await deps.createProposal({
+    incidentId: incident.id,
+    planned: decision.planned,
+    reason: decision.reason,
+    requestedBy: null,
+    ...(decision.supersedeReason === null ? {} : { supersedeReason: decision.supersedeReason }),
+  });
   if (!created.ok) {
-    return { diagnosis, brainError, outcome: { kind: 'failed', error: { code: created.error.code, message: created.error.message ?? created.error.code } } };
+    const error = { code: created.error.code, message: created.error.message ?? created.error.code };
+    // The new plan could not be proposed (the cluster refused its dry-run), but the old one still does not follow.
+    const replaced = decision.replaces;
+    const ended =
+      replaced !== null && (await deps.supersedeProposal(replaced, `${decision.supersedeReason}; not proposed: ${error.message}`)) ? [replaced] : [];
+    return { diagnosis, brainError, outcome: { kind: 'failed', error }, ended };
   }
-  return { diagnosis, brainError, outcome: { kind: 'proposed', proposal: created.proposal } };
+  return { diagnosis, brainError, outcome: { kind: 'proposed', proposal: created.proposal }, ended: decision.replaces === null ? [] : [decision.replaces] };
 }
 
-/** A brain that throws is treated like one that failed: the card must not lose its diagnosis to an adapter bug. */
-async function ask(brain: BrainPort, question: DiagnosisInput): Promise<DiagnosisResult> {
+/**
+ * A brain that throws is treated like one that failed: the card must not lose its diagnosis to an adapter bug.
+ * The deadline holds even for an adapter that ignores the signal: the answer is not waited for past it.
+ */
+async function ask(brain: BrainPort, question: DiagnosisInput, timeoutMilliseconds: number): Promise<DiagnosisResult> {
+  const signal = deadline(timeoutMilliseconds);
   try {
-    return await brain.diagnose(question);
+    return await untilAborted(brain.diagnose(question, { signal }), signal);
   } catch (error) {
-    return { ok: false, error: { code: 'failed', message: `${brain.description}: ${(error as Error).message}`, retryable: false } };
+    const code = signal.aborted ? 'timeout' : 'failed';
+    return { ok: false, error: { code, message: `${brain.description}: ${failureText(error, signal)}`, retryable: signal.aborted } };
   }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    }),
+  ]);
 }
 
 /** Merged into the stored analysis in one statement, so a concurrent writer of other keys loses nothing. */
@@ -108,7 +160,7 @@ async function storeDiagnosis(db: Kysely<DatabaseSchema>, incidentId: string, di
 async function existingProposals(db: Kysely<DatabaseSchema>, incidentId: string): Promise<ExistingProposal[]> {
   return db
     .selectFrom('proposals')
-    .select(['id', 'action', 'target', 'params', 'state'])
+    .select(['id', 'action', 'target', 'params', 'state', 'requested_by as requestedBy'])
     .where('incident_id', '=', incidentId)
     .orderBy('created_at', 'desc')
     .execute();

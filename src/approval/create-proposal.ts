@@ -1,15 +1,16 @@
 import type { Transaction } from 'kysely';
 import { describeAction, validatePlannedAction } from '../actions/action-catalog.ts';
 import { appendAudit } from '../audit/append-audit.ts';
+import type { Risk } from '../domain/risk.ts';
+import { deadline, failureText } from '../ports/call-options.ts';
 import type { DryRunResult, PlannedAction } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
-import type { ApprovalDependencies } from './approval-dependencies.ts';
+import { timingsOf, type ApprovalDependencies } from './approval-dependencies.ts';
 import { planHash } from './plan-hash.ts';
-import { policyRisk } from './policy-risk.ts';
+import { parameterRisk, policyRisk } from './policy-risk.ts';
 import type { ProposalRow } from './proposal.table.ts';
 import { isUuid, transitionProposal } from './proposal-repository.ts';
 import { publishIncidentUpdated } from './publish-incident-updated.ts';
-import type { Risk } from '../domain/risk.ts';
 import { readTrustScore } from './trust-repository.ts';
 import { adjustRisk, trustPattern } from './trust.ts';
 
@@ -22,13 +23,18 @@ export interface CreateProposalInput {
   requestedBy: string | null;
   /** Cost at stake, shown on the card. */
   cost?: unknown;
+  /** Why the incident's live proposal gives way to this one (its outcome on the card); default "superseded by a newer proposal". */
+  supersedeReason?: string;
 }
 
-export type CreateProposalErrorCode = 'invalid_action' | 'dry_run_failed' | 'execution_in_progress' | 'unknown_incident';
-export type CreateProposalResult = { ok: true; proposal: ProposalRow } | { ok: false; error: { code: CreateProposalErrorCode; message: string } };
+export type CreateProposalErrorCode = 'invalid_action' | 'dry_run_failed' | 'cluster_unavailable' | 'execution_in_progress' | 'unknown_incident';
+/** `retryable`: asking again later could succeed (the cluster did not answer in time). */
+export type CreateProposalResult =
+  | { ok: true; proposal: ProposalRow }
+  | { ok: false; error: { code: CreateProposalErrorCode; message: string; retryable: boolean } };
 
 function fail(code: CreateProposalErrorCode, message: string): CreateProposalResult {
-  return { ok: false, error: { code, message } };
+  return { ok: false, error: { code, message, retryable: code === 'cluster_unavailable' } };
 }
 
 /** Everything decided before the transaction: the cluster is never called while rows are locked. */
@@ -53,7 +59,13 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
   if (!isUuid(input.incidentId)) return fail('unknown_incident', `no incident ${input.incidentId}`);
   const planned = validated.action;
 
-  const dryRun = await deps.cluster.dryRun(planned);
+  const signal = deadline(timingsOf(deps).clusterTimeoutMilliseconds);
+  let dryRun: DryRunResult;
+  try {
+    dryRun = await deps.cluster.dryRun(planned, { signal });
+  } catch (error) {
+    return fail('cluster_unavailable', `dry-run of ${describeAction(planned)} did not complete: ${failureText(error, signal)}`);
+  }
   if (!dryRun.ok) {
     const failed = dryRun.findings.filter((finding) => !finding.ok).map((finding) => `${finding.check}: ${finding.message}`);
     return fail('dry_run_failed', `dry-run of ${describeAction(planned)} failed: ${failed.join('; ')}`);
@@ -61,24 +73,36 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
   const baseRisk = policyRisk(planned, deps.riskOverrides);
   const pattern = trustPattern(planned);
   const trustScore = await readTrustScore(deps.db, pattern);
-  const adjusted = adjustRisk(baseRisk, trustScore, pattern);
+  const adjusted = adjustRisk(baseRisk, trustScore, pattern, parameterRisk(planned));
   const riskReason = adjusted.risk === 'LOW' ? (adjusted.reason ?? 'auto-approved: LOW risk and the dry-run passed') : adjusted.reason;
   const prepared: Prepared = { planned, dryRun, baseRisk, risk: adjusted.risk, riskReason, pattern, trustScore };
 
-  const result = await deps.db.transaction().execute((trx) => store(trx, deps, input, prepared));
-  if (result.ok) await publishIncidentUpdated(deps.events, input.incidentId);
-  return result;
+  const stored = await deps.db.transaction().execute((trx) => store(trx, deps, input, prepared));
+  if (!stored.result.ok) return stored.result;
+  const { proposal } = stored.result;
+  for (const old of stored.superseded) {
+    deps.log.info(
+      { proposalId: old.id, incidentId: input.incidentId, previousState: old.state, state: 'SUPERSEDED', reason: old.reason, supersededBy: proposal.id },
+      'proposal superseded',
+    );
+  }
+  deps.log.info(
+    { proposalId: proposal.id, incidentId: input.incidentId, action: planned.action, risk: proposal.risk, baseRisk: proposal.base_risk, state: proposal.state },
+    'proposal created',
+  );
+  await publishIncidentUpdated(deps.events, input.incidentId);
+  return stored.result;
 }
 
-async function store(
-  trx: Transaction<DatabaseSchema>,
-  deps: ApprovalDependencies,
-  input: CreateProposalInput,
-  prepared: Prepared,
-): Promise<CreateProposalResult> {
+interface Stored {
+  result: CreateProposalResult;
+  superseded: { id: string; state: string; reason: string }[];
+}
+
+async function store(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, input: CreateProposalInput, prepared: Prepared): Promise<Stored> {
   // Serialises proposals of one incident (NO KEY: alerts referencing the incident may still be inserted).
   const incident = await trx.selectFrom('incidents').select('id').where('id', '=', input.incidentId).forNoKeyUpdate().executeTakeFirst();
-  if (incident === undefined) return fail('unknown_incident', `no incident ${input.incidentId}`);
+  if (incident === undefined) return { result: fail('unknown_incident', `no incident ${input.incidentId}`), superseded: [] };
 
   const live = await trx
     .selectFrom('proposals')
@@ -89,14 +113,15 @@ async function store(
     .execute();
   const executing = live.find((proposal) => proposal.state === 'EXECUTING');
   if (executing !== undefined) {
-    return fail('execution_in_progress', `proposal ${executing.id} of this incident is executing; wait for its outcome`);
+    return { result: fail('execution_in_progress', `proposal ${executing.id} of this incident is executing; wait for its outcome`), superseded: [] };
   }
 
   const now = deps.clock.now();
-  const superseded: { id: string; state: string }[] = [];
+  const reason = input.supersedeReason ?? 'superseded by a newer proposal';
+  const superseded: Stored['superseded'] = [];
   for (const old of live) {
-    const moved = await transitionProposal(trx, old.id, ['PENDING', 'APPROVED'], 'SUPERSEDED', { decided_at: now });
-    if (moved !== undefined) superseded.push({ id: old.id, state: old.state });
+    const moved = await transitionProposal(trx, old.id, ['PENDING', 'APPROVED'], 'SUPERSEDED', { decided_at: now, outcome: reason });
+    if (moved !== undefined) superseded.push({ id: old.id, state: old.state, reason });
   }
 
   const autoApproved = prepared.risk === 'LOW';
@@ -137,7 +162,12 @@ async function store(
 
   const common = { incidentId: input.incidentId, at: now } as const;
   for (const old of superseded) {
-    await appendAudit(trx, { ...common, kind: 'proposal_superseded', proposalId: old.id, details: { supersededBy: proposal.id, previousState: old.state } });
+    await appendAudit(trx, {
+      ...common,
+      kind: 'proposal_superseded',
+      proposalId: old.id,
+      details: { supersededBy: proposal.id, previousState: old.state, reason: old.reason },
+    });
   }
   await appendAudit(trx, {
     ...common,
@@ -162,5 +192,5 @@ async function store(
   if (autoApproved) {
     await appendAudit(trx, { ...common, kind: 'approved', proposalId: proposal.id, details: { by: 'policy', riskReason: prepared.riskReason } });
   }
-  return { ok: true, proposal };
+  return { result: { ok: true, proposal }, superseded };
 }

@@ -1,28 +1,29 @@
-import { appendAudit } from '../audit/append-audit.ts';
 import type { ApprovalDependencies } from './approval-dependencies.ts';
-import { transitionProposal } from './proposal-repository.ts';
+import { closeProposal, expiryReason, logClosedProposal } from './close-proposal.ts';
 import { publishIncidentUpdated } from './publish-incident-updated.ts';
 
 /**
- * Marks PENDING proposals past their expiry EXPIRED and returns their ids. Called periodically; safe on every
- * replica at once (each transition is guarded, one small transaction per proposal, so none waits on another).
- * An APPROVED proposal does not expire: its execution is already queued, and the TOCTOU check guards it.
+ * Marks proposals past their expiry EXPIRED and returns their ids: PENDING ones (never approved) and APPROVED
+ * ones whose execution did not start in time (a queued job that runs late finds them EXPIRED and never runs
+ * them). Called periodically; safe on every replica at once (each close is guarded, one small transaction per
+ * proposal, so none waits on another). EXECUTING is never touched.
  */
 export async function expireProposals(deps: ApprovalDependencies): Promise<string[]> {
   const now = deps.clock.now();
-  const due = await deps.db.selectFrom('proposals').select('id').where('state', '=', 'PENDING').where('expires_at', '<=', now).orderBy('expires_at').execute();
+  const due = await deps.db
+    .selectFrom('proposals')
+    .select('id')
+    .where('state', 'in', ['PENDING', 'APPROVED'])
+    .where('expires_at', '<=', now)
+    .orderBy('expires_at')
+    .execute();
   const expired: string[] = [];
   for (const { id } of due) {
-    const row = await deps.db.transaction().execute(async (trx) => {
-      const moved = await transitionProposal(trx, id, ['PENDING'], 'EXPIRED', { decided_at: now });
-      if (moved !== undefined) {
-        await appendAudit(trx, { kind: 'expired', at: now, incidentId: moved.incident_id, proposalId: id, details: { expiresAt: moved.expires_at } });
-      }
-      return moved;
-    });
-    if (row === undefined) continue;
+    const closed = await deps.db.transaction().execute((trx) => closeProposal(trx, { proposalId: id, to: 'EXPIRED', reason: expiryReason, at: now }));
+    if (closed === undefined) continue;
+    logClosedProposal(deps.log, closed);
     expired.push(id);
-    await publishIncidentUpdated(deps.events, row.incident_id);
+    await publishIncidentUpdated(deps.events, closed.proposal.incident_id);
   }
   return expired;
 }

@@ -1,16 +1,17 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { formatIssues } from '../alerts/format-issues.ts';
 import { appendAudit } from '../audit/append-audit.ts';
-import type { Person } from '../domain/person.ts';
+import { platforms, type Person } from '../domain/person.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { ApprovalDependencies } from './approval-dependencies.ts';
+import { closeProposal, expiryReason, logClosedProposal, type ClosedProposal } from './close-proposal.ts';
 import type { ProposalRow } from './proposal.table.ts';
 import { isExpired, type ProposalState } from './proposal-state.ts';
 import { currentQuorum, isUuid, lockProposal, transitionProposal } from './proposal-repository.ts';
 import { publishIncidentUpdated } from './publish-incident-updated.ts';
 import { canReject, canSign, requiredSignatures } from './quorum.ts';
 import { resolvePerson } from './resolve-person.ts';
-import { platforms } from '../domain/person.ts';
 import { applyTrustEvent } from './trust-repository.ts';
 
 /** A button click, platform-neutral. Adapters verify the platform's request, then parse into this. */
@@ -22,31 +23,58 @@ export const clickSchema = z.strictObject({
 });
 export type Click = z.infer<typeof clickSchema>;
 
-export type ClickErrorCode = 'unknown_person' | 'unknown_proposal' | 'not_eligible' | 'four_eyes' | 'already_signed' | 'proposal_closed' | 'approval_expired';
+export type ClickErrorCode =
+  | 'invalid_click'
+  | 'unknown_person'
+  | 'unknown_proposal'
+  | 'not_eligible'
+  | 'four_eyes'
+  | 'already_signed'
+  | 'proposal_closed'
+  | 'approval_expired';
 
 /** Messages are meant for the clicker alone (an ephemeral reply): they may name their roles, nothing secret. */
 export type ClickResult = { ok: true; state: ProposalState; message: string } | { ok: false; error: { code: ClickErrorCode; message: string } };
 
-type Decided = { result: ClickResult; changedIncident: string | null };
+type Decided = { result: ClickResult; changedIncident: string | null; expired?: ClosedProposal };
 
 function refuse(code: ClickErrorCode, message: string, changedIncident: string | null = null): Decided {
   return { result: { ok: false, error: { code, message } }, changedIncident };
 }
 
 /**
- * The one door for approve/reject buttons. Everything happens in one transaction holding the proposal's row
- * lock, so clicks from every replica and platform queue one behind the other, and the executor's claim
- * (APPROVED → EXECUTING) queues behind them too: a reject that gets the lock before the claim wins.
+ * The one door for approve/reject buttons. The input is parsed with `clickSchema` first: anything else changes
+ * nothing. Everything happens in one transaction holding the proposal's row lock, so clicks from every replica
+ * and platform queue one behind the other, and the executor's claim (APPROVED → EXECUTING) queues behind them
+ * too: a reject that gets the lock before the claim wins.
  */
-export async function handleClick(deps: ApprovalDependencies, click: Click): Promise<ClickResult> {
-  const person = resolvePerson(deps.people, click.platform, click.accountId);
-  if (person === undefined) {
-    return refuse('unknown_person', `Your ${click.platform} account is not linked to anyone allowed to approve; ask an admin to add it.`).result;
+export async function handleClick(deps: ApprovalDependencies, input: unknown): Promise<ClickResult> {
+  const parsed = clickSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = formatIssues(parsed.error);
+    deps.log.info({ result: 'invalid_click', problems }, 'click refused');
+    return { ok: false, error: { code: 'invalid_click', message: `This click could not be read (${problems.join('; ')}).` } };
   }
-  if (!isUuid(click.proposalId)) return refuse('unknown_proposal', 'This proposal does not exist.').result;
-  const decided = await deps.db.transaction().execute((trx) => decide(trx, deps, person, click));
+  const click = parsed.data;
+  const person = resolvePerson(deps.people, click.platform, click.accountId);
+  const decided: Decided =
+    person === undefined
+      ? refuse('unknown_person', `Your ${click.platform} account is not linked to anyone allowed to approve; ask an admin to add it.`)
+      : await deps.db.transaction().execute((trx) => decide(trx, deps, person, click));
+  const { result } = decided;
+  deps.log.info(
+    {
+      proposalId: click.proposalId,
+      personId: person?.id ?? null,
+      platform: click.platform,
+      decision: click.decision,
+      result: result.ok ? result.state : result.error.code,
+    },
+    'click',
+  );
+  if (decided.expired !== undefined) logClosedProposal(deps.log, decided.expired);
   if (decided.changedIncident !== null) await publishIncidentUpdated(deps.events, decided.changedIncident);
-  return decided.result;
+  return result;
 }
 
 async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencies, person: Person, click: Click): Promise<Decided> {
@@ -54,18 +82,10 @@ async function decide(trx: Transaction<DatabaseSchema>, deps: ApprovalDependenci
   if (proposal === undefined) return refuse('unknown_proposal', 'This proposal does not exist.');
   const now = deps.clock.now();
 
-  if (proposal.state === 'PENDING' && isExpired({ expiresAt: proposal.expires_at }, deps.clock)) {
-    const expired = await transitionProposal(trx, proposal.id, ['PENDING'], 'EXPIRED', { decided_at: now });
-    if (expired !== undefined) {
-      await appendAudit(trx, {
-        kind: 'expired',
-        at: now,
-        incidentId: proposal.incident_id,
-        proposalId: proposal.id,
-        details: { noticedBy: person.id, expiresAt: proposal.expires_at },
-      });
-    }
-    return refuse('approval_expired', `This proposal expired at ${proposal.expires_at.toISOString()}; ask for a fresh one.`, proposal.incident_id);
+  if ((proposal.state === 'PENDING' || proposal.state === 'APPROVED') && isExpired({ expiresAt: proposal.expires_at }, deps.clock)) {
+    const expired = await closeProposal(trx, { proposalId: proposal.id, to: 'EXPIRED', reason: expiryReason, at: now, details: { noticedBy: person.id } });
+    const refused = refuse('approval_expired', `This proposal expired at ${proposal.expires_at.toISOString()}; ask for a fresh one.`, proposal.incident_id);
+    return expired === undefined ? refused : { ...refused, expired };
   }
   if (proposal.state !== 'PENDING' && proposal.state !== 'APPROVED') {
     return refuse('proposal_closed', `This proposal is ${proposal.state.toLowerCase()}; there is nothing left to decide.`);

@@ -20,3 +20,12 @@ export function policyRisk(planned: PlannedAction, overrides: Readonly<Record<st
   const raisedByParameters = catalogRisk !== entry.baseRisk;
   return raisedByParameters ? higher(override, catalogRisk) : override;
 }
+
+/**
+ * The risk the parameters raise the action to (scale to 0 → HIGH), or undefined when they raise nothing. Trust
+ * may lower a proposal's risk, but never below this.
+ */
+export function parameterRisk(planned: PlannedAction): Risk | undefined {
+  const catalogRisk = baseRiskOf(planned);
+  return catalogRisk === catalogEntry(planned.action).baseRisk ? undefined : catalogRisk;
+}

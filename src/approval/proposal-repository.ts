@@ -4,7 +4,7 @@ import type { Person } from '../domain/person.ts';
 import type { DryRunResult } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { ProposalRow, ProposalTable } from './proposal.table.ts';
-import type { ProposalState } from './proposal-state.ts';
+import { canTransition, type ProposalState } from './proposal-state.ts';
 import { evaluateQuorum, type QuorumResult } from './quorum.ts';
 import { rolesOf } from './resolve-person.ts';
 
@@ -24,7 +24,8 @@ export async function lockProposal(trx: Transaction<DatabaseSchema>, id: string)
 
 /**
  * Guarded transition: changes the row only if it is still in one of `from`, and returns it, or undefined
- * when another decision got there first. Never a read-then-write.
+ * when another decision got there first. Never a read-then-write. A move the state machine does not allow
+ * (`allowedTransitions`) is a programming error: it throws before the database is touched.
  */
 export async function transitionProposal(
   trx: Transaction<DatabaseSchema>,
@@ -33,6 +34,10 @@ export async function transitionProposal(
   to: ProposalState,
   set: Omit<Updateable<ProposalTable>, 'state' | 'id'> = {},
 ): Promise<ProposalRow | undefined> {
+  const refused = from.filter((state) => !canTransition(state, to));
+  if (from.length === 0 || refused.length > 0) {
+    throw new Error(`proposal state machine: ${refused.map((state) => `${state} → ${to}`).join(', ') || `nothing → ${to}`} is not an allowed transition`);
+  }
   return trx
     .updateTable('proposals')
     .set({ ...set, state: to, updated_at: sql<Date>`now()` })

@@ -8,8 +8,10 @@ export type ProposalState = (typeof proposalStates)[number];
 export const DEFAULT_PROPOSAL_TTL_MS = 30 * 60 * 1000;
 
 /**
- * Allowed moves. Notes on the less obvious ones:
- * - APPROVED → REJECTED: a reject beats a concurrent approve, until execution has taken the lock.
+ * Allowed moves, enforced by `transitionProposal` (anything else throws). Notes on the less obvious ones:
+ * - APPROVED → REJECTED: a reject beats a concurrent approve, until execution has claimed it.
+ * - APPROVED → EXPIRED: not executed before its expiry, or its incident resolved; it never runs.
+ * - PENDING/APPROVED → SUPERSEDED: a newer proposal, or an analysis it no longer follows from.
  * - APPROVED/EXECUTING → VOIDED: the TOCTOU re-check found the world changed since signing.
  * - PENDING → VOIDED: the plan changed (new dry-run state) before quorum; its signatures are void.
  * - EXECUTING cannot expire, be rejected or superseded: the action is already running.

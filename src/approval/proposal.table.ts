@@ -46,7 +46,7 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-/** Row shape of `executions`: at most one per proposal. */
+/** Row shape of `executions` (migrations/0002, lease columns 0003): at most one per proposal. */
 export interface ExecutionTable {
   id: Generated<string>;
   proposal_id: string;
@@ -56,6 +56,10 @@ export interface ExecutionTable {
   reconciled: Generated<boolean>;
   started_at: Timestamp;
   finished_at: ColumnType<Date | null, Date | null, Date | null>;
+  /** Who may act on a running execution: its executor, or the sweep that took it over. */
+  lease_owner: ColumnType<string | null, string | null | undefined, string | null>;
+  lease_expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  heartbeat_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 /** Row shape of `trust_scores`. */

@@ -3,13 +3,13 @@ import type { ApprovalDependencies } from './approval-dependencies.ts';
 import { executeProposal } from './execute-proposal.ts';
 
 /**
- * Starts the worker for 'execute-proposal' jobs. A job that finds nothing to do (already executed, rejected,
- * superseded) completes quietly, so retries after a crash are harmless. `busy` (another worker holds the
- * proposal's execution lock) is thrown so that the queue tries again later rather than dropping the job.
+ * Starts the worker for 'execute-proposal' jobs. A job that finds nothing to do (already executed or in flight
+ * elsewhere, rejected, expired, superseded) completes quietly, so retries after a crash are harmless: an execution
+ * interrupted mid-way is settled by the execution sweep, never by running the job again. Only an unexpected error
+ * (the database away during the claim) fails the job, and the queue tries it again later.
  */
 export async function registerApprovalJobs(jobs: Pick<JobQueue, 'work'>, deps: ApprovalDependencies): Promise<void> {
   await jobs.work('execute-proposal', async ({ proposalId }) => {
-    const result = await executeProposal(deps, proposalId);
-    if (!result.ok && result.error.code === 'busy') throw new Error(`proposal ${proposalId}: ${result.error.message}; retrying later`);
+    await executeProposal(deps, proposalId);
   });
 }

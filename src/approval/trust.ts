@@ -1,5 +1,5 @@
 import type { PlannedAction } from '../ports/cluster-port.ts';
-import type { Risk } from '../domain/risk.ts';
+import { risks, type Risk } from '../domain/risk.ts';
 
 /** Score at which MEDIUM actions of a pattern run without a signature (LOW). */
 export const TRUST_LOWERS_MEDIUM = 5;
@@ -48,17 +48,29 @@ export interface AdjustedRisk {
 
 /**
  * Lowers a risk by one step when the pattern has earned it: score ≥ 5 turns MEDIUM into LOW,
- * score ≥ 10 turns HIGH into MEDIUM. LOW has nowhere to go and CRITICAL never moves.
+ * score ≥ 10 turns HIGH into MEDIUM. LOW has nowhere to go and CRITICAL never moves. `floor` is the risk the
+ * action's parameters demand (scaling to zero is HIGH): trust never lowers a risk below it, however high.
  */
-export function adjustRisk(base: Risk, trustScore: number, pattern?: string): AdjustedRisk {
+export function adjustRisk(base: Risk, trustScore: number, pattern?: string, floor?: Risk): AdjustedRisk {
   const of = pattern === undefined ? '' : ` for ${pattern}`;
-  if (base === 'MEDIUM' && trustScore >= TRUST_LOWERS_MEDIUM) {
+  const unchanged: AdjustedRisk = { risk: base, lowered: false, reason: null };
+  const allowed = (lowered: Risk) => floor === undefined || risks.indexOf(lowered) >= risks.indexOf(floor);
+  if (base === 'MEDIUM' && trustScore >= TRUST_LOWERS_MEDIUM && allowed('LOW')) {
     return { risk: 'LOW', lowered: true, reason: `auto-approved: trust ${trustScore}${of}` };
   }
-  if (base === 'HIGH' && trustScore >= TRUST_LOWERS_HIGH) {
+  if (base === 'HIGH' && trustScore >= TRUST_LOWERS_HIGH && allowed('MEDIUM')) {
     return { risk: 'MEDIUM', lowered: true, reason: `lowered HIGH → MEDIUM (one signature): trust ${trustScore}${of}` };
   }
-  return { risk: base, lowered: false, reason: null };
+  return unchanged;
+}
+
+/**
+ * Whether a successful execution of a proposal at this risk earns its pattern trust: only when people approved
+ * it (a quorum of signatures). A LOW proposal ran because policy allowed it, and proves nothing about the humans'
+ * judgement; letting it count would make a pattern trust itself.
+ */
+export function earnsTrust(risk: Risk): boolean {
+  return risk !== 'LOW';
 }
 
 /** What happened to a proposal of the pattern, as far as trust is concerned. */

@@ -20,6 +20,8 @@ export interface CardDependencies {
   prices: Prices;
   /** Namespaces of blast-radius services. Without it only namespaces that alert labels name are known. */
   topology?: TopologyGraph;
+  /** Deadline of the cluster calls for cost at stake (`cluster.timeoutSeconds`); default 30 s. */
+  clusterTimeoutMilliseconds?: number;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     },
     deps.cluster,
     deps.prices,
+    deps.clusterTimeoutMilliseconds,
   );
 
   const times = [stamp.updated_at, proposal?.updated_at, ...signatures.map((signature) => signature.signed_at)];

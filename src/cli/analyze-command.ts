@@ -36,6 +36,7 @@ export async function analyzeCommand(config: Config, args: AnalyzeArguments, out
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
+    brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
   });
   if (!result.ok) return fail(result.errors.map((line) => `${args.alerts}: ${line}`));
   output.write(args.json ? `${JSON.stringify({ incidents: result.incidents }, null, 2)}\n` : renderText(result.incidents));

@@ -1,6 +1,7 @@
 import { baseRiskOf, validatePlannedAction } from '../actions/action-catalog.ts';
 import { compareSeverity } from '../alerts/normalize-severity.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
+import { analysisTitle } from '../analysis/analysis-title.ts';
 import { analyzeIncident } from '../analysis/analyze-incident.ts';
 import { diagnosisInput } from '../analysis/diagnosis-input.ts';
 import { requiredSignatures } from '../approval/quorum.ts';
@@ -9,6 +10,7 @@ import { RuleBrain } from '../brain/rule-brain.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { BrainPort } from '../ports/brain-port.ts';
+import { deadline } from '../ports/call-options.ts';
 import type { ActionName, ActionTarget } from '../ports/cluster-port.ts';
 import type { RootCauseCandidate } from '../topology/rank-root-causes.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
@@ -46,6 +48,8 @@ export interface OfflineOptions {
   maxDepth: number;
   /** Default: the rule brain, as on embedded defaults. */
   brain?: BrainPort;
+  /** Deadline of each diagnosis; default 60 s. */
+  brainTimeoutMilliseconds?: number;
 }
 
 export type OfflineResult = { ok: true; incidents: OfflineIncident[]; alerts: ServiceAlert[][] } | { ok: false; errors: string[] };
@@ -72,11 +76,13 @@ export async function analyzeOffline(payloads: readonly unknown[], options: Offl
   for (const [index, group] of members.entries()) {
     const analysis = analyzeIncident(group, options.graph, options.maxDepth);
     const facts = {
-      title: incidentTitle(group),
+      // As the live path titles it once analysed: after the top root cause.
+      title: analysisTitle(group, analysis) ?? incidentTitle(group),
       severity: group.map((alert) => alert.severity).sort(compareSeverity)[0]!,
       services: [...new Set(group.flatMap((alert) => (alert.service ? [alert.service] : [])))].sort(),
     };
-    const answer = await brain.diagnose(diagnosisInput({ ...facts, alerts: group }, analysis, options.graph));
+    const signal = deadline(options.brainTimeoutMilliseconds ?? 60_000);
+    const answer = await brain.diagnose(diagnosisInput({ ...facts, alerts: group }, analysis, options.graph), { signal });
     incidents.push({
       id: `inc-${index + 1}`,
       ...facts,

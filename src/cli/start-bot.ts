@@ -3,10 +3,11 @@ import { proposeRemediation } from '../analysis/propose-remediation.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
-import { expireProposals } from '../approval/expire-proposals.ts';
+import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
 import { handleClick } from '../approval/handle-click.ts';
-import { reconcileExecutions } from '../approval/reconcile-executions.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
+import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
+import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
@@ -41,8 +42,6 @@ export interface RunningBot {
 
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
 
-const expirySweepMilliseconds = 15_000;
-
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
  * embedded or simulated otherwise, and the start-up log says which.
@@ -50,7 +49,14 @@ const expirySweepMilliseconds = 15_000;
 export async function startBot(
   config: Config,
   log: Logger,
-  options: { clock?: Clock; jobs?: JobQueueOptions; onFatal?: (reason: string) => void } & PartOverrides = {},
+  // `leaseMilliseconds` and `sweeps`: production defaults (15 s, 5 s) unless a test wants them quicker.
+  options: {
+    clock?: Clock;
+    jobs?: JobQueueOptions;
+    onFatal?: (reason: string) => void;
+    leaseMilliseconds?: number;
+    sweeps?: SweepIntervals;
+  } & PartOverrides = {},
 ): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
   // Open defaults (demo people, an API without credentials) only on a loopback listener: refuse before anything opens.
@@ -79,13 +85,17 @@ export async function startBot(
     clock,
     jobs,
     events: parts.events,
+    log,
     people: parts.people,
     expiryMinutes: config.approvals.expiryMinutes,
     riskOverrides: config.approvals.riskOverrides,
+    clusterTimeoutMilliseconds: config.cluster.timeoutSeconds * 1000,
+    ...(options.leaseMilliseconds === undefined ? {} : { leaseMilliseconds: options.leaseMilliseconds }),
   };
 
-  // Executions a crash interrupted are settled (checked against the cluster, never re-run) before any new work.
-  for (const settled of await reconcileExecutions(approval)) log.warn({ settled }, 'interrupted execution reconciled');
+  // Executions a crash interrupted are settled by the execution sweep (checked against the cluster, never re-run):
+  // at once, then every few seconds, so one whose process died while this one runs is settled too.
+  const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
   await jobs.work('analyze-incident', async ({ incidentId }) => {
     const analysis = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth }, incidentId);
@@ -95,7 +105,15 @@ export async function startBot(
     const incident = await findIncident(database.db, incidentId);
     if (!incident) return;
     const remediation = await proposeRemediation(
-      { db: database.db, brain: parts.brain, graph, createProposal: (input) => createProposal(approval, input) },
+      {
+        db: database.db,
+        brain: parts.brain,
+        graph,
+        createProposal: (input) => createProposal(approval, input),
+        supersedeProposal: (proposalId, reason) => supersedeProposal(approval, proposalId, reason),
+        endIncidentProposals: (id) => endIncidentProposals(approval, id),
+        brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
+      },
       { incident, analysis },
     );
     if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
@@ -103,11 +121,6 @@ export async function startBot(
     if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
     await parts.events.publish({ type: 'incident-updated', incidentId });
   });
-  const sweeper = setInterval(() => {
-    expireProposals(approval).catch((error: unknown) => log.warn({ err: error }, 'expiry sweep failed'));
-  }, expirySweepMilliseconds);
-  sweeper.unref();
-
   const metrics = createMetrics();
   const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log, trustProxy: config.server.trustProxy });
   app.addHook('onResponse', async (request, reply) => {
@@ -126,7 +139,13 @@ export async function startBot(
   registerHealthRoutes(app, { db: database.db, metrics });
   registerIncidentRoutes(app, { db: database.db, credentials });
   registerAlertRoutes(app, { credentials, metrics, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
-  const cardDependencies = { people: parts.people, cluster: parts.cluster, prices: config.prices, topology: topology.graph };
+  const cardDependencies = {
+    people: parts.people,
+    cluster: parts.cluster,
+    prices: config.prices,
+    topology: topology.graph,
+    clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
+  };
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
     events: parts.events,
@@ -163,8 +182,8 @@ export async function startBot(
       parts,
       approval,
       close: async () => {
-        clearInterval(sweeper);
         await app.close();
+        await sweeps.stop();
         await jobs.stop();
         await parts.events.close();
         await database.close();

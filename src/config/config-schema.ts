@@ -122,6 +122,16 @@ export const configSchema = z
       })
       .strict()
       .default({ expiryMinutes: 30, people: [], riskOverrides: {} }),
+    /** Deadline of every cluster call (dry-run, execute, reconcile, resources); a timed-out execute is reconciled, never retried. */
+    cluster: z
+      .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(30) })
+      .strict()
+      .default({ timeoutSeconds: 30 }),
+    /** Deadline of a diagnosis; past it the rules answer instead. */
+    brain: z
+      .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(60) })
+      .strict()
+      .default({ timeoutSeconds: 60 }),
     prices: z
       .object({
         cpuCoreHour: z.coerce.number().positive().default(0.0316),

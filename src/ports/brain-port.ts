@@ -1,4 +1,5 @@
 import type { Severity } from '../alerts/alert.ts';
+import type { CallOptions } from './call-options.ts';
 import type { BlastRadiusEntry } from '../topology/blast-radius.ts';
 import type { RootCauseCandidate } from '../topology/rank-root-causes.ts';
 import type { ServiceKind } from '../topology/topology.ts';
@@ -60,9 +61,10 @@ export type DiagnosisResult = { ok: true; diagnosis: Diagnosis } | { ok: false; 
 /**
  * Diagnoses incidents. Implemented by the rule brain (default, and the fallback when a model fails) and,
  * later, by the LLM adapters. Expected failures are values; a thrown error means something unexpected.
+ * `signal` carries the deadline (`brain.timeoutSeconds`): a model that has not answered by then is cut off.
  */
 export interface BrainPort {
   /** Shown at start-up and on cards, e.g. "rules (deterministic)". */
   readonly description: string;
-  diagnose(input: DiagnosisInput): Promise<DiagnosisResult>;
+  diagnose(input: DiagnosisInput, options: CallOptions): Promise<DiagnosisResult>;
 }

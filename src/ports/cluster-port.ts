@@ -1,4 +1,5 @@
 import type { Risk } from '../domain/risk.ts';
+import type { CallOptions } from './call-options.ts';
 
 /** The kinds of object a remediation can act on. */
 export type TargetKind = 'Deployment' | 'Pod' | 'Node' | 'PersistentVolumeClaim' | 'Namespace';
@@ -64,24 +65,32 @@ export interface WorkloadResources {
 
 /**
  * The cluster as the core sees it. Implemented by the sandbox (simulated), Kubernetes and MCP adapters.
- * Expected failures are values; a thrown error means something unexpected.
+ * Expected failures are values; a thrown error means something unexpected. Every call takes a signal (its
+ * deadline, and for executions the lease): when it fires the adapter stops and rejects with `signal.reason`.
  */
 export interface ClusterPort {
   /** Shown at start-up and on cards, e.g. "sandbox (simulated)". */
   readonly description: string;
   readonly simulated: boolean;
   /** Every check of DESIGN.md §2 "Dry-run checks" that applies to the action. Never changes anything. */
-  dryRun(action: PlannedAction): Promise<DryRunResult>;
+  dryRun(action: PlannedAction, options: CallOptions): Promise<DryRunResult>;
   /**
    * Runs the action if, and only if, the state still has `expectedFingerprint`.
    * `executionId` is recorded on the object where the platform allows (annotation) so that
-   * `reconcile` can tell later whether this execution took effect.
+   * `reconcile` can tell later whether this execution took effect. An aborted call may or may not have
+   * taken effect: the caller asks `reconcile`, never runs it again.
    */
-  execute(action: PlannedAction, options: { expectedFingerprint: string; executionId: string }): Promise<ExecuteResult>;
-  /** After a crash mid-execution: did execution `executionId` of `action` take effect? */
-  reconcile(action: PlannedAction, executionId: string): Promise<ReconcileResult>;
+  execute(action: PlannedAction, options: ExecuteOptions): Promise<ExecuteResult>;
+  /** After a crash, a timeout or a lost lease mid-execution: did execution `executionId` of `action` take effect? */
+  reconcile(action: PlannedAction, executionId: string, options: CallOptions): Promise<ReconcileResult>;
   /** Replicas and requests of a workload, for cost at stake; null when unknown. */
-  workloadResources(target: ActionTarget): Promise<WorkloadResources | null>;
+  workloadResources(target: ActionTarget, options: CallOptions): Promise<WorkloadResources | null>;
+}
+
+/** What `execute` is bound to: the state the signatures saw, and the execution id to stamp for reconcile. */
+export interface ExecuteOptions extends CallOptions {
+  expectedFingerprint: string;
+  executionId: string;
 }
 
 export type { Risk };

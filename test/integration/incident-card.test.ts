@@ -65,11 +65,19 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
       .executeTakeFirstOrThrow();
     return { ok: true, proposal };
   };
-  const deps = (brain: BrainPort = new RuleBrain()): RemediationDependencies => ({ db: database.handle.db, brain, createProposal, graph: () => graph });
-  const propose = async (brain?: BrainPort) => {
+  const deps = (brain: BrainPort = new RuleBrain()): RemediationDependencies => ({
+    db: database.handle.db,
+    brain,
+    createProposal,
+    supersedeProposal: async () => false,
+    endIncidentProposals: async () => [],
+    graph: () => graph,
+  });
+  const propose = async (brain?: BrainPort, brainTimeoutMilliseconds?: number) => {
     const incident = (await findIncident(database.handle.db, incidentId))!;
     const alerts = incident.alerts.map((alert) => ({ ...alert, severity: 'warning' as const, startsAt: new Date(alert.startsAt) }));
-    return proposeRemediation(deps(brain), { incident, analysis: analyzeIncident(alerts, graph, 3) });
+    const options = brainTimeoutMilliseconds === undefined ? {} : { brainTimeoutMilliseconds };
+    return proposeRemediation({ ...deps(brain), ...options }, { incident, analysis: analyzeIncident(alerts, graph, 3) });
   };
 
   beforeAll(async () => {
@@ -157,6 +165,22 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
     expect(result.outcome).toMatchObject({ kind: 'skipped', reason: 'same_plan_live' });
   });
 
+  it('cuts off a brain that does not answer by its deadline (its signal fires, even if it ignores it); the rules answer', async () => {
+    const signals: AbortSignal[] = [];
+    const hanging: BrainPort = {
+      description: 'llm (test, never answers)',
+      diagnose: (_input, options) => {
+        signals.push(options.signal);
+        return new Promise(() => {});
+      },
+    };
+    const result = await propose(hanging, 100);
+    expect(signals).toHaveLength(1);
+    expect(signals[0]!.aborted).toBe(true);
+    expect(result.brainError).toEqual({ code: 'timeout', message: 'llm (test, never answers): no answer within 100 ms', retryable: true });
+    expect(result.diagnosis?.source).toBe('rules');
+  });
+
   it('builds the card: analysis, diagnosis, cost, live proposal with signatures, runbooks', async () => {
     await database.handle.db
       .insertInto('signatures')
@@ -217,12 +241,60 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
     expect(live!.proposal).toMatchObject({ state: 'PENDING', signatures: [] });
   });
 
+  it('a different plan supersedes the live proposal with a reason; when the cluster refuses the new plan the old one still gives way', async () => {
+    const scaling: BrainPort = {
+      description: 'llm (test)',
+      diagnose: async () => ({
+        ok: true,
+        diagnosis: {
+          source: 'llm',
+          summary: 'scale it',
+          proposals: [
+            {
+              planned: { action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: { replicas: 3 } },
+              reason: 'load',
+            },
+          ],
+        },
+      }),
+    };
+    const live = await database.handle.db
+      .selectFrom('proposals')
+      .select('id')
+      .where('incident_id', '=', incidentId)
+      .where('state', '=', 'PENDING')
+      .executeTakeFirstOrThrow();
+    const superseded: [string, string][] = [];
+    const incident = (await findIncident(database.handle.db, incidentId))!;
+    const alerts = incident.alerts.map((alert) => ({ ...alert, severity: 'warning' as const, startsAt: new Date(alert.startsAt) }));
+    const result = await proposeRemediation(
+      {
+        ...deps(scaling),
+        createProposal: async (input) => {
+          expect(input.supersedeReason).toBe(
+            'no longer follows from the analysis: top root cause is now api; it proposes scale deployment payments/api to 3 replicas instead',
+          );
+          return { ok: false, error: { code: 'dry_run_failed', message: 'bot may not patch deployments' } };
+        },
+        supersedeProposal: async (proposalId, reason) => {
+          superseded.push([proposalId, reason]);
+          return true;
+        },
+      },
+      { incident, analysis: analyzeIncident(alerts, graph, 3) },
+    );
+    expect(result.outcome).toMatchObject({ kind: 'failed', error: { code: 'dry_run_failed' } });
+    expect(superseded).toEqual([[live.id, expect.stringMatching(/instead; not proposed: bot may not patch deployments$/)]]);
+    expect(result.ended).toEqual([live.id]);
+  });
+
   it('neither diagnoses nor proposes for a resolved incident', async () => {
     await database.handle.db.updateTable('incidents').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', incidentId).execute();
     expect(await propose()).toEqual({
       diagnosis: null,
       brainError: null,
       outcome: { kind: 'skipped', reason: 'incident_resolved', message: 'the incident is resolved' },
+      ended: [],
     });
   });
 

@@ -9,6 +9,7 @@ import { manualClock } from '../../src/ports/clock.ts';
 import type { PlannedAction } from '../../src/ports/cluster-port.ts';
 import type { BotEvent } from '../../src/ports/event-bus.ts';
 import type { DatabaseSchema } from '../../src/storage/database-schema.ts';
+import { recordingLogger, type LogLine } from './recording-logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 /** People of the approval tests: one person, several accounts; every role of the risk matrix. */
@@ -45,6 +46,8 @@ export interface ApprovalHarness {
   /** Jobs enqueued so far (the tests run executeProposal themselves instead of a queue worker). */
   jobs: RecordedJob[];
   events: BotEvent[];
+  /** What the use cases logged through `deps.log`. */
+  logs: LogLine[];
   incidentId: string;
   click(personId: string, proposalId: string, decision: Click['decision'], platform?: Click['platform'], accountId?: string): Click;
   close(): Promise<void>;
@@ -81,12 +84,14 @@ export async function createApprovalHarness(overrides: Partial<ApprovalDependenc
   const events: BotEvent[] = [];
   const bus = new InProcessEventBus();
   bus.subscribe((event) => events.push(event));
+  const log = recordingLogger();
   const deps: ApprovalDependencies = {
     db,
     cluster: sandbox,
     clock,
     jobs: { enqueue: async (_executor, name, data) => void jobs.push({ name, data }) },
     events: bus,
+    log,
     people: testPeople,
     expiryMinutes: 30,
     ...overrides,
@@ -99,6 +104,7 @@ export async function createApprovalHarness(overrides: Partial<ApprovalDependenc
     deps,
     jobs,
     events,
+    logs: log.lines,
     incidentId: await insertIncident(db),
     click: (personId, proposalId, decision, platform = 'slack', accountId = slackOf[personId] ?? personId) => ({ platform, accountId, proposalId, decision }),
     close: async () => {

@@ -4,20 +4,25 @@
  * cluster's state first: the cluster survives the bot) or before it did. The hook lives in this test-only
  * ClusterPort wrapper, not in production code.
  *
- * usage: node test/support/crash-execute.ts <databaseUrl> <proposalId> <snapshotFile> <after-apply|before-apply> <peopleJson>
+ * The execution's lease lasts `leaseMilliseconds`: once it runs out the execution sweep of any live process settles it.
+ *
+ * `now` (optional) starts a clock standing still at that time, matching the test's manual clock (expiry is checked).
+ *
+ * usage: node test/support/crash-execute.ts <databaseUrl> <proposalId> <snapshotFile> <after-apply|before-apply> <peopleJson> <leaseMilliseconds> [now]
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 import { executeProposal } from '../../src/approval/execute-proposal.ts';
 import type { Person } from '../../src/domain/person.ts';
 import { InProcessEventBus } from '../../src/events/in-process-event-bus.ts';
-import { systemClock } from '../../src/ports/clock.ts';
+import { manualClock, systemClock } from '../../src/ports/clock.ts';
+import { silentLogger } from '../../src/ports/logger.ts';
 import type { ClusterPort } from '../../src/ports/cluster-port.ts';
 import { openDatabase } from '../../src/storage/open-database.ts';
 
-const [databaseUrl, proposalId, snapshotFile, when, peopleJson] = process.argv.slice(2);
-if (!databaseUrl || !proposalId || !snapshotFile || (when !== 'after-apply' && when !== 'before-apply') || !peopleJson) {
-  process.stderr.write('usage: crash-execute.ts <databaseUrl> <proposalId> <snapshotFile> <after-apply|before-apply> <peopleJson>\n');
+const [databaseUrl, proposalId, snapshotFile, when, peopleJson, lease, now] = process.argv.slice(2);
+if (!databaseUrl || !proposalId || !snapshotFile || (when !== 'after-apply' && when !== 'before-apply') || !peopleJson || !Number(lease)) {
+  process.stderr.write('usage: crash-execute.ts <databaseUrl> <proposalId> <snapshotFile> <after-apply|before-apply> <peopleJson> <leaseMilliseconds>\n');
   process.exit(2);
 }
 
@@ -30,9 +35,9 @@ const sandbox = SandboxCluster.fromSnapshot(JSON.parse(readFileSync(snapshotFile
 const crashing: ClusterPort = {
   description: sandbox.description,
   simulated: sandbox.simulated,
-  dryRun: (action) => sandbox.dryRun(action),
-  reconcile: (action, executionId) => sandbox.reconcile(action, executionId),
-  workloadResources: (target) => sandbox.workloadResources(target),
+  dryRun: (action, options) => sandbox.dryRun(action, options),
+  reconcile: (action, executionId, options) => sandbox.reconcile(action, executionId, options),
+  workloadResources: (target, options) => sandbox.workloadResources(target, options),
   execute: async (action, options) => {
     if (when === 'before-apply') return die();
     await sandbox.execute(action, options);
@@ -46,11 +51,13 @@ await executeProposal(
   {
     db: database.db,
     cluster: crashing,
-    clock: systemClock,
+    clock: now === undefined ? systemClock : manualClock(new Date(now)),
     jobs: { enqueue: async () => {} },
     events: new InProcessEventBus(),
+    log: silentLogger,
     people: JSON.parse(peopleJson) as Person[],
     expiryMinutes: 30,
+    leaseMilliseconds: Number(lease),
   },
   proposalId,
 );

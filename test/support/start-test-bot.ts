@@ -2,8 +2,6 @@ import pino from 'pino';
 import { configSchema, type Config } from '../../src/config/config-schema.ts';
 import { startBot, type RunningBot } from '../../src/cli/start-bot.ts';
 import { waitFor } from '../../src/cli/wait-for.ts';
-import type { PartOverrides } from '../../src/cli/choose-parts.ts';
-import type { Clock } from '../../src/ports/clock.ts';
 import { createTestDatabase, type TestDatabase } from './test-database.ts';
 
 export interface TestBot {
@@ -16,7 +14,7 @@ export interface TestBot {
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
 
 /** The whole bot on a throwaway database and a free port, configured like production otherwise. */
-export async function startTestBot(overrides: DeepPartial<Config> = {}, options: { clock?: Clock } & PartOverrides = {}): Promise<TestBot> {
+export async function startTestBot(overrides: DeepPartial<Config> = {}, options: Parameters<typeof startBot>[2] = {}): Promise<TestBot> {
   const database = await createTestDatabase();
   const config = configSchema.parse({
     ...overrides,

@@ -48,7 +48,7 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
     expect(await executeProposal({ ...h.deps, people: withRoles('bob', ['viewer']) }, proposal.id)).toEqual({ ok: true, state: 'SUCCEEDED' });
   });
 
-  it('TOCTOU: the world changed between signing and execution → VOIDED with the difference; no signature carries over', async () => {
+  it('TOCTOU: the world changed between signing and execution → VOIDED with the difference (logged); no signature carries over', async () => {
     const proposal = await propose(actions.restartCheckout);
     await handleClick(h.deps, h.click('alice', proposal.id, 'approve'));
     expect(h.sandbox.mutate('Deployment', 'shop', 'checkout', { replicas: 5 })).toBe(true);
@@ -68,6 +68,12 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
     const audit = (await q.audit(proposal.id)).find((entry) => entry.kind === 'voided');
     expect(audit?.details).toMatchObject({ reason: voided.void_reason, diff: { keys: diff.keys } });
     expect(await q.trust(proposal.trust_pattern)).toBe(0);
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({
+        message: 'proposal voided',
+        fields: expect.objectContaining({ proposalId: proposal.id, reason: voided.void_reason, diffKeys: diff.keys }),
+      }),
+    );
 
     // A fresh proposal for the changed world starts from zero signatures; alice signs it anew.
     const next = await propose(actions.restartCheckout);
@@ -91,9 +97,9 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
   const withExecute = (execute: ClusterPort['execute']): ClusterPort => ({
     description: 'test',
     simulated: true,
-    dryRun: (action) => h.sandbox.dryRun(action),
-    reconcile: (action, executionId) => h.sandbox.reconcile(action, executionId),
-    workloadResources: (target) => h.sandbox.workloadResources(target),
+    dryRun: (action, options) => h.sandbox.dryRun(action, options),
+    reconcile: (action, executionId, options) => h.sandbox.reconcile(action, executionId, options),
+    workloadResources: (target, options) => h.sandbox.workloadResources(target, options),
     execute,
   });
 
@@ -151,5 +157,92 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
     expect(await q.trust(pattern)).toBe(0);
     const seventh = await propose(actions.restartCheckout);
     expect(seventh).toMatchObject({ risk: 'MEDIUM', state: 'PENDING', risk_reason: null });
+  });
+
+  it('an automatic LOW run earns nothing: trust grows only through executions people approved', async () => {
+    const pattern = 'restart_deployment:shop/checkout*';
+    await h.db.insertInto('trust_scores').values({ pattern, score: 5 }).execute();
+    const auto = await propose(actions.restartCheckout);
+    expect(auto).toMatchObject({ base_risk: 'MEDIUM', risk: 'LOW', state: 'APPROVED' });
+    expect(await executeProposal(h.deps, auto.id)).toEqual({ ok: true, state: 'SUCCEEDED' });
+    expect(await q.trust(pattern)).toBe(5);
+    expect(await q.auditKinds(auto.id)).not.toContain('trust_changed');
+
+    // A policy override to LOW earns nothing either.
+    h.deps.riskOverrides = { cordon_node: 'LOW' };
+    const cordon = await propose(actions.cordonNodeA);
+    expect(await executeProposal(h.deps, cordon.id)).toEqual({ ok: true, state: 'SUCCEEDED' });
+    expect(await q.trust(cordon.trust_pattern)).toBe(0);
+  });
+
+  it('trust never lowers a risk the parameters raised: scaling to 0 stays HIGH at trust 10, scaling to 3 is lowered', async () => {
+    const scale = (replicas: number) => ({
+      action: 'scale_deployment',
+      target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' },
+      params: { replicas },
+    });
+    await h.db.insertInto('trust_scores').values({ pattern: 'scale_deployment:shop/checkout*', score: 10 }).execute();
+    const toZero = await propose(scale(0));
+    expect(toZero).toMatchObject({ base_risk: 'HIGH', risk: 'HIGH', risk_reason: null, state: 'PENDING', trust_score: 10 });
+    expect(await handleClick(h.deps, h.click('alice', toZero.id, 'approve'))).toMatchObject({ ok: true, state: 'PENDING' });
+    const toThree = await propose(scale(3));
+    expect(toThree).toMatchObject({ base_risk: 'MEDIUM', risk: 'LOW', state: 'APPROVED' });
+  });
+
+  describe('deadlines (simulated latency)', () => {
+    const timeout = 200;
+
+    it('a dry-run that does not answer in time at execution: FAILED with the reason, the cluster untouched', async () => {
+      const deps = { ...h.deps, clusterTimeoutMilliseconds: timeout };
+      const proposal = await propose(actions.restartCheckout);
+      await handleClick(deps, h.click('alice', proposal.id, 'approve'));
+      h.sandbox.setLatency({ dryRun: 10_000 });
+      const before = h.sandbox.get('Deployment', 'shop', 'checkout');
+      expect(await executeProposal(deps, proposal.id)).toEqual({ ok: true, state: 'FAILED' });
+      expect(await q.proposal(proposal.id)).toMatchObject({
+        state: 'FAILED',
+        outcome: `dry-run before execution did not complete (no answer within ${timeout} ms); nothing was changed`,
+      });
+      expect(await q.executions(proposal.id)).toMatchObject([{ status: 'failed' }]);
+      expect(h.sandbox.executions).toEqual({});
+      expect(h.sandbox.get('Deployment', 'shop', 'checkout')).toEqual(before);
+    });
+
+    it('an execute that does not answer in time is reconciled, never retried: it did not take effect → FAILED', async () => {
+      const deps = { ...h.deps, clusterTimeoutMilliseconds: timeout };
+      const proposal = await propose(actions.restartCheckout);
+      await handleClick(deps, h.click('alice', proposal.id, 'approve'));
+      h.sandbox.setLatency({ execute: 10_000 });
+      const reconciles: string[] = [];
+      const cluster: ClusterPort = {
+        ...withExecute((action, options) => h.sandbox.execute(action, options)),
+        reconcile: (action, executionId, options) => {
+          reconciles.push(executionId);
+          return h.sandbox.reconcile(action, executionId, options);
+        },
+      };
+      expect(await executeProposal({ ...deps, cluster }, proposal.id)).toEqual({ ok: true, state: 'FAILED' });
+      const [execution] = await q.executions(proposal.id);
+      expect(reconciles).toEqual([execution!.id]);
+      expect(await q.proposal(proposal.id)).toMatchObject({
+        state: 'FAILED',
+        outcome: `cluster error (no answer within ${timeout} ms); it did not take effect; not retried`,
+      });
+      expect(execution).toMatchObject({ status: 'failed', reconciled: true });
+      expect(h.sandbox.executions).toEqual({});
+    });
+
+    it('a proposal whose dry-run does not answer in time is not created (retryable)', async () => {
+      h.sandbox.setLatency({ dryRun: 10_000 });
+      const created = await createProposal(
+        { ...h.deps, clusterTimeoutMilliseconds: timeout },
+        { incidentId: h.incidentId, planned: actions.restartCheckout, reason: 'r', requestedBy: null },
+      );
+      expect(created).toEqual({
+        ok: false,
+        error: { code: 'cluster_unavailable', message: expect.stringMatching(/did not complete: no answer within 200 ms/), retryable: true },
+      });
+      expect(await h.db.selectFrom('proposals').select('id').execute()).toEqual([]);
+    });
   });
 });

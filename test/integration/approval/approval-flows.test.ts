@@ -16,7 +16,7 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
     return created.proposal;
   };
 
-  it('LOW: approved at once after a passing dry-run, execution enqueued, announced through risk_reason', async () => {
+  it('LOW: approved at once after a passing dry-run, execution enqueued, announced through risk_reason; it earns no trust', async () => {
     h.deps.riskOverrides = { restart_deployment: 'LOW' };
     const proposal = await propose(actions.restartCheckout);
     expect(proposal).toMatchObject({ state: 'APPROVED', risk: 'LOW', base_risk: 'LOW', risk_reason: expect.stringMatching(/^auto-approved/) });
@@ -25,7 +25,10 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
     const [execution] = await q.executions(proposal.id);
     expect(execution).toMatchObject({ status: 'succeeded', reconciled: false });
     expect(h.sandbox.executions[execution!.id]).toBe(1);
-    expect(await q.auditKinds(proposal.id)).toEqual(['proposal_created', 'approved', 'execution_started', 'execution_succeeded', 'trust_changed']);
+    // Approved by policy, not by people: nothing learnt about anyone's judgement.
+    expect(await q.auditKinds(proposal.id)).toEqual(['proposal_created', 'approved', 'execution_started', 'execution_succeeded']);
+    expect(await q.trust('restart_deployment:shop/checkout*')).toBe(0);
+    expect((await q.audit(proposal.id)).find((entry) => entry.kind === 'execution_started')?.details).toMatchObject({ approvedBy: 'policy' });
     expect(h.events).toContainEqual({ type: 'incident-updated', incidentId: h.incidentId });
   });
 
@@ -143,8 +146,56 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
       ok: false,
       error: { code: 'unknown_proposal' },
     });
-    expect(await handleClick(h.deps, h.click('alice', 'not-a-uuid', 'approve'))).toMatchObject({ ok: false, error: { code: 'unknown_proposal' } });
+    expect(await handleClick(h.deps, h.click('alice', 'not-a-uuid', 'approve'))).toMatchObject({ ok: false, error: { code: 'invalid_click' } });
     expect(await executeProposal(h.deps, proposal.id)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
     expect(h.sandbox.executions).toEqual({});
+  });
+
+  it('the click door parses its input: anything but a well-formed click is invalid_click and changes nothing', async () => {
+    const proposal = await propose(actions.restartCheckout);
+    const valid = h.click('alice', proposal.id, 'approve');
+    for (const input of [
+      { ...valid, risk: 'LOW' },
+      { ...valid, platform: 'irc' },
+      { ...valid, decision: 'maybe' },
+      { ...valid, accountId: '' },
+      { platform: 'slack', accountId: 'U_ALICE' },
+      null,
+      'approve',
+    ]) {
+      const result = await handleClick(h.deps, input);
+      expect(result).toMatchObject({ ok: false, error: { code: 'invalid_click', message: expect.stringMatching(/could not be read/) } });
+    }
+    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'PENDING' });
+    expect(await q.signatures(proposal.id)).toEqual([]);
+    expect(await q.auditKinds(proposal.id)).toEqual(['proposal_created']);
+    expect(h.jobs).toEqual([]);
+  });
+
+  it('leaves one structured log line per proposal, click and execution start and end', async () => {
+    const proposal = await propose(actions.restartCheckout);
+    await handleClick(h.deps, h.click('vic', proposal.id, 'approve'));
+    await handleClick(h.deps, h.click('alice', proposal.id, 'approve'));
+    await executeProposal(h.deps, proposal.id);
+    const [execution] = await q.executions(proposal.id);
+    const lines = h.logs.map((line) => ({ message: line.message, fields: line.fields }));
+    expect(lines).toEqual([
+      {
+        message: 'proposal created',
+        fields: expect.objectContaining({ proposalId: proposal.id, incidentId: h.incidentId, action: 'restart_deployment', risk: 'MEDIUM', state: 'PENDING' }),
+      },
+      { message: 'click', fields: { proposalId: proposal.id, personId: 'vic', platform: 'slack', decision: 'approve', result: 'not_eligible' } },
+      { message: 'click', fields: { proposalId: proposal.id, personId: 'alice', platform: 'slack', decision: 'approve', result: 'APPROVED' } },
+      { message: 'execution started', fields: expect.objectContaining({ proposalId: proposal.id, executionId: execution!.id, action: 'restart_deployment' }) },
+      {
+        message: 'execution finished',
+        fields: expect.objectContaining({
+          proposalId: proposal.id,
+          executionId: execution!.id,
+          state: 'SUCCEEDED',
+          outcome: expect.stringMatching(/restarted/),
+        }),
+      },
+    ]);
   });
 });

@@ -6,10 +6,12 @@ import { createProposal } from '../../../src/approval/create-proposal.ts';
 import { executeProposal, type ExecuteProposalResult } from '../../../src/approval/execute-proposal.ts';
 import { finishExecution } from '../../../src/approval/finish-execution.ts';
 import { handleClick, type ClickResult } from '../../../src/approval/handle-click.ts';
-import { reconcileExecutions } from '../../../src/approval/reconcile-executions.ts';
+import { sweepExecutions } from '../../../src/approval/sweep-executions.ts';
 import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
 import { InProcessEventBus } from '../../../src/events/in-process-event-bus.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { manualClock } from '../../../src/ports/clock.ts';
+import { silentLogger } from '../../../src/ports/logger.ts';
 import { openDatabase, type DatabaseHandle } from '../../../src/storage/open-database.ts';
 import { insertIncident, slackOf, testPeople, testStart } from '../../support/approval-harness.ts';
 import { approvalQueries } from '../../support/approval-queries.ts';
@@ -49,7 +51,7 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
     second = await openDatabase({ databaseUrl: database.url, dataDir: 'unused', poolSize: 10 });
     const clock = manualClock(testStart);
     sandbox = SandboxCluster.withDemoData({ clock });
-    const common = { cluster: sandbox, clock, jobs: { enqueue: async () => {} }, people: testPeople, expiryMinutes: 30 };
+    const common = { cluster: sandbox, clock, jobs: { enqueue: async () => {} }, log: silentLogger, people: testPeople, expiryMinutes: 30 };
     replicaA = { ...common, db: database.handle.db, events: new InProcessEventBus() };
     replicaB = { ...common, db: second.db, events: new InProcessEventBus() };
     incidents = await Promise.all(nodes.map(() => insertIncident(database.handle.db)));
@@ -123,23 +125,26 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
   });
 
   /**
-   * The execution lock above already keeps a second executor out, which would hide a broken claim guard. Here the
-   * claim runs bare from both pools (as on embedded PGlite, where all connections share one session and so one
-   * set of session locks): the guarded APPROVED → EXECUTING update alone must let exactly one through.
+   * The claim alone, bare from both pools (no executeProposal around it): the proposal's row lock and the guarded
+   * APPROVED → EXECUTING update must let exactly one through, and only that one writes an executions row.
    */
   needsService('postgres', `the claim guard alone lets exactly one of two replicas claim (${claimRounds} rounds)`, async () => {
     await inLanes(async (lane) => {
       const proposalId = await highProposal(lane);
       await click(replicaA, 'alice', proposalId, 'approve');
       await click(replicaB, 'bob', proposalId, 'approve');
-      const claims = await Promise.all([replicaA, replicaB].map((deps) => deps.db.transaction().execute((trx) => claimExecution(trx, deps, proposalId))));
+      const claims = await Promise.all(
+        [replicaA, replicaB].map((deps, index) =>
+          deps.db.transaction().execute((trx) => claimExecution(trx, deps, proposalId, { owner: `replica-${index}`, milliseconds: 15_000 })),
+        ),
+      );
       expect(claims.map((claim) => claim.kind).sort()).toEqual(['claimed', 'not_approved']);
       expect(await executionsOf(proposalId)).toHaveLength(1);
       // Settle it so that the lane's next proposal is not refused as execution_in_progress.
       const claimed = claims.find((claim) => claim.kind === 'claimed');
       if (claimed?.kind !== 'claimed') throw new Error('no claim');
       await database.handle.db.transaction().execute((trx) =>
-        finishExecution(trx, replicaA.clock, claimed.proposal, claimed.executionId, {
+        finishExecution(trx, replicaA.clock, claimed.proposal, claimed.lease, {
           state: 'FAILED',
           outcome: 'not run: claim race test',
           earnsTrust: false,
@@ -149,15 +154,20 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
     }, claimRounds);
   });
 
-  needsService('postgres', 'a replica starting up leaves alone an execution another replica has in flight (advisory lock)', async () => {
+  needsService('postgres', 'the execution sweep of another replica leaves alone an execution in flight (its lease is renewed)', async () => {
+    const lease = 300;
     const gated = gatedCluster(sandbox);
-    const executing = { ...replicaA, cluster: gated.cluster };
+    const executing = { ...replicaA, cluster: gated.cluster, leaseMilliseconds: lease };
     const proposalId = await highProposal(0);
     await click(replicaA, 'alice', proposalId, 'approve');
     await click(replicaA, 'bob', proposalId, 'approve');
     const running = executeProposal(executing, proposalId);
     await gated.reached;
-    expect(await reconcileExecutions(replicaB, { lockWaitMilliseconds: 200 })).toEqual([]);
+    // Both replicas sweep, again and again, for three leases: a lease that were not renewed would be taken over.
+    for (let round = 0; round < 6; round++) {
+      await sleep(lease / 2);
+      expect(await Promise.all([sweepExecutions({ ...replicaB, leaseMilliseconds: lease }), sweepExecutions(replicaA)])).toEqual([[], []]);
+    }
     expect((await approvalQueries(database.handle.db).proposal(proposalId)).state).toBe('EXECUTING');
     gated.release();
     expect(await running).toEqual({ ok: true, state: 'SUCCEEDED' });

@@ -9,7 +9,12 @@ const diagnosis = (...planned: unknown[]): Diagnosis => ({
   summary: 'api is the likely root cause',
   proposals: planned.map((plan, index) => ({ planned: plan, reason: `reason ${index}` })),
 });
-const existing = (id: string, plan: typeof restart | typeof scale, state: ExistingProposal['state']): ExistingProposal => ({ id, ...plan, state });
+const existing = (id: string, plan: typeof restart | typeof scale, state: ExistingProposal['state'], requestedBy: string | null = null): ExistingProposal => ({
+  id,
+  ...plan,
+  state,
+  requestedBy,
+});
 
 describe('decideRemediation', () => {
   it('proposes the first proposal on a fresh incident', () => {
@@ -18,6 +23,7 @@ describe('decideRemediation', () => {
       planned: restart,
       reason: 'reason 0',
       replaces: null,
+      supersedeReason: null,
     });
   });
 
@@ -82,6 +88,59 @@ describe('decideRemediation', () => {
         replaces: null,
       });
     }
+  });
+
+  it('retires the live proposal the bot made when the analysis no longer proposes anything, saying why', () => {
+    for (const state of ['PENDING', 'APPROVED'] as const) {
+      expect(decideRemediation({ status: 'open', diagnosis: diagnosis(), existing: [existing('p1', restart, state)], topRootCause: 'orders-db' })).toEqual({
+        kind: 'skip',
+        reason: 'no_proposal',
+        message: 'the diagnosis proposes no action',
+        retire: { proposalId: 'p1', reason: 'no longer follows from the analysis: top root cause is now orders-db; no action proposed' },
+      });
+    }
+    const invented = { action: 'kubectl_exec', target: restart.target, params: {} };
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(invented), existing: [existing('p1', restart, 'PENDING')] })).toMatchObject({
+      reason: 'no_valid_proposal',
+      retire: { proposalId: 'p1', reason: 'no longer follows from the analysis: no root cause is ranked now; no action proposed' },
+    });
+  });
+
+  it('retires the live proposal when the analysis now proposes only a plan a human rejected', () => {
+    const decision = decideRemediation({
+      status: 'open',
+      diagnosis: diagnosis(scale),
+      existing: [existing('p2', restart, 'PENDING'), existing('p1', scale, 'REJECTED')],
+      topRootCause: 'checkout',
+    });
+    expect(decision).toMatchObject({
+      kind: 'skip',
+      reason: 'same_plan_rejected',
+      retire: { proposalId: 'p2', reason: expect.stringMatching(/rejected before$/) },
+    });
+  });
+
+  it('says why a replaced proposal gives way', () => {
+    expect(
+      decideRemediation({ status: 'open', diagnosis: diagnosis(scale), existing: [existing('p1', restart, 'APPROVED')], topRootCause: 'checkout' }),
+    ).toMatchObject({
+      kind: 'propose',
+      replaces: 'p1',
+      supersedeReason: 'no longer follows from the analysis: top root cause is now checkout; it proposes scale deployment shop/checkout to 3 replicas instead',
+    });
+  });
+
+  it('leaves alone a proposal a person asked for, and one that is executing or still follows', () => {
+    const requested = existing('p1', restart, 'PENDING', 'alice');
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(), existing: [requested] })).toMatchObject({ kind: 'skip', retire: null });
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(), existing: [existing('p1', restart, 'EXECUTING')] })).toMatchObject({
+      kind: 'skip',
+      reason: 'execution_in_progress',
+      retire: null,
+    });
+    expect(decideRemediation({ status: 'open', diagnosis: diagnosis(restart), existing: [existing('p1', restart, 'PENDING')] })).toMatchObject({
+      retire: null,
+    });
   });
 
   it('keys plans by action, target and parameters only', () => {

@@ -1,4 +1,6 @@
+import type { Transaction } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { transitionProposal } from '../../../src/approval/proposal-repository.ts';
 import {
   DEFAULT_PROPOSAL_TTL_MS,
   allowedTransitions,
@@ -10,6 +12,7 @@ import {
   terminalStates,
 } from '../../../src/approval/proposal-state.ts';
 import { manualClock } from '../../../src/ports/clock.ts';
+import type { DatabaseSchema } from '../../../src/storage/database-schema.ts';
 
 describe('proposal state machine', () => {
   it.each([
@@ -64,5 +67,31 @@ describe('expiry', () => {
     expect(isExpired(proposal, clock)).toBe(false);
     clock.advance(1);
     expect(isExpired(proposal, clock)).toBe(true);
+  });
+});
+
+describe('transitionProposal enforces the table', () => {
+  /** A transaction that fails the test if anything at all is asked of it. */
+  const untouchable = new Proxy({} as Transaction<DatabaseSchema>, {
+    get: (_target, property) => {
+      throw new Error(`the database was touched (${String(property)})`);
+    },
+  });
+
+  it.each([
+    [['EXECUTING'], 'EXPIRED'],
+    [['EXECUTING'], 'SUPERSEDED'],
+    [['PENDING', 'EXECUTING'], 'REJECTED'],
+    [['PENDING'], 'EXECUTING'],
+    [['SUCCEEDED'], 'EXECUTING'],
+    [[], 'APPROVED'],
+  ] as const)('throws for %j → %s before touching the database', async (from, to) => {
+    await expect(transitionProposal(untouchable, '5f0c3a9e-8a61-4a4e-9d1f-3c2b1a0e9f8d', from, to)).rejects.toThrow(/not an allowed transition/);
+  });
+
+  it('lets an allowed move through to the database', async () => {
+    await expect(transitionProposal(untouchable, '5f0c3a9e-8a61-4a4e-9d1f-3c2b1a0e9f8d', ['PENDING', 'APPROVED'], 'EXPIRED')).rejects.toThrow(
+      /the database was touched/,
+    );
   });
 });

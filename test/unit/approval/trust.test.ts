@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { adjustRisk, nameStem, nextTrustScore, trustPattern } from '../../../src/approval/trust.ts';
+import { parameterRisk } from '../../../src/approval/policy-risk.ts';
+import { adjustRisk, earnsTrust, nameStem, nextTrustScore, trustPattern } from '../../../src/approval/trust.ts';
 import type { PlannedAction } from '../../../src/ports/cluster-port.ts';
 
 describe('trustPattern', () => {
@@ -57,9 +58,31 @@ describe('adjustRisk', () => {
     expect(adjusted.reason === null).toBe(!lowered);
   });
 
+  it('never lowers below the risk the parameters raised (scale to 0 stays HIGH however trusted)', () => {
+    const toZero: PlannedAction = { action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' }, params: { replicas: 0 } };
+    const floor = parameterRisk(toZero);
+    expect(floor).toBe('HIGH');
+    for (const score of [10, 11, 100])
+      expect(adjustRisk('HIGH', score, 'scale_deployment:shop/checkout*', floor)).toEqual({ risk: 'HIGH', lowered: false, reason: null });
+    // Parameters that raise nothing leave trust its say.
+    const toThree: PlannedAction = { ...toZero, params: { replicas: 3 } };
+    expect(parameterRisk(toThree)).toBeUndefined();
+    expect(adjustRisk('MEDIUM', 5, undefined, parameterRisk(toThree)).risk).toBe('LOW');
+    // A floor below the lowered risk does not stop it.
+    expect(adjustRisk('HIGH', 10, undefined, 'MEDIUM').risk).toBe('MEDIUM');
+    expect(adjustRisk('MEDIUM', 5, undefined, 'MEDIUM').risk).toBe('MEDIUM');
+  });
+
   it('says why, naming the pattern', () => {
     expect(adjustRisk('MEDIUM', 7, 'restart_deployment:shop/checkout*').reason).toBe('auto-approved: trust 7 for restart_deployment:shop/checkout*');
     expect(adjustRisk('HIGH', 10, 'cordon_node:node*').reason).toContain('trust 10 for cordon_node:node*');
+  });
+});
+
+describe('earnsTrust', () => {
+  it('only executions people approved earn trust: automatic LOW runs earn nothing', () => {
+    expect(earnsTrust('LOW')).toBe(false);
+    for (const risk of ['MEDIUM', 'HIGH', 'CRITICAL'] as const) expect(earnsTrust(risk)).toBe(true);
   });
 });
 

@@ -22,6 +22,20 @@ describe('loadConfig', () => {
     expect(result.config.storage.databaseUrl).toBeUndefined();
     expect(result.config.topology.maxDepth).toBe(3);
     expect(result.config.incidents.correlationWindowMinutes).toBe(5);
+    expect(result.config.cluster.timeoutSeconds).toBe(30);
+    expect(result.config.brain.timeoutSeconds).toBe(60);
+  });
+
+  it('reads the deadlines of cluster and brain calls from the environment, and refuses nonsense by name', () => {
+    const result = loadConfig({ AWOOOI_CLUSTER_TIMEOUT_SECONDS: '12.5', AWOOOI_BRAIN_TIMEOUT_SECONDS: '90' });
+    expect(result.ok && { cluster: result.config.cluster, brain: result.config.brain }).toEqual({
+      cluster: { timeoutSeconds: 12.5 },
+      brain: { timeoutSeconds: 90 },
+    });
+    const bad = loadConfig({ AWOOOI_CLUSTER_TIMEOUT_SECONDS: '0', AWOOOI_BRAIN_TIMEOUT_SECONDS: 'soon' });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.join('\n')).toMatch(/^AWOOOI_CLUSTER_TIMEOUT_SECONDS: .*\n^AWOOOI_BRAIN_TIMEOUT_SECONDS: /m);
   });
 
   it('reports every bad setting at once, each by its variable name', () => {

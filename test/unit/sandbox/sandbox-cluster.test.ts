@@ -361,3 +361,27 @@ describe('dryRun warnings (sandbox cluster, simulated)', () => {
     expect(warnings(result)).toEqual([]);
   });
 });
+
+describe('simulated latency and signals', () => {
+  it('a call cut off by its signal while the API server is slow rejects with the reason and never applies', async () => {
+    const cluster = SandboxCluster.withDemoData({ latency: { execute: 10_000 } });
+    const dry = await cluster.dryRun(restartCheckout);
+    const before = cluster.snapshot();
+    const controller = new AbortController();
+    const executing = cluster.execute(restartCheckout, { expectedFingerprint: dry.fingerprint, executionId: 'late', signal: controller.signal });
+    controller.abort(new Error('no answer within 50 ms'));
+    await expect(executing).rejects.toThrow('no answer within 50 ms');
+    expect(cluster.snapshot()).toEqual(before);
+    expect(await cluster.reconcile(restartCheckout, 'late')).toBe('not_applied');
+  });
+
+  it('an already aborted signal stops every call at once; setLatency changes the latency later', async () => {
+    const cluster = SandboxCluster.withDemoData();
+    const aborted = AbortSignal.abort(new Error('gone'));
+    await expect(cluster.dryRun(restartCheckout, { signal: aborted })).rejects.toThrow('gone');
+    await expect(cluster.reconcile(restartCheckout, 'x', { signal: aborted })).rejects.toThrow('gone');
+    await expect(cluster.workloadResources(restartCheckout.target, { signal: aborted })).rejects.toThrow('gone');
+    cluster.setLatency({ dryRun: 10_000 });
+    await expect(cluster.dryRun(restartCheckout, { signal: AbortSignal.timeout(20) })).rejects.toThrow(/timeout/i);
+  });
+});
