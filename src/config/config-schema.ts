@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
 import { risks, roles } from '../domain/risk.ts';
+import { parseVaultKey } from '../privacy/vault-key.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -117,6 +118,16 @@ export const configSchema = z
       })
       .strict()
       .default({ expiryMinutes: 30, people: [], riskOverrides: {} }),
+    privacy: z
+      .object({
+        /** Seals each incident's pseudonym vault (AES-256-GCM); without it, embedded defaults generate one in the data dir. */
+        vaultKey: z
+          .string()
+          .refine((value) => parseVaultKey(value) !== undefined, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+          .optional(),
+      })
+      .strict()
+      .default({}),
     prices: z
       .object({
         cpuCoreHour: z.coerce.number().positive().default(0.0316),

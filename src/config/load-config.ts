@@ -19,6 +19,7 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
+  AWOOOI_VAULT_KEY: ['privacy', 'vaultKey'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS']);

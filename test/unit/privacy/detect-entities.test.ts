@@ -157,7 +157,7 @@ const mustNotTouch = [
   'Bearer authentication failed',
   'kind: Secret',
   'password: null',
-  'token=${GITHUB_TOKEN}',
+  'token=$GITHUB_TOKEN',
   'password=[redacted]',
   'https://grafana.example.com/d/abc123/overview?orgId=1&from=now-1h',
   'git@github.com:org/repo.git',
