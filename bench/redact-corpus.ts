@@ -21,7 +21,11 @@ function random(seed: number): () => number {
   };
 }
 
-export function createCorpusGenerator(seed = 42): () => CorpusLine {
+/**
+ * `distinctValues` per type: alerts of an incident repeat the same hosts, addresses and tokens, so values are
+ * drawn from a pool (0 = every value new, the worst case for the vault).
+ */
+export function createCorpusGenerator(seed = 42, distinctValues = 1000): () => CorpusLine {
   const next = random(seed);
   const int = (below: number) => Math.floor(next() * below);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
@@ -124,6 +128,17 @@ export function createCorpusGenerator(seed = 42): () => CorpusLine {
     },
   };
   const types = Object.keys(makers) as EntityType[];
+  const pools = new Map<EntityType, [string, string][]>();
+  const make = (type: EntityType): [string, string] => {
+    const pool = pools.get(type) ?? [];
+    pools.set(type, pool);
+    if (distinctValues === 0 || pool.length < distinctValues) {
+      const made = makers[type]();
+      if (distinctValues !== 0) pool.push(made);
+      return made;
+    }
+    return pool[int(pool.length)]!;
+  };
   return () => {
     const service = pick(services);
     const namespace = pick(namespaces);
@@ -138,7 +153,7 @@ export function createCorpusGenerator(seed = 42): () => CorpusLine {
     const count = int(3);
     for (let index = 0; index < count; index++) {
       const type = pick(types);
-      const [value, context] = makers[type]();
+      const [value, context] = make(type);
       planted.push({ type, value });
       extras.push(type === 'credit_card' ? `card=${value} charged` : context);
     }

@@ -17,16 +17,18 @@ import {
 } from './token-detectors.ts';
 
 // Grouped by what a pattern starts with, so each group is one scan (ADR 0010). Within a group, where two
-// members can match at the same index the more specific comes first (a MAC before an IPv6 candidate).
+// members can match at the same index the more specific comes first (a MAC before an IPv6 candidate, an AWS
+// secret before a bare `secret:` pair).
 const punctuationAnchored = [
   macDetector,
   dottedMacDetector,
   ipv4Detector,
-  ipv6Detector,
   uuidDetector,
   emailDetector,
   connectionPasswordDetector,
   telegramBotTokenDetector,
+  // Last: its candidates fail validation most often (node:net refuses them), and nothing needs a retry after it.
+  ipv6Detector,
 ];
 const literalPrefixed = [slackWebhookDetector, jwtDetector, githubTokenDetector, slackTokenDetector, awsAccessKeyDetector, bearerTokenDetector, phoneDetector];
 const keywordLed = [authorizationHeaderDetector, awsSecretKeyDetector, secretPairDetector];
@@ -59,32 +61,29 @@ function beats(challenger: FoundEntity, holder: FoundEntity): boolean {
   return rank !== 0 ? rank > 0 : challenger.end - challenger.start > holder.end - holder.start;
 }
 
-/** Overlaps are rare, so the common case is a sort; otherwise the strongest candidates claim their spans first. */
+/**
+ * Candidates sorted by start, then each cluster of overlapping ones (usually one, sometimes two readings of the
+ * same characters) resolved on its own: the strongest claim their spans first.
+ */
 function resolveOverlaps(found: FoundEntity[]): FoundEntity[] {
   found.sort((a, b) => a.start - b.start || b.end - a.end);
-  let overlapping = false;
-  for (let index = 1; index < found.length && !overlapping; index++) overlapping = found[index]!.start < found[index - 1]!.end;
-  if (!overlapping) return found;
-  const strongestFirst = [...found].sort((a, b) => (beats(a, b) ? -1 : beats(b, a) ? 1 : a.start - b.start));
   const kept: FoundEntity[] = [];
-  for (const candidate of strongestFirst) {
-    const at = insertionIndex(kept, candidate.start);
-    const before = kept[at - 1];
-    const after = kept[at];
-    if ((before === undefined || before.end <= candidate.start) && (after === undefined || candidate.end <= after.start)) kept.splice(at, 0, candidate);
+  for (let first = 0; first < found.length; ) {
+    let last = first + 1;
+    let clusterEnd = found[first]!.end;
+    while (last < found.length && found[last]!.start < clusterEnd) clusterEnd = Math.max(clusterEnd, found[last++]!.end);
+    if (last - first === 1) kept.push(found[first]!);
+    else kept.push(...strongestWithoutOverlap(found.slice(first, last)));
+    first = last;
   }
   return kept;
 }
 
-function insertionIndex(sorted: readonly FoundEntity[], start: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]!.start < start) low = middle + 1;
-    else high = middle;
-  }
-  return low;
+function strongestWithoutOverlap(cluster: FoundEntity[]): FoundEntity[] {
+  cluster.sort((a, b) => (beats(a, b) ? -1 : beats(b, a) ? 1 : a.start - b.start));
+  const chosen: FoundEntity[] = [];
+  for (const candidate of cluster) if (chosen.every((other) => candidate.end <= other.start || other.end <= candidate.start)) chosen.push(candidate);
+  return chosen.sort((a, b) => a.start - b.start);
 }
 
 export type { EntityType, FoundEntity };

@@ -37,14 +37,26 @@ export class LineRedactor {
 
   /** Takes the next piece of input; returns the output that is ready. */
   write(text: string): string {
-    const lines = (this.#partial + text).split('\n');
+    const joined = this.#partial + text;
+    const lastBreak = joined.lastIndexOf('\n');
+    // The common case: no key block open or starting, so the complete lines go through as one batch, unsplit.
+    if (lastBreak !== -1 && this.#batch.length === 0 && !this.#inKey && !joined.includes('PRIVATE KEY-----')) {
+      this.#partial = joined.slice(lastBreak + 1);
+      return this.#render(joined.slice(0, lastBreak), true) + this.#cutLongPartial();
+    }
+    const lines = joined.split('\n');
     this.#partial = lines.pop()!;
     let output = '';
     for (const line of lines) output += this.#add(line);
+    return output + this.#cutLongPartial();
+  }
+
+  #cutLongPartial(): string {
+    let output = '';
     while (this.#partial.length > maximumLineCharacters) {
       const space = this.#partial.lastIndexOf(' ', maximumLineCharacters);
       const cut = space > 0 ? space + 1 : maximumLineCharacters;
-      output += this.#flush() + this.#render([this.#partial.slice(0, cut)], false);
+      output += this.#flush() + this.#render(this.#partial.slice(0, cut), false);
       this.#partial = this.#partial.slice(cut);
     }
     return output;
@@ -52,7 +64,7 @@ export class LineRedactor {
 
   /** The rest, at the end of the input; a last line without a newline stays without one. */
   end(): string {
-    const output = this.#flush() + (this.#partial === '' ? '' : this.#render([this.#partial], false));
+    const output = this.#flush() + (this.#partial === '' ? '' : this.#render(this.#partial, false));
     this.#partial = '';
     return output;
   }
@@ -67,19 +79,20 @@ export class LineRedactor {
 
   #flush(): string {
     if (this.#batch.length === 0) return '';
-    const output = this.#render(this.#batch, true);
+    const output = this.#render(this.#batch.join('\n'), true);
     this.#batch = [];
     this.#batchLength = 0;
     return output;
   }
 
-  #render(lines: string[], terminated: boolean): string {
-    const text = lines.join('\n');
+  /** `text`: whole lines joined by line breaks; `terminated`: whether the last one ended with one. */
+  #render(text: string, terminated: boolean): string {
     const result = pseudonymize(text, this.#vault);
     const first = this.#linesDone;
-    this.#linesDone += terminated ? lines.length : 0;
+    if (terminated) for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) this.#linesDone++;
+    this.#linesDone += terminated ? 1 : 0;
     if (!this.#json) return terminated ? `${result.text}\n` : result.text;
-    return entitiesByLine(lines, result.entities, first);
+    return entitiesByLine(text, result.entities, first);
   }
 }
 
@@ -93,19 +106,21 @@ function opensKey(line: string): boolean {
 }
 
 /** JSON lines, one per input line with entities; offsets are within that line (a PEM block's end runs past it). */
-function entitiesByLine(lines: readonly string[], entities: readonly PseudonymizedEntity[], firstLine: number): string {
+function entitiesByLine(text: string, entities: readonly PseudonymizedEntity[], firstLine: number): string {
   let output = '';
   let line = 0;
   let lineStart = 0;
+  let nextBreak = text.indexOf('\n');
   let current: object[] = [];
   const emit = () => {
     if (current.length > 0) output += `${JSON.stringify({ line: firstLine + line + 1, entities: current })}\n`;
     current = [];
   };
   for (const entity of entities) {
-    while (line < lines.length - 1 && entity.start >= lineStart + lines[line]!.length + 1) {
+    while (nextBreak !== -1 && entity.start > nextBreak) {
       emit();
-      lineStart += lines[line]!.length + 1;
+      lineStart = nextBreak + 1;
+      nextBreak = text.indexOf('\n', lineStart);
       line++;
     }
     current.push({ type: entity.type, label: entity.label, start: entity.start - lineStart, end: entity.end - lineStart });

@@ -18,7 +18,6 @@ export interface PseudonymizeResult {
 // Alert text is hostile: text shaped like a label this vault did not issue could make rehydration turn it
 // into a real value. Such look-alikes lose their brackets ("(TOKEN_1)"), which keeps every offset.
 function defangLookalikes(segment: string, vault: PseudonymVault): string {
-  if (!segment.includes('[')) return segment;
   return segment.replace(labelPattern, (label) => (vault.holds(label) ? label : `(${label.slice(1, -1)})`));
 }
 
@@ -28,15 +27,16 @@ function defangLookalikes(segment: string, vault: PseudonymVault): string {
  */
 export function pseudonymize(text: string, vault: PseudonymVault): PseudonymizeResult {
   const found = detectEntities(text);
+  const copy = text.includes('[') ? (segment: string) => defangLookalikes(segment, vault) : (segment: string) => segment;
   const entities: PseudonymizedEntity[] = [];
   let output = '';
   let copied = 0;
   for (const entity of found) {
     const label = vault.labelFor(labelKindOf[entity.type], text.slice(entity.start, entity.end));
-    output += defangLookalikes(text.slice(copied, entity.start), vault) + label;
+    output += copy(text.slice(copied, entity.start)) + label;
     copied = entity.end;
     entities.push({ type: entity.type, label, start: entity.start, end: entity.end });
   }
-  output += defangLookalikes(copied === 0 ? text : text.slice(copied), vault);
+  output += copy(copied === 0 ? text : text.slice(copied));
   return { text: output, entities };
 }
