@@ -2,6 +2,7 @@
 // the shield detects, and the strings that must come through untouched. Seeded: the same corpus every run.
 import { Buffer } from 'node:buffer';
 import type { EntityType } from '../src/privacy/entity-type.ts';
+import { seededRandom } from './seeded-random.ts';
 
 export interface CorpusLine {
   text: string;
@@ -10,23 +11,12 @@ export interface CorpusLine {
   kept: string[];
 }
 
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `distinctValues` per type: alerts of an incident repeat the same hosts, addresses and tokens, so values are
  * drawn from a pool (0 = every value new, the worst case for the vault).
  */
 export function createCorpusGenerator(seed = 42, distinctValues = 1000): () => CorpusLine {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const int = (below: number) => Math.floor(next() * below);
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
   const chars = (alphabet: string, length: number) => Array.from({ length }, () => alphabet[int(alphabet.length)]).join('');

@@ -49,20 +49,8 @@ export const labelKindOf: Record<EntityType, LabelKind> = {
   phone: 'PHONE',
 };
 
-/** Secrets and credentials: what logs must never hold. The rest is personal or topology data. */
-export const secretTypes: ReadonlySet<EntityType> = new Set([
-  'private_key',
-  'slack_webhook',
-  'jwt',
-  'github_token',
-  'slack_token',
-  'telegram_bot_token',
-  'aws_access_key',
-  'aws_secret_key',
-  'connection_password',
-  'bearer_token',
-  'secret_pair',
-]);
+/** Secrets and credentials (tokens, passwords, keys, secret URLs): what logs must never hold. The rest is personal or topology data. */
+export const secretTypes: ReadonlySet<EntityType> = new Set(entityTypes.filter((type) => ['TOKEN', 'SECRET', 'KEY', 'URL'].includes(labelKindOf[type])));
 
 /** A span of the scanned text, [start, end) in UTF-16 code units, and what it is. */
 export interface FoundEntity {
