@@ -48,6 +48,8 @@ export class LineRedactor {
     this.#partial = lines.pop()!;
     let output = '';
     for (const line of lines) output += this.#add(line);
+    // What is complete goes out now (a `tail -f` piped in sees its lines), unless a key block is still open.
+    if (!this.#inKey) output += this.#flush();
     return output + this.#cutLongPartial();
   }
 
@@ -71,10 +73,15 @@ export class LineRedactor {
 
   #add(line: string): string {
     if (this.#inKey && (line.includes('-----END ') || !keyMaterial.test(line) || this.#batchLength > maximumPrivateKeyLength)) this.#inKey = false;
-    if (line.includes('PRIVATE KEY-----') && opensKey(line)) this.#inKey = true;
+    let output = '';
+    if (line.includes('PRIVATE KEY-----') && opensKey(line)) {
+      // The lines before the key need not wait for its END line.
+      if (!this.#inKey) output = this.#flush();
+      this.#inKey = true;
+    }
     this.#batch.push(line);
     this.#batchLength += line.length + 1;
-    return !this.#inKey && this.#batchLength >= batchCharacters ? this.#flush() : '';
+    return !this.#inKey && this.#batchLength >= batchCharacters ? output + this.#flush() : output;
   }
 
   #flush(): string {

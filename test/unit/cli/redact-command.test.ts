@@ -74,3 +74,14 @@ describe('awoooi redact', () => {
     expect(output.split('\n')).toHaveLength(2);
   });
 });
+
+describe('LineRedactor', () => {
+  it('returns each complete line as soon as it is written (live tails), holding back only an open key block', () => {
+    const redactor = new LineRedactor(createVault());
+    expect(redactor.write('a 10.0.0.1\nb')).toBe('a [IP_1]\n');
+    expect(redactor.write(' 10.0.0.1\n-----BEGIN PRIVATE KEY-----\nMIIEvQ\n')).toBe('b [IP_1]\n');
+    expect(redactor.write('-----END PRIVATE KEY-----\n')).toBe('[KEY_1]\n');
+    expect(redactor.write('c\n')).toBe('c\n');
+    expect(redactor.end()).toBe('');
+  });
+});
