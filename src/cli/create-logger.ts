@@ -1,5 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { redactLogValue } from '../privacy/redact-log-value.ts';
+import { redactSecrets } from '../privacy/redact-secrets.ts';
 
 // Secrets and raw request material never reach a log line, in JSON or pretty form.
 const redactPaths = [
@@ -12,7 +14,35 @@ const redactPaths = [
   '*.redisUrl',
   'config.webhook',
   'config.approvals.people[*].password',
+  'config.privacy',
+  '*.vaultKey',
 ];
+
+/**
+ * Secrets by their shape, wherever they are (ADR 0010): every argument of every log call before pino sees it
+ * (messages, fields, errors with their stack and cause), then the finished line, which also holds what
+ * serializers and child bindings added (a Telegram bot token in an HTTP client error's URL, a password in a
+ * connection string).
+ */
+const hooks = {
+  logMethod(this: Logger, args: unknown[], method: (...args: unknown[]) => void) {
+    method.apply(this, args.map(redactLogValue));
+  },
+  streamWrite: redactLine,
+};
+
+/** A finished JSON line, redacted; where a replacement would break the JSON, the line is withheld (fail closed). */
+function redactLine(line: string): string {
+  const redacted = redactSecrets(line);
+  if (redacted === line) return line;
+  try {
+    JSON.parse(redacted);
+    return redacted;
+  } catch {
+    const level = /"level":(\d+)/.exec(line)?.[1] ?? '50';
+    return `{"level":${level},"time":${Date.now()},"service":"awoooi","msg":"log line withheld: a secret in it could not be redacted cleanly"}\n`;
+  }
+}
 
 export interface LoggerOptions {
   /** File descriptor: 1 for the bot, 2 for CLI verbs whose stdout is data. */
@@ -25,12 +55,12 @@ export interface LoggerOptions {
 
 /**
  * JSON lines for machines (containers, log shippers); pretty lines when a person watches a terminal.
- * Redaction runs before either, so both forms hide the same secrets.
+ * Redaction (by path, and by shape through the hooks) runs before either, so both forms hide the same secrets.
  */
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
   const fd = options.fd ?? 1;
   const human = options.pretty ?? Boolean(fd === 1 ? process.stdout.isTTY : process.stderr.isTTY);
-  const settings = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { service: 'awoooi' } };
+  const settings = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: { service: 'awoooi' }, hooks };
   let stream: DestinationStream;
   if (human)
     stream = pretty({ destination: options.destination ?? fd, colorize: options.destination === undefined, sync: true, ignore: 'service,pid,hostname' });

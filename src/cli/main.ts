@@ -9,6 +9,7 @@ import { demoCommand } from './demo-command.ts';
 import { createLogger } from './create-logger.ts';
 import { hashPasswordCommand } from './hash-password-command.ts';
 import { migrateCommand } from './migrate-command.ts';
+import { redactCommand } from './redact-command.ts';
 import { serveCommand } from './serve-command.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
@@ -51,6 +52,14 @@ program
   .option('--json', 'machine-readable output', false)
   .action(async (options: { alerts: string; topology: string; json: boolean }) => {
     process.exitCode = await analyzeCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
+  .command('redact')
+  .description('pseudonymize stdin to stdout line by line ([IP_1], [EMAIL_1], [TOKEN_1] …), one vault for the run')
+  .option('--json', 'print the entities found per line (type, label, start, end) as JSON lines instead of the text', false)
+  .action(async (options: { json: boolean }) => {
+    process.exitCode = await redactCommand(process.stdin, process.stdout, options);
   });
 
 program

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
 import { risks, roles } from '../domain/risk.ts';
 import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting } from './security-settings.ts';
+import { parseVaultKey } from '../privacy/vault-key.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -132,6 +133,15 @@ export const configSchema = z
       .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(60) })
       .strict()
       .default({ timeoutSeconds: 60 }),
+    privacy: z
+      .object({
+        /** Seals each incident's pseudonym vault (AES-256-GCM); without it, embedded defaults generate one in the data dir. */
+        vaultKey: z
+          .string()
+          .refine((value) => parseVaultKey(value) !== undefined, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+          .optional(),
+      })
+      .default({}),
     prices: z
       .object({
         cpuCoreHour: z.coerce.number().positive().default(0.0316),

@@ -24,6 +24,7 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
+  AWOOOI_VAULT_KEY: ['privacy', 'vaultKey'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS']);

@@ -39,3 +39,47 @@ describe('createLogger', () => {
     expect(text).not.toContain('s3cret-token');
   });
 });
+
+describe('createLogger redacts secrets by their shape', () => {
+  const telegramUrl = 'https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq/sendMessage';
+  const githubToken = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+  const postgresUrl = 'postgres://awoooi:Sup3r-S3cret@db.internal:5432/awoooi';
+  const secrets = ['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq', githubToken, 'Sup3r-S3cret'];
+
+  function httpClientError(): Error {
+    const error = new Error(`request to ${telegramUrl} failed, reason: connect ECONNREFUSED (token ${githubToken}, db ${postgresUrl})`);
+    Object.assign(error, { url: telegramUrl, options: { headers: { 'x-token': githubToken } } });
+    error.cause = new Error(`fetch ${telegramUrl}`);
+    return error;
+  }
+
+  it.each([false, true])('hides them in message, stack, cause and fields of a logged error (pretty: %s)', (human) => {
+    const out = capture();
+    const error = httpClientError();
+    const logger = createLogger('info', { pretty: human, destination: out.stream });
+    logger.error({ err: error, incidentId: 'i-7' }, `send failed: ${telegramUrl}`);
+    logger.error(error);
+    logger.child({ database: postgresUrl }).warn({ endpoint: new URL(telegramUrl) }, 'retrying %s', githubToken);
+    const text = out.text();
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(text).toContain('[redacted]');
+    expect(text).toContain('api.telegram.org/bot[redacted]/sendMessage');
+    expect(text).toContain('postgres://awoooi:[redacted]@db.internal:5432/awoooi');
+    expect(text).toContain('i-7');
+    // The caller's error is not changed by logging it.
+    expect(error.message).toContain(githubToken);
+  });
+
+  it('keeps what is not a secret (IPs, ids, times) and logs JSON that still parses', () => {
+    const out = capture();
+    createLogger('info', { pretty: false, destination: out.stream }).info(
+      { peer: '10.1.2.3', at: '13:21:05', note: 'password="a \\" quote" and token=abc' },
+      'multi\nline ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+    );
+    const line = JSON.parse(out.text()) as Record<string, string>;
+    expect(line.peer).toBe('10.1.2.3');
+    expect(line.at).toBe('13:21:05');
+    expect(line.msg).toBe('multi\nline [redacted]');
+    expect(out.text()).not.toContain('abc');
+  });
+});
