@@ -54,7 +54,7 @@ export async function executeProposal(deps: ApprovalDependencies, proposalId: st
   await publishIncidentUpdated(deps.events, proposal.incident_id);
 
   const outcome = await holdLease(deps.db, lease, leaseMilliseconds, (signal) => actOnCluster(deps, proposal, planned, lease.executionId, signal));
-  const finished = await deps.db.transaction().execute((trx) => finishExecution(trx, deps.clock, proposal, lease, outcome));
+  const finished = await deps.db.transaction().execute((trx) => finishExecution(trx, deps.clock, proposal, lease, outcome, deps.cluster));
   if (!finished) {
     deps.log.warn(
       { ...ids, state: outcome.state, outcome: outcome.outcome },

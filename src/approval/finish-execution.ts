@@ -38,8 +38,12 @@ export async function finishExecution(
   proposal: ProposalRow,
   lease: ExecutionLease,
   outcome: ExecutionOutcome,
+  cluster: { simulated: boolean },
 ): Promise<boolean> {
   const now = clock.now();
+  // What ran on a simulated cluster changed nothing real: the card and the audit log must not read otherwise.
+  const acted = outcome.state !== 'VOIDED' && outcome.outcome !== null;
+  const outcomeText = acted && cluster.simulated ? `${outcome.outcome} (simulated)` : outcome.outcome;
   const ours = await trx
     .updateTable('executions')
     .set({
@@ -57,7 +61,7 @@ export async function finishExecution(
     .executeTakeFirst();
   if (ours === undefined) return false;
   const finished = await transitionProposal(trx, proposal.id, ['EXECUTING'], outcome.state, {
-    outcome: outcome.outcome,
+    outcome: outcomeText,
     void_reason: outcome.voidReason ?? null,
     void_diff: outcome.voidDiff == null ? null : JSON.stringify(outcome.voidDiff),
   });
@@ -66,7 +70,11 @@ export async function finishExecution(
   const trust = outcome.earnsTrust ? await applyTrustEvent(trx, proposal.trust_pattern, 'executed_ok') : null;
 
   const common = { at: now, incidentId: proposal.incident_id, proposalId: proposal.id } as const;
-  await appendAudit(trx, { ...common, kind: outcome.audit.kind, details: { executionId: lease.executionId, state: outcome.state, ...outcome.audit.details } });
+  await appendAudit(trx, {
+    ...common,
+    kind: outcome.audit.kind,
+    details: { executionId: lease.executionId, state: outcome.state, ...outcome.audit.details, ...(cluster.simulated && { simulated: true }) },
+  });
   if (trust !== null) await appendAudit(trx, { ...common, kind: 'trust_changed', details: trust });
   return true;
 }

@@ -63,7 +63,7 @@ async function settle(deps: ApprovalDependencies, lease: TakenOverLease): Promis
     earnsTrust: false,
     audit: { kind: 'execution_reconciled', details: { found, outcome: reconcileOutcomes[found], previousLeaseOwner: lease.previousOwner } },
   };
-  const finished = await deps.db.transaction().execute((trx) => finishExecution(trx, deps.clock, proposal, lease, outcome));
+  const finished = await deps.db.transaction().execute((trx) => finishExecution(trx, deps.clock, proposal, lease, outcome, deps.cluster));
   if (!finished) return null;
   deps.log.warn(
     { proposalId: proposal.id, incidentId: proposal.incident_id, executionId: lease.executionId, previousLeaseOwner: lease.previousOwner, found, state },

@@ -108,7 +108,7 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
     await handleClick(h.deps, h.click('alice', proposal.id, 'approve'));
     const cluster = withExecute(async () => ({ ok: false, error: { code: 'unavailable', message: 'API server timed out', retryable: true } }));
     expect(await executeProposal({ ...h.deps, cluster }, proposal.id)).toEqual({ ok: true, state: 'FAILED' });
-    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'FAILED', outcome: 'unavailable: API server timed out' });
+    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'FAILED', outcome: 'unavailable: API server timed out (simulated)' });
     expect(await q.executions(proposal.id)).toMatchObject([{ status: 'failed', reconciled: false }]);
     expect(await q.trust(proposal.trust_pattern)).toBe(0);
     expect(await q.auditKinds(proposal.id)).toEqual(['proposal_created', 'signature', 'approved', 'execution_started', 'execution_failed']);
@@ -201,7 +201,7 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
       expect(await executeProposal(deps, proposal.id)).toEqual({ ok: true, state: 'FAILED' });
       expect(await q.proposal(proposal.id)).toMatchObject({
         state: 'FAILED',
-        outcome: `dry-run before execution did not complete (no answer within ${timeout} ms); nothing was changed`,
+        outcome: `dry-run before execution did not complete (no answer within ${timeout} ms); nothing was changed (simulated)`,
       });
       expect(await q.executions(proposal.id)).toMatchObject([{ status: 'failed' }]);
       expect(h.sandbox.executions).toEqual({});
@@ -226,7 +226,7 @@ describe('execution: roles re-checked, TOCTOU guard, trust [sandbox cluster, sim
       expect(reconciles).toEqual([execution!.id]);
       expect(await q.proposal(proposal.id)).toMatchObject({
         state: 'FAILED',
-        outcome: `cluster error (no answer within ${timeout} ms); it did not take effect; not retried`,
+        outcome: `cluster error (no answer within ${timeout} ms); it did not take effect; not retried (simulated)`,
       });
       expect(execution).toMatchObject({ status: 'failed', reconciled: true });
       expect(h.sandbox.executions).toEqual({});

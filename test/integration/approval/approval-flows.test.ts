@@ -53,7 +53,10 @@ describe('approval flows by risk level (real PostgreSQL, sandbox cluster)', () =
     });
 
     expect(await executeProposal(h.deps, proposal.id)).toEqual({ ok: true, state: 'SUCCEEDED' });
-    expect(await q.proposal(proposal.id)).toMatchObject({ state: 'SUCCEEDED', outcome: expect.stringMatching(/restarted deployment shop\/checkout/) });
+    expect(await q.proposal(proposal.id)).toMatchObject({
+      state: 'SUCCEEDED',
+      outcome: expect.stringMatching(/^restarted deployment shop\/checkout: .* \(simulated\)$/),
+    });
     expect(await q.trust('restart_deployment:shop/checkout*')).toBe(1);
   });
 

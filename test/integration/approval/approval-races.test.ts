@@ -144,12 +144,19 @@ describe('races between replicas (two connection pools, real PostgreSQL) [sandbo
       const claimed = claims.find((claim) => claim.kind === 'claimed');
       if (claimed?.kind !== 'claimed') throw new Error('no claim');
       await database.handle.db.transaction().execute((trx) =>
-        finishExecution(trx, replicaA.clock, claimed.proposal, claimed.lease, {
-          state: 'FAILED',
-          outcome: 'not run: claim race test',
-          earnsTrust: false,
-          audit: { kind: 'execution_failed', details: {} },
-        }),
+        finishExecution(
+          trx,
+          replicaA.clock,
+          claimed.proposal,
+          claimed.lease,
+          {
+            state: 'FAILED',
+            outcome: 'not run: claim race test',
+            earnsTrust: false,
+            audit: { kind: 'execution_failed', details: {} },
+          },
+          { simulated: true },
+        ),
       );
     }, claimRounds);
   });

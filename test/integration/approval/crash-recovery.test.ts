@@ -105,7 +105,7 @@ describe('crash during execution: the execution sweep settles it [sandbox cluste
     const annotationsBefore = restored.get('Deployment', 'shop', 'checkout')?.annotations;
 
     expect(await sweepUntilSettled(deps)).toEqual([{ proposalId, executionId, found: 'not_applied', state: 'FAILED' }]);
-    expect(await q.proposal(proposalId)).toMatchObject({ state: 'FAILED', outcome: 'interrupted before it took effect; not retried' });
+    expect(await q.proposal(proposalId)).toMatchObject({ state: 'FAILED', outcome: 'interrupted before it took effect; not retried (simulated)' });
     expect(await q.executions(proposalId)).toMatchObject([{ status: 'failed', reconciled: true }]);
     expect(await executeProposal(deps, proposalId)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
     expect(restored.executions).toEqual({});

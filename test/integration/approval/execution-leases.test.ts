@@ -113,15 +113,22 @@ describe('execution leases [sandbox cluster, simulated]', () => {
       { proposalId: claim.proposal.id, executionId: claim.lease.executionId, found: 'not_applied', state: 'FAILED' },
     ]);
     const late = await h.db.transaction().execute((trx) =>
-      finishExecution(trx, h.clock, claim.proposal, claim.lease, {
-        state: 'SUCCEEDED',
-        outcome: 'finished late',
-        earnsTrust: true,
-        audit: { kind: 'execution_succeeded', details: {} },
-      }),
+      finishExecution(
+        trx,
+        h.clock,
+        claim.proposal,
+        claim.lease,
+        {
+          state: 'SUCCEEDED',
+          outcome: 'finished late',
+          earnsTrust: true,
+          audit: { kind: 'execution_succeeded', details: {} },
+        },
+        { simulated: true },
+      ),
     );
     expect(late).toBe(false);
-    expect(await q.proposal(claim.proposal.id)).toMatchObject({ state: 'FAILED', outcome: 'interrupted before it took effect; not retried' });
+    expect(await q.proposal(claim.proposal.id)).toMatchObject({ state: 'FAILED', outcome: 'interrupted before it took effect; not retried (simulated)' });
     expect(await q.trust(claim.proposal.trust_pattern)).toBe(0);
     expect(await q.auditKinds(claim.proposal.id)).toEqual(['proposal_created', 'signature', 'approved', 'execution_started', 'execution_reconciled']);
   });
@@ -158,7 +165,7 @@ describe('execution leases [sandbox cluster, simulated]', () => {
     expect(result).toEqual({ ok: true, state: 'FAILED' });
     expect(await q.proposal(proposal.id)).toMatchObject({
       state: 'FAILED',
-      outcome: expect.stringMatching(/^cluster error \(lost the execution lease: .*\); it did not take effect; not retried$/),
+      outcome: expect.stringMatching(/^cluster error \(lost the execution lease: .*\); it did not take effect; not retried \(simulated\)$/),
     });
     expect(h.sandbox.executions).toEqual({});
   });
