@@ -7,6 +7,7 @@ import { expireProposals } from '../approval/expire-proposals.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { reconcileExecutions } from '../approval/reconcile-executions.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
+import { startAuditSealer } from '../audit/start-audit-sealer.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
@@ -15,7 +16,6 @@ import { registerHealthRoutes } from '../http/health-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { isLoopback } from '../http/webhook-auth.ts';
-import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
@@ -38,6 +38,10 @@ export interface RunningBot {
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
 
 const expirySweepMilliseconds = 15_000;
+// Receipts of alerts reach the audit chain within about this long (ADR 0009).
+const auditSealMilliseconds = 1_000;
+// Analysis jobs fetched and run together; each completes on its own (ADR 0009).
+const analysisBatchSize = 8;
 
 const isLoopbackHost = (host: string) => host === 'localhost' || isLoopback(host);
 
@@ -73,22 +77,25 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   // Executions a crash interrupted are settled (checked against the cluster, never re-run) before any new work.
   for (const settled of await reconcileExecutions(approval)) log.warn({ settled }, 'interrupted execution reconciled');
   await registerApprovalJobs(jobs, approval);
-  await jobs.work('analyze-incident', async ({ incidentId }) => {
-    const analysis = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth }, incidentId);
-    if (!analysis) return;
-    // The deterministic part of the card is out before any brain is asked.
-    await parts.events.publish({ type: 'incident-updated', incidentId });
-    const incident = await findIncident(database.db, incidentId);
-    if (!incident) return;
-    const remediation = await proposeRemediation(
-      { db: database.db, brain: parts.brain, graph, createProposal: (input) => createProposal(approval, input) },
-      { incident, analysis },
-    );
-    if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
-    // A plan the cluster refuses (no such deployment, no permission) is an expected outcome, not a fault.
-    if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
-    await parts.events.publish({ type: 'incident-updated', incidentId });
-  });
+  await jobs.work(
+    'analyze-incident',
+    async ({ incidentId }) => {
+      const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log }, incidentId);
+      if (!analysed) return;
+      // The deterministic part of the card is out before any brain is asked.
+      await parts.events.publish({ type: 'incident-updated', incidentId });
+      const remediation = await proposeRemediation(
+        { db: database.db, brain: parts.brain, graph, createProposal: (input) => createProposal(approval, input) },
+        analysed,
+      );
+      if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
+      // A plan the cluster refuses (no such deployment, no permission) is an expected outcome, not a fault.
+      if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
+      await parts.events.publish({ type: 'incident-updated', incidentId });
+    },
+    { batchSize: analysisBatchSize },
+  );
+  const sealer = startAuditSealer({ db: database.db, log }, auditSealMilliseconds);
   const sweeper = setInterval(() => {
     expireProposals(approval).catch((error: unknown) => log.warn({ err: error }, 'expiry sweep failed'));
   }, expirySweepMilliseconds);
@@ -111,7 +118,7 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   };
   registerHealthRoutes(app, { db: database.db, metrics });
   registerIncidentRoutes(app, { db: database.db, credentials });
-  registerAlertRoutes(app, { credentials, metrics, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
+  registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
   const cardDependencies = { people: parts.people, cluster: parts.cluster, prices: config.prices, topology: topology.graph };
   registerWebConsole(app, {
     events: parts.events,
@@ -151,6 +158,7 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
       close: async () => {
         clearInterval(sweeper);
         await app.close();
+        await sealer.stop();
         await jobs.stop();
         await parts.events.close();
         await database.close();

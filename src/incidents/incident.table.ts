@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** Row shape of `incidents` (migrations/0001). */
+/** Row shape of `incidents` (migrations/0001, 0005). */
 export interface IncidentTable {
   id: Generated<string>;
   number: ColumnType<string, never, never>;
@@ -13,6 +13,10 @@ export interface IncidentTable {
   last_alert_at: ColumnType<Date, Date, Date>;
   resolved_at: ColumnType<Date | null, Date | null, Date | null>;
   analysis: ColumnType<unknown | null, string | null, string | null>;
+  /** Alerts of the incident that fire; maintained by each ingestion from what it changed. */
+  firing_count: Generated<number>;
+  /** Bumped by every ingestion that changed the incident's alerts (bigint, as text). */
+  alerts_revision: ColumnType<string, never, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

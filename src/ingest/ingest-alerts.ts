@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
-import { appendAudit } from '../audit/append-audit.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
+import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
@@ -12,10 +13,15 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { isConnectionError } from '../storage/is-connection-error.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
+import { applyIncidentChanges } from './apply-incident-changes.ts';
+import { lockCorrelationKeys } from './correlation-locks.ts';
+import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
+import { upsertAlerts, type PlacedAlert } from './upsert-alerts.ts';
 
 export interface IngestDependencies {
   db: Kysely<DatabaseSchema>;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  /** `notify`, when given, wakes this process's analysis worker right after the commit. */
+  jobs: Pick<JobQueue, 'enqueue'> & Partial<Pick<JobQueue, 'notify'>>;
   clock: Clock;
   graph: () => TopologyGraph;
   serviceLabels: readonly string[];
@@ -27,90 +33,80 @@ export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-// Advisory locks in a namespace of our own (the two-key form), so they never meet pg-boss's.
-const lockNamespace = 0x4157_4f4f;
+type Stored = Extract<IngestResult, { ok: true }> & { analysed: number };
 
 /**
  * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
- * of its group), correlate them into incidents and enqueue the follow-up work. All or nothing.
+ * of its group), correlate the new ones into incidents and enqueue the follow-up work. All or nothing.
  */
 export async function ingestAlerts(deps: IngestDependencies, source: AlertSource, body: unknown): Promise<IngestResult> {
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
+  let stored: Stored;
   try {
-    return await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
+    stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;
   }
+  // After the commit, so the worker finds the job; a card then does not wait for the next poll.
+  if (stored.analysed > 0) deps.jobs.notify?.('analyze-incident');
+  return { ok: true, stored: stored.stored, ignored: stored.ignored, incidents: stored.incidents };
 }
 
-async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<IngestResult> {
-  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
-  const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
-  await lockCorrelationScope(trx, alerts, neighborhood);
-
-  const latest = await latestOccurrences(
+/**
+ * Two phases (ADR 0008). Phase 1 locks the groups and places what is already placed: in the steady state of a
+ * long-lived group (re-sends) that is everything, and no neighbourhood lock or correlation is needed. Phase 2,
+ * only for alerts without an open incident, locks their services' neighbourhood, looks again (another group
+ * may have placed the same fingerprint meanwhile), then correlates.
+ */
+async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<Stored> {
+  await lockCorrelationKeys(
     trx,
-    alerts.map((alert) => alert.fingerprint),
+    'placement',
+    alerts.map((alert) => (alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`)),
   );
-  const placed: { alert: ServiceAlert; incidentId: string }[] = [];
-  const unplaced: ServiceAlert[] = [];
-  let ignored = 0;
-  for (const alert of alerts) {
-    const previous = latest.get(alert.fingerprint);
-    if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved')) placed.push({ alert, incidentId: previous.incidentId });
-    else if (alert.status === 'resolved')
-      ignored += 1; // never seen firing: nothing to resolve
-    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())
-      ignored += 1; // late replay: never reopen
-    else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
+  const first = place(
+    alerts,
+    await latestOccurrences(
+      trx,
+      alerts.map((alert) => alert.fingerprint),
+    ),
+  );
+  const placed = first.placed;
+  let ignored = first.ignored;
+
+  if (first.unplaced.length > 0) {
+    const services = [...new Set(first.unplaced.flatMap((alert) => (alert.service ? [alert.service] : [])))];
+    const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
+    await lockCorrelationKeys(trx, 'neighbourhood', [
+      ...neighborhood.map((service) => `service:${service}`),
+      // Same fingerprint, same labels, same name: two groups racing with a new unmapped alert meet here.
+      ...first.unplaced.flatMap((alert) => (alert.service ? [] : [`unmapped:${alert.name}`])),
+    ]);
+    const second = place(
+      first.unplaced,
+      await latestOccurrences(
+        trx,
+        first.unplaced.map((alert) => alert.fingerprint),
+      ),
+    );
+    placed.push(...second.placed);
+    ignored += second.ignored;
+    if (second.unplaced.length > 0) placed.push(...(await correlate(trx, deps, second.unplaced, neighborhood)));
   }
 
-  if (unplaced.length > 0) {
-    const open = await openIncidentsNear(trx, unplaced, neighborhood, deps.windowMilliseconds);
-    const { assignments, newIncidents } = correlateAlerts(unplaced, open, {
-      graph: deps.graph(),
-      windowMilliseconds: deps.windowMilliseconds,
-      maxDepth: deps.maxDepth,
-    });
-    const createdIds: string[] = [];
-    for (const [index, draft] of newIncidents.entries()) {
-      const members = unplaced.filter((_, position) => {
-        const reference = assignments[position]!;
-        return reference.kind === 'new' && reference.index === index;
-      });
-      const row = await trx
-        .insertInto('incidents')
-        .values({
-          title: incidentTitle(members),
-          severity: members[0]!.severity,
-          status: 'open',
-          group_key: draft.groupKey,
-          services: draft.services,
-          opened_at: draft.openedAt,
-          last_alert_at: draft.lastAlertAt,
-          resolved_at: null,
-          analysis: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      createdIds.push(row.id);
-    }
-    unplaced.forEach((alert, position) => {
-      const reference = assignments[position]!;
-      placed.push({ alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]! });
-    });
-  }
-
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [] };
-  await upsertAlerts(trx, placed);
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: 0 };
+  const changedAlerts = await upsertAlerts(
+    trx,
+    placed.filter((entry) => !entry.unchanged),
+  );
+  const changedIncidents = await applyIncidentChanges(trx, changedAlerts);
+  // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
+  for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];
-  await refreshIncidents(trx, touched);
-  for (const incidentId of touched) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
-  // Last, so the audit chain's lock is held only for the commit.
-  await appendAudit(trx, {
+  await queueAuditEntry(trx, {
     kind: 'alert_received',
     at: deps.clock.now(),
     incidentId: touched.length === 1 ? touched[0]! : null,
@@ -121,38 +117,77 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
       incidents: touched,
     },
   });
-  return { ok: true, stored: placed.length, ignored, incidents: touched };
+  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents.length };
 }
 
-/**
- * Serialises exactly the ingestions that could race for the same incident: same group (two Alertmanager
- * replicas), or services connected in the topology (a cascade arriving through two groups at once). Locks
- * are taken in one statement, in one global order, so two ingestions never deadlock; unrelated alert groups
- * run in parallel.
- */
-async function lockCorrelationScope(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[]) {
-  const keys = new Set<string>();
-  for (const alert of alerts) keys.add(alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`);
-  for (const service of neighborhood) keys.add(`service:${service}`);
-  await sql`
-    SELECT pg_advisory_xact_lock(${lockNamespace}, key)
-    FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${[...keys]}::text[]) AS name ORDER BY key) AS ordered`.execute(trx);
+type Placement = PlacedAlert & { unchanged: boolean };
+
+/** Where each alert goes, from the newest stored occurrence of its fingerprint. */
+function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>) {
+  const placed: Placement[] = [];
+  const unplaced: ServiceAlert[] = [];
+  let ignored = 0;
+  for (const alert of alerts) {
+    const previous = latest.get(alert.fingerprint);
+    if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved'))
+      placed.push({ alert, incidentId: previous.incidentId, unchanged: unchanged(previous, alert) });
+    else if (alert.status === 'resolved')
+      ignored += 1; // never seen firing: nothing to resolve
+    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())
+      ignored += 1; // late replay: never reopen
+    else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
+  }
+  return { placed, unplaced, ignored };
 }
 
-// One index probe per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner
-// estimates: a hash join or a parallel scan would read every alert ever stored on each call.
-async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints: string[]) {
-  const { rows } = await sql<{ fingerprint: string; incident_id: string; starts_at: Date; status: 'open' | 'resolved' }>`
-    SELECT wanted.fingerprint, latest.incident_id, latest.starts_at, latest.status
-    FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
-    CROSS JOIN LATERAL (
-      SELECT alerts.incident_id, alerts.starts_at, (SELECT status FROM incidents WHERE incidents.id = alerts.incident_id) AS status
-      FROM alerts WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
-    ) AS latest`.execute(trx);
-  return new Map(rows.map((row) => [row.fingerprint, { incidentId: row.incident_id, incidentStatus: row.status, startsAt: row.starts_at }]));
+// Re-sends of a long-lived group are most of a storm: they skip the upsert entirely (no row lock, no write).
+function unchanged(stored: LatestOccurrence, alert: ServiceAlert): boolean {
+  return (
+    stored.status === alert.status &&
+    stored.severity === alert.severity &&
+    (stored.endsAt?.getTime() ?? null) === (alert.endsAt?.getTime() ?? null) &&
+    canonicalJson(stored.annotations) === canonicalJson(alert.annotations)
+  );
 }
 
-// `neighborhood` may be wider than these alerts need (it covers the whole payload): correlation filters.
+/** Assigns alerts that have no open incident to one (existing or new), under the neighbourhood locks. */
+async function correlate(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[], neighborhood: string[]): Promise<Placement[]> {
+  const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
+  const { assignments, newIncidents } = correlateAlerts(alerts, open, {
+    graph: deps.graph(),
+    windowMilliseconds: deps.windowMilliseconds,
+    maxDepth: deps.maxDepth,
+  });
+  const createdIds: string[] = [];
+  for (const [index, draft] of newIncidents.entries()) {
+    const members = alerts.filter((_, position) => {
+      const reference = assignments[position]!;
+      return reference.kind === 'new' && reference.index === index;
+    });
+    const row = await trx
+      .insertInto('incidents')
+      .values({
+        title: incidentTitle(members),
+        severity: members[0]!.severity,
+        status: 'open',
+        group_key: draft.groupKey,
+        services: draft.services,
+        opened_at: draft.openedAt,
+        last_alert_at: draft.lastAlertAt,
+        resolved_at: null,
+        analysis: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    createdIds.push(row.id);
+  }
+  return alerts.map((alert, position) => {
+    const reference = assignments[position]!;
+    return { alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]!, unchanged: false };
+  });
+}
+
+// `neighborhood` may be wider than these alerts need: correlation filters.
 async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[], window: number) {
   const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
   const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
@@ -175,49 +210,6 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
       openedAt: row.opened_at,
       lastAlertAt: row.last_alert_at,
     }));
-}
-
-// One statement with 13 array parameters instead of 13 per alert: far less to bind and plan for big groups.
-async function upsertAlerts(trx: Transaction<DatabaseSchema>, placed: { alert: ServiceAlert; incidentId: string }[]) {
-  const column = <T>(pick: (entry: { alert: ServiceAlert; incidentId: string }) => T) => placed.map(pick);
-  await sql`
-    INSERT INTO alerts (incident_id, fingerprint, name, status, severity, service, labels, annotations, starts_at, ends_at, source, group_key, generator_url)
-    SELECT * FROM unnest(
-      ${column((entry) => entry.incidentId)}::uuid[], ${column((entry) => entry.alert.fingerprint)}::text[],
-      ${column((entry) => entry.alert.name)}::text[], ${column((entry) => entry.alert.status)}::text[],
-      ${column((entry) => entry.alert.severity)}::text[], ${column((entry) => entry.alert.service)}::text[],
-      ${column((entry) => JSON.stringify(entry.alert.labels))}::jsonb[], ${column((entry) => JSON.stringify(entry.alert.annotations))}::jsonb[],
-      ${column((entry) => entry.alert.startsAt.toISOString())}::timestamptz[], ${column((entry) => entry.alert.endsAt?.toISOString() ?? null)}::timestamptz[],
-      ${column((entry) => entry.alert.source)}::text[], ${column((entry) => entry.alert.groupKey)}::text[],
-      ${column((entry) => entry.alert.generatorUrl)}::text[])
-    ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
-      status = excluded.status, severity = excluded.severity, annotations = excluded.annotations, ends_at = excluded.ends_at, updated_at = now()
-    -- Identical re-sends (every group_interval, HA pairs) change nothing and write nothing.
-    WHERE (alerts.status, alerts.severity, alerts.annotations, alerts.ends_at)
-      IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)`.execute(trx);
-}
-
-async function refreshIncidents(trx: Transaction<DatabaseSchema>, incidentIds: string[]) {
-  await sql`
-    UPDATE incidents AS i SET
-      severity = agg.severity,
-      services = agg.services,
-      last_alert_at = agg.last_alert_at,
-      status = CASE WHEN agg.firing > 0 THEN 'open' ELSE 'resolved' END,
-      resolved_at = CASE WHEN agg.firing > 0 THEN NULL ELSE coalesce(i.resolved_at, agg.last_end, now()) END,
-      updated_at = now()
-    FROM (
-      SELECT incident_id,
-        count(*) FILTER (WHERE status = 'firing') AS firing,
-        coalesce(array_agg(DISTINCT service ORDER BY service) FILTER (WHERE service IS NOT NULL), '{}') AS services,
-        max(starts_at) AS last_alert_at,
-        max(ends_at) AS last_end,
-        (array_agg(severity ORDER BY array_position(ARRAY['critical','high','warning','info'], severity)))[1] AS severity
-      FROM alerts WHERE incident_id = ANY(${incidentIds}::uuid[]) GROUP BY incident_id
-    ) AS agg
-    WHERE i.id = agg.incident_id
-      AND (i.severity, i.services, i.last_alert_at, i.status) IS DISTINCT FROM
-          (agg.severity, agg.services, agg.last_alert_at, CASE WHEN agg.firing > 0 THEN 'open' ELSE 'resolved' END)`.execute(trx);
 }
 
 function dedupeByFingerprint(alerts: Alert[]): Alert[] {

@@ -1,6 +1,6 @@
 import type { AlertTable } from '../alerts/alert.table.ts';
 import type { ExecutionTable, ProposalTable, SignatureTable, TrustScoreTable } from '../approval/proposal.table.ts';
-import type { AuditTable } from '../audit/audit.table.ts';
+import type { AuditOutboxTable, AuditTable } from '../audit/audit.table.ts';
 import type { IncidentTable } from '../incidents/incident.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
@@ -12,4 +12,5 @@ export interface DatabaseSchema {
   executions: ExecutionTable;
   trust_scores: TrustScoreTable;
   audit_log: AuditTable;
+  audit_outbox: AuditOutboxTable;
 }
