@@ -17,8 +17,9 @@ export interface AlertTable {
   generator_url: string | null;
   received_at: Generated<Date>;
   updated_at: Generated<Date>;
-  /** Status before the latest update; written by the ingest's upsert only. */
+  /** Status and severity before the latest update; written by the ingest's upsert only. */
   previous_status: ColumnType<'firing' | 'resolved' | null, never, never>;
+  previous_severity: ColumnType<string | null, never, never>;
 }
 
 export type AlertRow = Selectable<AlertTable>;

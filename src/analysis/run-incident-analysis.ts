@@ -23,24 +23,27 @@ export interface StoredIncidentAnalysis extends IncidentAnalysis {
 
 export interface AnalysedIncident {
   analysis: StoredIncidentAnalysis;
-  /** The incident with ONE stored alert per (service, name, status, severity), the earliest: bounded whatever its size. */
+  /**
+   * The incident with at most `maxSamples` stored alerts, one per (service, name, status, severity), firing
+   * ones first and in root-cause order: what a brain needs, bounded whatever the incident's size.
+   */
   incident: IncidentView;
 }
 
 /**
- * The `analyze-incident` job: recompute the analysis and keep it on the incident. Reads per-service aggregates
- * (one row per service, alert name, status and severity), never every alert row, so an incident of 100k alerts
- * costs one grouped scan in PostgreSQL and a handful of rows here. The aggregates hold everything the analysis
- * uses (which names fire on which service, the worst severity, the first start), so the result is the same as
- * from every row. Idempotent: a job retried after a crash or enqueued twice does no harm.
+ * The `analyze-incident` job: recompute the analysis and keep it on the incident. Reads the incident's alert
+ * counts by service, name, status and severity (incident_alert_groups, kept by the ingest), never its alert
+ * rows, so an incident of 100k alerts costs a few dozen rows, like one of ten. The counts hold what the analysis
+ * uses (which names fire on which service, the worst severity, the first start). Idempotent: a job retried
+ * after a crash or enqueued twice does no harm.
  */
 export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId: string): Promise<AnalysedIncident | null> {
   const started = performance.now();
   const analysedAt = new Date();
-  // One statement, one snapshot: the revision is the one these aggregates belong to.
+  // One statement, one snapshot: the revision is the one these counts belong to.
   const { rows: groups } = await sql<{
     revision: string;
-    service: string | null;
+    service: string;
     name: string;
     status: AlertStatus;
     severity: Severity;
@@ -48,18 +51,20 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     first_starts_at: Date;
     sample: string;
   }>`
-    SELECT incidents.alerts_revision AS revision, grouped.*
-    FROM incidents CROSS JOIN LATERAL (
-      SELECT service, name, status, severity, count(*)::int AS alerts, min(starts_at) AS first_starts_at,
-        (array_agg(fingerprint ORDER BY starts_at, fingerprint))[1] AS sample
-      FROM alerts WHERE alerts.incident_id = incidents.id
-      GROUP BY service, name, status, severity
-    ) AS grouped
-    WHERE incidents.id = ${incidentId}::uuid
-    ORDER BY grouped.first_starts_at, grouped.name, grouped.service`.execute(deps.db);
+    SELECT incidents.alerts_revision AS revision, groups.service, groups.name, groups.status, groups.severity, groups.alerts,
+      groups.first_starts_at, groups.sample_fingerprint AS sample
+    FROM incidents JOIN incident_alert_groups AS groups ON groups.incident_id = incidents.id
+    WHERE incidents.id = ${incidentId}::uuid AND groups.alerts > 0
+    ORDER BY groups.first_starts_at, groups.name, groups.service`.execute(deps.db);
   if (groups.length === 0) return null;
   const computed = analyzeIncident(
-    groups.map((group) => ({ name: group.name, service: group.service, severity: group.severity, status: group.status, startsAt: group.first_starts_at })),
+    groups.map((group) => ({
+      name: group.name,
+      service: group.service || null,
+      severity: group.severity,
+      status: group.status,
+      startsAt: group.first_starts_at,
+    })),
     deps.graph(),
     deps.maxDepth,
   );
@@ -81,11 +86,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
       .selectFrom('alerts')
       .selectAll()
       .where('incident_id', '=', incidentId)
-      .where(
-        'fingerprint',
-        'in',
-        groups.map((group) => group.sample),
-      )
+      .where('fingerprint', 'in', sampleFingerprints(groups, analysis))
       .orderBy('starts_at')
       .execute(),
   ]);
@@ -101,4 +102,17 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     'incident analysed',
   );
   return { analysis, incident: toIncidentView(incident, samples) };
+}
+
+/** Alerts handed to the brain at most; a rule brain acts on the best-ranked ones and a model reads no more. */
+const maxSamples = 100;
+
+function sampleFingerprints(groups: readonly { service: string; status: AlertStatus; sample: string }[], analysis: IncidentAnalysis): string[] {
+  const rank = new Map(analysis.rootCauses.map((candidate, index) => [candidate.service, index]));
+  const firing = groups.filter((group) => group.status === 'firing');
+  // Stable sort: within a rank the earliest group first, as the query ordered them.
+  return [...(firing.length > 0 ? firing : groups)]
+    .sort((a, b) => (rank.get(a.service) ?? rank.size) - (rank.get(b.service) ?? rank.size))
+    .slice(0, maxSamples)
+    .map((group) => group.sample);
 }

@@ -22,3 +22,16 @@ export interface IncidentTable {
 }
 
 export type IncidentRow = Selectable<IncidentTable>;
+
+/** Row shape of `incident_alert_groups` (migrations/0005): alerts of an incident counted by service, name, status, severity. */
+export interface IncidentAlertGroupTable {
+  incident_id: string;
+  /** '' when the alerts name no service. */
+  service: string;
+  name: string;
+  status: 'firing' | 'resolved';
+  severity: string;
+  alerts: number;
+  first_starts_at: ColumnType<Date | null, Date | null, Date | null>;
+  sample_fingerprint: string | null;
+}

@@ -33,7 +33,7 @@ export async function applyIncidentChanges(trx: Transaction<DatabaseSchema>, cha
   const ids = [...deltas.keys()].sort();
   for (const id of ids) {
     const delta = deltas.get(id)!;
-    const firing = sql<number>`firing_count + ${delta.firing}::int`;
+    const firing = sql<number>`greatest(0, firing_count + ${delta.firing}::int)`;
     await sql`
       UPDATE incidents SET
         firing_count = ${firing},

@@ -15,6 +15,7 @@ import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { applyIncidentChanges } from './apply-incident-changes.ts';
 import { lockCorrelationKeys } from './correlation-locks.ts';
+import { countAlertGroups } from './count-alert-groups.ts';
 import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
 import { upsertAlerts, type PlacedAlert } from './upsert-alerts.ts';
 
@@ -103,6 +104,7 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     placed.filter((entry) => !entry.unchanged),
   );
   const changedIncidents = await applyIncidentChanges(trx, changedAlerts);
+  await countAlertGroups(trx, changedAlerts);
   // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
   for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];

@@ -9,12 +9,15 @@ export interface PlacedAlert {
   incidentId: string;
 }
 
-/** A row the upsert inserted or changed, with the status it had before (null when inserted). */
+/** A row the upsert inserted or changed, with the status and severity it had before (null when inserted). */
 export interface ChangedAlert {
   incidentId: string;
+  fingerprint: string;
+  name: string;
   status: AlertStatus;
   previousStatus: AlertStatus | null;
   severity: string;
+  previousSeverity: string | null;
   service: string | null;
   startsAt: Date;
   endsAt: Date | null;
@@ -31,9 +34,12 @@ export async function upsertAlerts(trx: Transaction<DatabaseSchema>, placed: Pla
   const column = <T>(pick: (entry: PlacedAlert) => T) => ordered.map(pick);
   const { rows } = await sql<{
     incident_id: string;
+    fingerprint: string;
+    name: string;
     status: AlertStatus;
     previous_status: AlertStatus | null;
     severity: string;
+    previous_severity: string | null;
     service: string | null;
     starts_at: Date;
     ends_at: Date | null;
@@ -48,18 +54,21 @@ export async function upsertAlerts(trx: Transaction<DatabaseSchema>, placed: Pla
       ${column((entry) => entry.alert.source)}::text[], ${column((entry) => entry.alert.groupKey)}::text[],
       ${column((entry) => entry.alert.generatorUrl)}::text[])
     ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
-      -- alerts.status is the row as locked, whatever another group wrote meanwhile: the exact previous status.
-      previous_status = alerts.status,
+      -- alerts.* is the row as locked, whatever another group wrote meanwhile: the exact previous state.
+      previous_status = alerts.status, previous_severity = alerts.severity,
       status = excluded.status, severity = excluded.severity, annotations = excluded.annotations, ends_at = excluded.ends_at, updated_at = now()
     -- Identical re-sends change nothing and write nothing.
     WHERE (alerts.status, alerts.severity, alerts.annotations, alerts.ends_at)
       IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)
-    RETURNING incident_id, status, previous_status, severity, service, starts_at, ends_at`.execute(trx);
+    RETURNING incident_id, fingerprint, name, status, previous_status, severity, previous_severity, service, starts_at, ends_at`.execute(trx);
   return rows.map((row) => ({
     incidentId: row.incident_id,
+    fingerprint: row.fingerprint,
+    name: row.name,
     status: row.status,
     previousStatus: row.previous_status,
     severity: row.severity,
+    previousSeverity: row.previous_severity,
     service: row.service,
     startsAt: row.starts_at,
     endsAt: row.ends_at,
