@@ -2,6 +2,7 @@
 // same graphs, same start nodes. Run: `node bench/topology-bench.ts`. Not a test: it only measures.
 import graphology from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
+import { prng } from './prng.ts';
 import { serviceKinds, type TopologyService } from '../src/topology/topology.ts';
 import { type Direction, TopologyGraph } from '../src/topology/topology-graph.ts';
 
@@ -33,18 +34,6 @@ export interface SizeResult {
   ratioP50: number;
   ratioP99: number;
   meetsTargets: boolean;
-}
-
-/** Small, fast, seedable PRNG (mulberry32), so every run measures the same graphs and queries. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** n services, each depending on `outDegree` distinct others (cycles allowed, as in real meshes). */

@@ -115,6 +115,7 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
+    log,
   };
   registerHealthRoutes(app, { db: database.db, metrics });
   registerIncidentRoutes(app, { db: database.db, credentials });

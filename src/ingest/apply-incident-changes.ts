@@ -17,9 +17,10 @@ interface IncidentDelta {
  * firing alerts by the status changes the upsert returned (status and resolved_at follow from it), the
  * services by union, the severity by the worst seen, last_alert_at by the latest start. The cost follows
  * the batch, not the incident's size. Incidents are updated one statement each in id order, so ingestions
- * touching the same incidents lock them in the same order. Returns the ids of the incidents it changed.
+ * touching the same incidents lock them in the same order; call it last before the commit, as the incident
+ * row of a storm is what every group's ingestion waits for.
  */
-export async function applyIncidentChanges(trx: Transaction<DatabaseSchema>, changed: readonly ChangedAlert[]): Promise<string[]> {
+export async function applyIncidentChanges(trx: Transaction<DatabaseSchema>, changed: readonly ChangedAlert[]): Promise<void> {
   const deltas = new Map<string, IncidentDelta>();
   for (const row of changed) {
     const delta = deltas.get(row.incidentId) ?? { firing: 0, services: new Set(), severity: row.severity, lastAlertAt: row.startsAt, lastEnd: null };
@@ -48,5 +49,4 @@ export async function applyIncidentChanges(trx: Transaction<DatabaseSchema>, cha
         updated_at = now()
       WHERE id = ${id}::uuid`.execute(trx);
   }
-  return ids;
 }

@@ -12,17 +12,18 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
  * always before the neighbourhood phase, and each phase has its own key space (the first number of the
  * two-key form), so keys of different phases never collide through the hash. Every ingestion therefore
  * acquires keys in one global order, (phase, key): a transaction only ever waits for a key greater than every
- * key it holds, so no cycle of waits can form. Row locks come after all advisory locks (alert rows in
- * (incident, fingerprint) order, then incident rows in id order), and pg-boss's namespace is another one.
+ * key it holds, so no cycle of waits can form. Row locks come after all advisory locks, also in one order:
+ * alert rows by (incident, fingerprint), alert-group rows by key, the analysis job's singleton key by incident,
+ * incident rows by id (last, just before the commit). pg-boss's advisory locks use a namespace of their own.
  */
-const keySpaces = { placement: 0x4157_4f4f, neighbourhood: 0x4157_4f50 } as const;
+export const correlationKeySpaces = { placement: 0x4157_4f4f, neighbourhood: 0x4157_4f50 } as const;
 
-export type LockPhase = keyof typeof keySpaces;
+export type LockPhase = keyof typeof correlationKeySpaces;
 
 export async function lockCorrelationKeys(trx: Transaction<DatabaseSchema>, phase: LockPhase, names: Iterable<string>): Promise<void> {
   const keys = [...new Set(names)];
   if (keys.length === 0) return;
   await sql`
-    SELECT pg_advisory_xact_lock(${keySpaces[phase]}, key)
+    SELECT pg_advisory_xact_lock(${correlationKeySpaces[phase]}, key)
     FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${keys}::text[]) AS name ORDER BY key) AS ordered`.execute(trx);
 }

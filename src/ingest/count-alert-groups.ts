@@ -17,8 +17,8 @@ interface GroupDelta {
 /**
  * Moves the per-incident counts of alerts by service, name, status and severity by what this batch changed:
  * an inserted alert enters its group, an alert whose status or severity changed leaves the old group and
- * enters the new one. Call it while holding the incidents' row locks (after applyIncidentChanges), so the
- * groups of one incident are only ever written by one transaction at a time.
+ * enters the new one. Each row moves by an increment on the row as locked, so concurrent ingestions add up
+ * exactly; rows are written in key order, so two of them never wait for each other in a cycle.
  */
 export async function countAlertGroups(trx: Transaction<DatabaseSchema>, changed: readonly ChangedAlert[]): Promise<void> {
   const deltas = new Map<string, GroupDelta>();

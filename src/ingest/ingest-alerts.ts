@@ -9,6 +9,7 @@ import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alert
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { isConnectionError } from '../storage/is-connection-error.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
@@ -28,13 +29,14 @@ export interface IngestDependencies {
   serviceLabels: readonly string[];
   windowMilliseconds: number;
   maxDepth: number;
+  log?: Logger;
 }
 
 export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-type Stored = Extract<IngestResult, { ok: true }> & { analysed: number };
+type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[] };
 
 /**
  * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
@@ -51,9 +53,23 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;
   }
-  // After the commit, so the worker finds the job; a card then does not wait for the next poll.
-  if (stored.analysed > 0) deps.jobs.notify?.('analyze-incident');
+  if (stored.analysed.length > 0) await afterCommit(deps, stored.analysed);
   return { ok: true, stored: stored.stored, ignored: stored.ignored, incidents: stored.incidents };
+}
+
+/**
+ * A job that already waited for an incident added nothing in the transaction, and may have started before the
+ * commit, missing this change: enqueue once more (a no-op while one still waits, which then starts after the
+ * commit). Then wake this process's worker, so the card does not wait for the next poll.
+ */
+async function afterCommit(deps: IngestDependencies, incidentIds: readonly string[]): Promise<void> {
+  try {
+    for (const incidentId of incidentIds) await deps.jobs.enqueue(deps.db, 'analyze-incident', { incidentId });
+  } catch (error) {
+    // The alerts are stored and the job of the transaction covers all but this race; never a 5xx for it.
+    deps.log?.warn({ err: error, incidents: incidentIds.length }, 'analysis not re-enqueued after commit');
+  }
+  deps.jobs.notify?.('analyze-incident');
 }
 
 /**
@@ -98,15 +114,12 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     if (second.unplaced.length > 0) placed.push(...(await correlate(trx, deps, second.unplaced, neighborhood)));
   }
 
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: 0 };
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [] };
   const changedAlerts = await upsertAlerts(
     trx,
     placed.filter((entry) => !entry.unchanged),
   );
-  const changedIncidents = await applyIncidentChanges(trx, changedAlerts);
   await countAlertGroups(trx, changedAlerts);
-  // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
-  for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];
   await queueAuditEntry(trx, {
     kind: 'alert_received',
@@ -119,7 +132,12 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
       incidents: touched,
     },
   });
-  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents.length };
+  // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
+  const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
+  for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
+  // Last: a storm's busiest incident row is locked from here to the commit only (ADR 0008).
+  await applyIncidentChanges(trx, changedAlerts);
+  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents };
 }
 
 type Placement = PlacedAlert & { unchanged: boolean };

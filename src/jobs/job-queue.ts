@@ -58,6 +58,11 @@ export class JobQueue {
     }
   }
 
+  /**
+   * For a stately name, nothing is added while a job of the same key waits; that job may start before the
+   * caller commits and then miss its change, so such callers enqueue once more after their commit (a no-op
+   * while a job still waits, and that one then starts after the commit).
+   */
   async enqueue<N extends JobName>(executor: SqlExecutor, name: N, data: JobTypes[N]): Promise<void> {
     const singletonKey = statelyKeys[name]?.(data);
     await this.#boss.send(name, data, {
