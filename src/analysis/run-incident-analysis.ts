@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus, Severity } from '../alerts/alert.ts';
+import type { AlertRow } from '../alerts/alert.table.ts';
 import { toIncidentView, type IncidentView } from '../incidents/incident-repository.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
@@ -82,13 +83,13 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
       .where('id', '=', incidentId)
       .returningAll()
       .executeTakeFirst(),
-    deps.db
-      .selectFrom('alerts')
-      .selectAll()
-      .where('incident_id', '=', incidentId)
-      .where('fingerprint', 'in', sampleFingerprints(groups, analysis))
-      .orderBy('starts_at')
-      .execute(),
+    // One primary-key probe per sample (LATERAL … LIMIT 1 cannot be flattened into a join over the incident's alerts).
+    sql<AlertRow>`
+      SELECT sample.* FROM unnest(${sampleFingerprints(groups, analysis)}::text[]) AS wanted (fingerprint)
+      CROSS JOIN LATERAL (SELECT * FROM alerts WHERE incident_id = ${incidentId}::uuid AND fingerprint = wanted.fingerprint LIMIT 1) AS sample
+      ORDER BY sample.starts_at`
+      .execute(deps.db)
+      .then((result) => result.rows),
   ]);
   if (!incident) return null;
   deps.log.info(
