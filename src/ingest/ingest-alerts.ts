@@ -46,9 +46,12 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
-  let stored: Stored;
+  let stored: Stored | 'needs-neighbourhood';
   try {
-    stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
+    stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'services'));
+    // It wrote nothing and released its locks: again, with the locks that may open an incident.
+    if (stored === 'needs-neighbourhood') stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'neighbourhood'));
+    if (stored === 'needs-neighbourhood') throw new Error('correlation asked for the neighbourhood it held');
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;
@@ -74,11 +77,19 @@ async function afterCommit(deps: IngestDependencies, incidentIds: readonly strin
 
 /**
  * Two phases (ADR 0008). Phase 1 locks the groups and places what is already placed: in the steady state of a
- * long-lived group (re-sends) that is everything, and no neighbourhood lock or correlation is needed. Phase 2,
- * only for alerts without an open incident, locks their services' neighbourhood, looks again (another group
- * may have placed the same fingerprint meanwhile), then correlates.
+ * long-lived group (re-sends) that is everything, and no other lock or correlation is needed. Phase 2, only for
+ * alerts without an open incident, locks their services (`scope` 'services') or, when an incident may have to
+ * be opened, every service connected to them (`scope` 'neighbourhood'), looks again (another group may have
+ * placed the same fingerprint meanwhile), then correlates. Joining an open incident needs only the alerts' own
+ * services; opening one must exclude everything next to it. With `scope` 'services', a correlation that would
+ * open an incident returns 'needs-neighbourhood' before writing anything, and the caller starts over.
  */
-async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<Stored> {
+async function storeAlerts(
+  trx: Transaction<DatabaseSchema>,
+  deps: IngestDependencies,
+  alerts: ServiceAlert[],
+  scope: 'services' | 'neighbourhood',
+): Promise<Stored | 'needs-neighbourhood'> {
   await lockCorrelationKeys(
     trx,
     'placement',
@@ -98,7 +109,7 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     const services = [...new Set(first.unplaced.flatMap((alert) => (alert.service ? [alert.service] : [])))];
     const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
     await lockCorrelationKeys(trx, 'neighbourhood', [
-      ...neighborhood.map((service) => `service:${service}`),
+      ...(scope === 'services' ? services : neighborhood).map((service) => `service:${service}`),
       // Same fingerprint, same labels, same name: two groups racing with a new unmapped alert meet here.
       ...first.unplaced.flatMap((alert) => (alert.service ? [] : [`unmapped:${alert.name}`])),
     ]);
@@ -111,7 +122,11 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
     );
     placed.push(...second.placed);
     ignored += second.ignored;
-    if (second.unplaced.length > 0) placed.push(...(await correlate(trx, deps, second.unplaced, neighborhood)));
+    if (second.unplaced.length > 0) {
+      const correlated = await correlate(trx, deps, second.unplaced, neighborhood, scope === 'neighbourhood');
+      if (correlated === 'needs-neighbourhood') return correlated;
+      placed.push(...correlated);
+    }
   }
 
   if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [] };
@@ -170,14 +185,21 @@ function unchanged(stored: LatestOccurrence, alert: ServiceAlert): boolean {
   );
 }
 
-/** Assigns alerts that have no open incident to one (existing or new), under the neighbourhood locks. */
-async function correlate(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[], neighborhood: string[]): Promise<Placement[]> {
+/** Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. */
+async function correlate(
+  trx: Transaction<DatabaseSchema>,
+  deps: IngestDependencies,
+  alerts: ServiceAlert[],
+  neighborhood: string[],
+  mayOpen: boolean,
+): Promise<Placement[] | 'needs-neighbourhood'> {
   const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
   const { assignments, newIncidents } = correlateAlerts(alerts, open, {
     graph: deps.graph(),
     windowMilliseconds: deps.windowMilliseconds,
     maxDepth: deps.maxDepth,
   });
+  if (newIncidents.length > 0 && !mayOpen) return 'needs-neighbourhood';
   const createdIds: string[] = [];
   for (const [index, draft] of newIncidents.entries()) {
     const members = alerts.filter((_, position) => {
