@@ -96,7 +96,7 @@ describe('ingest under a storm: incremental incident state and two-phase locks',
     expect(book.groups).toEqual(book.countedGroups);
   });
 
-  it('takes no neighbourhood lock for re-sends of placed alerts, and waits for it for a new alert', async () => {
+  it('re-sends and joins of an open incident take no neighbourhood lock; opening an incident waits for its neighbourhood', async () => {
     h = await createIngestHarness();
     await h.ingest('group-steady', [
       { fingerprint: 's-1', service: 'checkout' },
@@ -104,20 +104,21 @@ describe('ingest under a storm: incremental incident state and two-phase locks',
     ]);
     const holder = new pg.Client({ connectionString: h.database.url });
     await holder.connect();
+    const answered = (ingestion: Promise<unknown>) =>
+      Promise.race([ingestion.then(() => 'answered'), new Promise((resolve) => setTimeout(resolve, 15_000, 'blocked'))]);
     try {
-      // Another ingestion correlating something next to orders-db holds this key.
+      // Another ingestion opening an incident next to orders-db holds this key.
       await holder.query('SELECT pg_advisory_lock($1, hashtext($2))', [correlationKeySpaces.neighbourhood, 'service:orders-db']);
-      const resend = h.ingest('group-steady', [
-        { fingerprint: 's-1', service: 'checkout', status: 'resolved' },
+      const resend = [
+        { fingerprint: 's-1', service: 'checkout', status: 'resolved' as const },
         { fingerprint: 's-2', service: 'payments' },
-      ]);
-      const outcome = await Promise.race([resend.then(() => 'answered'), new Promise((resolve) => setTimeout(resolve, 15_000, 'blocked'))]);
-      expect(outcome).toBe('answered');
+      ];
+      expect(await answered(h.ingest('group-steady', resend))).toBe('answered');
+      // A new alert of the group joins its open incident: only checkout's own key.
+      expect(await answered(h.ingest('group-steady', [...resend, { fingerprint: 's-3', service: 'checkout' }]))).toBe('answered');
 
-      const fresh = h.ingest('group-steady', [
-        { fingerprint: 's-2', service: 'payments' },
-        { fingerprint: 's-3', service: 'checkout' },
-      ]);
+      // A new group, days later, must open an incident next to orders-db: it waits for the key.
+      const opening = h.ingest('group-later', [{ fingerprint: 'l-1', service: 'checkout', startsAt: '2026-03-05T10:00:00Z' }]);
       await eventually(async () => {
         const { rows } = await holder.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1`, [
           correlationKeySpaces.neighbourhood,
@@ -125,7 +126,9 @@ describe('ingest under a storm: incremental incident state and two-phase locks',
         return rows.length > 0 ? true : undefined;
       });
       await holder.query('SELECT pg_advisory_unlock_all()');
-      expect((await fresh).stored).toBe(2);
+      const opened = await opening;
+      expect(opened.incidents).toHaveLength(1);
+      expect((await incidentBookkeeping(h.database, opened.incidents[0]!)).incident.services).toEqual(['checkout']);
     } finally {
       await holder.end();
     }
