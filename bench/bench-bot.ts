@@ -22,6 +22,7 @@ export function freePort(): Promise<number> {
 
 export interface BenchBot {
   port: number;
+  pid: number;
   databaseUrl: string;
   /** Where the bot's log lines go (info level: the per-request lines are part of what is measured). */
   logFile: string;
@@ -82,7 +83,7 @@ export async function startBenchBot(options: { topology: string; environment?: R
     }
     await sleep(100);
   }
-  return { port, databaseUrl: url.toString(), logFile, stop };
+  return { port, pid: bot.pid ?? 0, databaseUrl: url.toString(), logFile, stop };
 }
 
 export interface PostResult {

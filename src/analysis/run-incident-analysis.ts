@@ -75,13 +75,17 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     alertsAnalysed: groups.reduce((sum, group) => sum + group.alerts, 0),
     analysedAt: analysedAt.toISOString(),
   };
-  const [incident, samples] = await Promise.all([
+  // Kept on the incident: the best candidates only. A storm over 300 services ranks 300 of them, half a megabyte
+  // that every re-analysis and every card would rewrite and re-read; the brain still gets the whole ranking.
+  const stored = { ...analysis, rootCauses: analysis.rootCauses.slice(0, maxStoredRootCauses), rootCausesRanked: analysis.rootCauses.length };
+  const [row, samples] = await Promise.all([
     deps.db
       .updateTable('incidents')
       // Merged, so the diagnosis kept beside it survives a re-analysis.
-      .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || ${JSON.stringify(analysis)}::jsonb` })
+      .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || ${JSON.stringify(stored)}::jsonb` })
       .where('id', '=', incidentId)
-      .returningAll()
+      .returning(['id', 'number', 'title', 'severity', 'status', 'group_key', 'services', 'opened_at', 'last_alert_at', 'resolved_at'])
+      .returning(['created_at', 'updated_at', 'firing_count', 'alerts_revision'])
       .executeTakeFirst(),
     // One primary-key probe per sample (LATERAL … LIMIT 1 cannot be flattened into a join over the incident's alerts).
     sql<AlertRow>`
@@ -91,7 +95,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
       .execute(deps.db)
       .then((result) => result.rows),
   ]);
-  if (!incident) return null;
+  if (!row) return null;
   deps.log.info(
     {
       incidentId,
@@ -102,8 +106,11 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     },
     'incident analysed',
   );
-  return { analysis, incident: toIncidentView(incident, samples) };
+  return { analysis, incident: toIncidentView({ ...row, analysis: stored }, samples) };
 }
+
+/** Root-cause candidates kept on the incident; a card shows the best one and names a few others. */
+const maxStoredRootCauses = 10;
 
 /** Alerts handed to the brain at most; a rule brain acts on the best-ranked ones and a model reads no more. */
 const maxSamples = 100;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { analysisPacer } from '../analysis/analysis-pacer.ts';
 import { proposeRemediation } from '../analysis/propose-remediation.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
@@ -42,6 +43,8 @@ const expirySweepMilliseconds = 15_000;
 const auditSealMilliseconds = 1_000;
 // Analysis jobs fetched and run together; each completes on its own (ADR 0009).
 const analysisBatchSize = 8;
+// Analyses of one incident start at least this far apart: a storm's alerts coalesce meanwhile (ADR 0009).
+const analysisIntervalMilliseconds = 250;
 
 const isLoopbackHost = (host: string) => host === 'localhost' || isLoopback(host);
 
@@ -77,9 +80,11 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
   // Executions a crash interrupted are settled (checked against the cluster, never re-run) before any new work.
   for (const settled of await reconcileExecutions(approval)) log.warn({ settled }, 'interrupted execution reconciled');
   await registerApprovalJobs(jobs, approval);
+  const paceAnalysis = analysisPacer(analysisIntervalMilliseconds);
   await jobs.work(
     'analyze-incident',
     async ({ incidentId }) => {
+      await paceAnalysis(incidentId);
       const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log }, incidentId);
       if (!analysed) return;
       // The deterministic part of the card is out before any brain is asked.
