@@ -1,15 +1,16 @@
-import type { Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { AuditEntry } from './append-audit.ts';
 
 /**
- * Writes an entry to the audit outbox in the caller's transaction: durable with the change it records, and
+ * Writes an entry to the audit outbox in the caller's transaction (or on its own when it records no change):
+ * durable with the change it records, and
  * without the chain's lock, so concurrent writers do not queue behind each other. A sealer chains it within
  * seconds (sealAuditOutbox). For high-volume entries (receipts of alerts); decisions use appendAudit.
  */
-export async function queueAuditEntry(trx: Transaction<DatabaseSchema>, entry: AuditEntry): Promise<void> {
-  await trx
+export async function queueAuditEntry(db: Kysely<DatabaseSchema>, entry: AuditEntry): Promise<void> {
+  await db
     .insertInto('audit_outbox')
     .values({
       at: entry.at,

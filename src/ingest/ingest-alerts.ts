@@ -46,9 +46,10 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
-  let stored: Stored | 'needs-neighbourhood';
+  let stored: Stored | 'needs-neighbourhood' | null;
   try {
-    stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'services'));
+    stored = await receiveUnchanged(deps, alerts);
+    stored ??= await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'services'));
     // It wrote nothing and released its locks: again, with the locks that may open an incident.
     if (stored === 'needs-neighbourhood') stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'neighbourhood'));
     if (stored === 'needs-neighbourhood') throw new Error('correlation asked for the neighbourhood it held');
@@ -58,6 +59,42 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   }
   if (stored.analysed.length > 0) await afterCommit(deps, stored.analysed);
   return { ok: true, stored: stored.stored, ignored: stored.ignored, incidents: stored.incidents };
+}
+
+/**
+ * The steady state of a storm: a group re-sent with nothing new. Read without a lock or a transaction: when
+ * every alert is already stored as sent, in an open incident (or resolved, as sent), there is nothing to write
+ * but the receipt, and the batch is as if it had arrived at the moment of that read. Anything else: null, and
+ * the locked path decides.
+ */
+async function receiveUnchanged(deps: IngestDependencies, alerts: ServiceAlert[]): Promise<Stored | null> {
+  const { placed, unplaced, ignored } = place(
+    alerts,
+    await latestOccurrences(
+      deps.db,
+      alerts.map((alert) => alert.fingerprint),
+    ),
+  );
+  if (unplaced.length > 0 || placed.some((entry) => !entry.unchanged)) return null;
+  const touched = placed.length === 0 ? [] : await queueReceipt(deps.db, deps, placed);
+  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: [] };
+}
+
+/** The audit receipt of a stored batch (through the outbox, ADR 0009); returns the incidents it touched. */
+async function queueReceipt(db: Kysely<DatabaseSchema>, deps: IngestDependencies, placed: readonly PlacedAlert[]): Promise<string[]> {
+  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
+  await queueAuditEntry(db, {
+    kind: 'alert_received',
+    at: deps.clock.now(),
+    incidentId: touched.length === 1 ? touched[0]! : null,
+    details: {
+      source: placed[0]!.alert.source,
+      alerts: placed.length,
+      firing: placed.filter((entry) => entry.alert.status === 'firing').length,
+      incidents: touched,
+    },
+  });
+  return touched;
 }
 
 /**
@@ -135,18 +172,7 @@ async function storeAlerts(
     placed.filter((entry) => !entry.unchanged),
   );
   await countAlertGroups(trx, changedAlerts);
-  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
-  await queueAuditEntry(trx, {
-    kind: 'alert_received',
-    at: deps.clock.now(),
-    incidentId: touched.length === 1 ? touched[0]! : null,
-    details: {
-      source: placed[0]!.alert.source,
-      alerts: placed.length,
-      firing: placed.filter((entry) => entry.alert.status === 'firing').length,
-      incidents: touched,
-    },
-  });
+  const touched = await queueReceipt(trx, deps, placed);
   // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
   const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
   for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });

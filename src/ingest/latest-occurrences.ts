@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 
@@ -15,7 +15,7 @@ export interface LatestOccurrence {
 
 // One index probe per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner
 // estimates: a hash join or a parallel scan would read every alert ever stored on each call.
-export async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints: string[]): Promise<Map<string, LatestOccurrence>> {
+export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints: string[]): Promise<Map<string, LatestOccurrence>> {
   if (fingerprints.length === 0) return new Map();
   const { rows } = await sql<{
     fingerprint: string;
@@ -33,7 +33,7 @@ export async function latestOccurrences(trx: Transaction<DatabaseSchema>, finger
       SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
         (SELECT status FROM incidents WHERE incidents.id = alerts.incident_id) AS incident_status
       FROM alerts WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
-    ) AS latest`.execute(trx);
+    ) AS latest`.execute(db);
   return new Map(
     rows.map((row) => [
       row.fingerprint,

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { sql, type Kysely } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendAudit, type AuditEntry } from '../../src/audit/append-audit.ts';
@@ -137,7 +137,11 @@ describe('audit outbox: receipts written without the chain lock, sealed into the
     await blocker.connect();
     await blocker.query('BEGIN');
     await blocker.query(`INSERT INTO audit_log VALUES (1, now(), 'signature', null, null, null, '{}', 'x', 'y')`);
-    const victim = await openDatabase({ databaseUrl: database.url, dataDir: 'unused', poolSize: 1 });
+    // Its own pool: a checked-out client whose session is killed emits 'error', which must not end the test run.
+    const victimPool = new pg.Pool({ connectionString: database.url, max: 1 });
+    victimPool.on('connect', (client) => client.on('error', () => {}));
+    victimPool.on('error', () => {});
+    const victim = { db: new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: victimPool }) }) };
     try {
       const sealed = seal(victim.db).catch((error: Error) => error);
       // Polled from another session: inside the blocker's transaction pg_stat_activity is a snapshot.
@@ -152,7 +156,7 @@ describe('audit outbox: receipts written without the chain lock, sealed into the
       await blocker.query('ROLLBACK');
     } finally {
       await blocker.end();
-      await victim.close().catch(() => {});
+      await victim.db.destroy().catch(() => {});
     }
     expect(await db.selectFrom('audit_outbox').select('id').execute()).toHaveLength(3);
     expect(await seal(db)).toBe(3);
