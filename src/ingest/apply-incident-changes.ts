@@ -40,7 +40,9 @@ export async function applyIncidentChanges(trx: Transaction<DatabaseSchema>, cha
         firing_count = ${firing},
         status = CASE WHEN ${firing} > 0 THEN 'open' ELSE 'resolved' END,
         resolved_at = CASE WHEN ${firing} > 0 THEN NULL ELSE coalesce(resolved_at, ${delta.lastEnd}::timestamptz, now()) END,
-        services = (SELECT coalesce(array_agg(DISTINCT service ORDER BY service), '{}') FROM unnest(services || ${[...delta.services]}::text[]) AS service),
+        -- Rebuilt only when a service joins: a storm's incident holds hundreds, and most batches bring none new.
+        services = CASE WHEN services @> ${[...delta.services]}::text[] THEN services
+          ELSE (SELECT array_agg(DISTINCT service ORDER BY service) FROM unnest(services || ${[...delta.services]}::text[]) AS service) END,
         severity = coalesce((ARRAY['critical', 'high', 'warning', 'info'])[least(
           array_position(ARRAY['critical', 'high', 'warning', 'info'], severity),
           array_position(ARRAY['critical', 'high', 'warning', 'info'], ${delta.severity}::text))], severity),

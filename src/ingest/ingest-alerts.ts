@@ -46,12 +46,25 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
-  let stored: Stored | 'needs-neighbourhood' | null;
+  let stored: Stored | 'needs-neighbourhood';
   try {
-    stored = await receiveUnchanged(deps, alerts);
-    stored ??= await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'services'));
-    // It wrote nothing and released its locks: again, with the locks that may open an incident.
-    if (stored === 'needs-neighbourhood') stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts, 'neighbourhood'));
+    // Read first without any lock: a storm is mostly re-sends, and what is stored as sent needs nothing more.
+    const read = place(
+      alerts,
+      await latestOccurrences(
+        deps.db,
+        alerts.map((alert) => alert.fingerprint),
+      ),
+    );
+    const settled = read.placed.filter((entry) => entry.unchanged);
+    const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
+    const batch = { settled, pending, ignored: read.ignored };
+    if (pending.length === 0) stored = await receiveUnchanged(deps, batch);
+    else {
+      stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, batch, 'services'));
+      // It wrote nothing and released its locks: again, with the locks that may open an incident.
+      if (stored === 'needs-neighbourhood') stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, batch, 'neighbourhood'));
+    }
     if (stored === 'needs-neighbourhood') throw new Error('correlation asked for the neighbourhood it held');
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
@@ -62,22 +75,20 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
 }
 
 /**
- * The steady state of a storm: a group re-sent with nothing new. Read without a lock or a transaction: when
- * every alert is already stored as sent, in an open incident (or resolved, as sent), there is nothing to write
- * but the receipt, and the batch is as if it had arrived at the moment of that read. Anything else: null, and
- * the locked path decides.
+ * A batch as first read, without a lock: alerts stored exactly as sent (`settled`: nothing to write, as if the
+ * batch had arrived at the moment of that read), the rest (`pending`: to be placed or written under the locks),
+ * and how many were ignored (resolved but never seen firing, or a late replay).
  */
-async function receiveUnchanged(deps: IngestDependencies, alerts: ServiceAlert[]): Promise<Stored | null> {
-  const { placed, unplaced, ignored } = place(
-    alerts,
-    await latestOccurrences(
-      deps.db,
-      alerts.map((alert) => alert.fingerprint),
-    ),
-  );
-  if (unplaced.length > 0 || placed.some((entry) => !entry.unchanged)) return null;
-  const touched = placed.length === 0 ? [] : await queueReceipt(deps.db, deps, placed);
-  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: [] };
+interface ReadBatch {
+  settled: Placement[];
+  pending: ServiceAlert[];
+  ignored: number;
+}
+
+/** The steady state of a storm: a group re-sent with nothing new. No lock, no transaction: only the receipt. */
+async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
+  const touched = batch.settled.length === 0 ? [] : await queueReceipt(deps.db, deps, batch.settled);
+  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [] };
 }
 
 /** The audit receipt of a stored batch (through the outbox, ADR 0009); returns the incidents it touched. */
@@ -113,34 +124,35 @@ async function afterCommit(deps: IngestDependencies, incidentIds: readonly strin
 }
 
 /**
- * Two phases (ADR 0008). Phase 1 locks the groups and places what is already placed: in the steady state of a
- * long-lived group (re-sends) that is everything, and no other lock or correlation is needed. Phase 2, only for
- * alerts without an open incident, locks their services (`scope` 'services') or, when an incident may have to
- * be opened, every service connected to them (`scope` 'neighbourhood'), looks again (another group may have
- * placed the same fingerprint meanwhile), then correlates. Joining an open incident needs only the alerts' own
- * services; opening one must exclude everything next to it. With `scope` 'services', a correlation that would
- * open an incident returns 'needs-neighbourhood' before writing anything, and the caller starts over.
+ * Two phases (ADR 0008), for the alerts that the first read found new or changed (the others are settled: each
+ * alert is its own register, so they need no lock). Phase 1 locks the group (two replicas deliver the same one)
+ * and reads those alerts again. Phase 2, only for alerts without an open incident, locks their services
+ * (`scope` 'services') or, when an incident may have to be opened, every service connected to them (`scope`
+ * 'neighbourhood'), reads again (another group may have placed the same fingerprint meanwhile), then
+ * correlates. Joining an open incident needs only the alerts' own services; opening one must exclude everything
+ * next to it. With `scope` 'services', a correlation that would open an incident returns 'needs-neighbourhood'
+ * before writing anything, and the caller starts over.
  */
 async function storeAlerts(
   trx: Transaction<DatabaseSchema>,
   deps: IngestDependencies,
-  alerts: ServiceAlert[],
+  batch: ReadBatch,
   scope: 'services' | 'neighbourhood',
 ): Promise<Stored | 'needs-neighbourhood'> {
   await lockCorrelationKeys(
     trx,
     'placement',
-    alerts.map((alert) => (alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`)),
+    batch.pending.map((alert) => (alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`)),
   );
   const first = place(
-    alerts,
+    batch.pending,
     await latestOccurrences(
       trx,
-      alerts.map((alert) => alert.fingerprint),
+      batch.pending.map((alert) => alert.fingerprint),
     ),
   );
-  const placed = first.placed;
-  let ignored = first.ignored;
+  const placed = [...batch.settled, ...first.placed];
+  let ignored = batch.ignored + first.ignored;
 
   if (first.unplaced.length > 0) {
     const services = [...new Set(first.unplaced.flatMap((alert) => (alert.service ? [alert.service] : [])))];
@@ -239,7 +251,8 @@ async function correlate(
         severity: members[0]!.severity,
         status: 'open',
         group_key: draft.groupKey,
-        services: draft.services,
+        // Sorted as the incident update sorts them (by the database's collation).
+        services: sql<string[]>`(SELECT coalesce(array_agg(service ORDER BY service), '{}') FROM unnest(${draft.services}::text[]) AS service)`,
         opened_at: draft.openedAt,
         last_alert_at: draft.lastAlertAt,
         resolved_at: null,
