@@ -89,7 +89,7 @@ async function main() {
     const incidentSize = {
       start: { incidentAlerts: startSize, alertsPerSecond: start.alertsPerSecond, p50Ms: start.p50Ms, p99Ms: start.p99Ms },
       after: { incidentAlerts: afterSize, alertsPerSecond: after.alertsPerSecond, p50Ms: after.p50Ms, p99Ms: after.p99Ms },
-      ratio: round((after.alertsPerSecond / start.alertsPerSecond) * 100) / 100,
+      ratio: Number((after.alertsPerSecond / start.alertsPerSecond).toFixed(2)),
       growthAlertsPerSecond: growing.alertsPerSecond,
     };
 
@@ -116,7 +116,7 @@ async function main() {
     );
     console.log(
       alertmanager.ok
-        ? `Alertmanager ${alertmanager.version} intake of the same batches: ${alertmanager.alertsPerSecond} alerts/s (p50 ${alertmanager.p50Ms} ms, p99 ${alertmanager.p99Ms} ms, failures ${alertmanager.failures}); ours / theirs = ${round((throughput.alertsPerSecond / alertmanager.alertsPerSecond) * 100) / 100}`
+        ? `Alertmanager ${alertmanager.version} intake of the same batches: ${alertmanager.alertsPerSecond} alerts/s (p50 ${alertmanager.p50Ms} ms, p99 ${alertmanager.p99Ms} ms, failures ${alertmanager.failures}); ours / theirs = ${Number((throughput.alertsPerSecond / alertmanager.alertsPerSecond).toFixed(2))}`
         : `Alertmanager intake: not measured (${alertmanager.reason})`,
     );
     console.log(`rows in alerts: ${rows[0].alerts}, incidents: ${rows[0].incidents}; bot log: ${logLines.length} lines, ${problems.length} warnings or errors`);
@@ -127,7 +127,7 @@ async function main() {
         atThousand,
         incidentSize,
         alertmanager,
-        oursOverAlertmanager: alertmanager.ok ? round((throughput.alertsPerSecond / alertmanager.alertsPerSecond) * 100) / 100 : null,
+        oursOverAlertmanager: alertmanager.ok ? Number((throughput.alertsPerSecond / alertmanager.alertsPerSecond).toFixed(2)) : null,
         storedAlerts: rows[0].alerts,
       })}`,
     );
