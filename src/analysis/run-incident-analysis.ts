@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus, Severity } from '../alerts/alert.ts';
 import type { AlertRow } from '../alerts/alert.table.ts';
+import { sha256Hex } from '../domain/canonical-json.ts';
 import { toIncidentView, type IncidentView } from '../incidents/incident-repository.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
@@ -20,7 +21,16 @@ export interface StoredIncidentAnalysis extends IncidentAnalysis {
   revision: number;
   alertsAnalysed: number;
   analysedAt: string;
+  /** Digest of what the ranking was computed from (alert groups without their counts). */
+  inputDigest: string;
 }
+
+/**
+ * A new analysis, or `changed: false` when the alerts' services, names, statuses, severities and first starts
+ * are what the stored analysis was computed from (a storm mostly adds pods to services already alerting): then
+ * only its revision moves, and there is nothing new to rank or to propose.
+ */
+export type AnalysisOutcome = ({ changed: true } & AnalysedIncident) | { changed: false; revision: number; alertsAnalysed: number };
 
 export interface AnalysedIncident {
   analysis: StoredIncidentAnalysis;
@@ -38,12 +48,14 @@ export interface AnalysedIncident {
  * uses (which names fire on which service, the worst severity, the first start). Idempotent: a job retried
  * after a crash or enqueued twice does no harm.
  */
-export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId: string): Promise<AnalysedIncident | null> {
+export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId: string): Promise<AnalysisOutcome | null> {
   const started = performance.now();
   const analysedAt = new Date();
   // One statement, one snapshot: the revision is the one these counts belong to.
   const { rows: groups } = await sql<{
     revision: string;
+    digest: string | null;
+    top: string | null;
     service: string;
     name: string;
     status: AlertStatus;
@@ -52,12 +64,30 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     first_starts_at: Date;
     sample: string;
   }>`
-    SELECT incidents.alerts_revision AS revision, groups.service, groups.name, groups.status, groups.severity, groups.alerts,
+    SELECT incidents.alerts_revision AS revision, incidents.analysis->>'inputDigest' AS digest,
+      incidents.analysis->'rootCauses'->0->>'service' AS top, groups.service, groups.name, groups.status, groups.severity, groups.alerts,
       groups.first_starts_at, groups.sample_fingerprint AS sample
     FROM incidents JOIN incident_alert_groups AS groups ON groups.incident_id = incidents.id
     WHERE incidents.id = ${incidentId}::uuid AND groups.alerts > 0
-    ORDER BY groups.first_starts_at, groups.name, groups.service`.execute(deps.db);
+    ORDER BY groups.first_starts_at, groups.name, groups.service, groups.status, groups.severity`.execute(deps.db);
   if (groups.length === 0) return null;
+  const revision = Number(groups[0]!.revision);
+  const alertsAnalysed = groups.reduce((sum, group) => sum + group.alerts, 0);
+  const inputDigest = sha256Hex(
+    JSON.stringify(groups.map((group) => [group.service, group.name, group.status, group.severity, group.first_starts_at.getTime()])),
+  );
+  const log = (fields: { topRootCause: string | null; changed: boolean }) =>
+    deps.log.info({ incidentId, alertsAnalysed, revision, ...fields, milliseconds: Math.round(performance.now() - started) }, 'incident analysed');
+  if (inputDigest === groups[0]!.digest) {
+    const progress = { revision, alertsAnalysed, analysedAt: analysedAt.toISOString() };
+    await deps.db
+      .updateTable('incidents')
+      .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || ${JSON.stringify(progress)}::jsonb` })
+      .where('id', '=', incidentId)
+      .execute();
+    log({ topRootCause: groups[0]!.top, changed: false });
+    return { changed: false, revision, alertsAnalysed };
+  }
   const computed = analyzeIncident(
     groups.map((group) => ({
       name: group.name,
@@ -69,12 +99,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     deps.graph(),
     deps.maxDepth,
   );
-  const analysis: StoredIncidentAnalysis = {
-    ...computed,
-    revision: Number(groups[0]!.revision),
-    alertsAnalysed: groups.reduce((sum, group) => sum + group.alerts, 0),
-    analysedAt: analysedAt.toISOString(),
-  };
+  const analysis: StoredIncidentAnalysis = { ...computed, revision, alertsAnalysed, analysedAt: analysedAt.toISOString(), inputDigest };
   // Kept on the incident: the best candidates only. A storm over 300 services ranks 300 of them, half a megabyte
   // that every re-analysis and every card would rewrite and re-read; the brain still gets the whole ranking.
   const stored = { ...analysis, rootCauses: analysis.rootCauses.slice(0, maxStoredRootCauses), rootCausesRanked: analysis.rootCauses.length };
@@ -96,17 +121,8 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
       .then((result) => result.rows),
   ]);
   if (!row) return null;
-  deps.log.info(
-    {
-      incidentId,
-      alertsAnalysed: analysis.alertsAnalysed,
-      revision: analysis.revision,
-      topRootCause: analysis.rootCauses[0]?.service ?? null,
-      milliseconds: Math.round(performance.now() - started),
-    },
-    'incident analysed',
-  );
-  return { analysis, incident: toIncidentView({ ...row, analysis: stored }, samples) };
+  log({ topRootCause: analysis.rootCauses[0]?.service ?? null, changed: true });
+  return { changed: true, analysis, incident: toIncidentView({ ...row, analysis: stored }, samples) };
 }
 
 /** Root-cause candidates kept on the incident; a card shows the best one and names a few others. */

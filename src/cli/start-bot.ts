@@ -89,6 +89,8 @@ export async function startBot(config: Config, log: Logger, options: { clock?: C
       if (!analysed) return;
       // The deterministic part of the card is out before any brain is asked.
       await parts.events.publish({ type: 'incident-updated', incidentId });
+      // Ranked from the same services and alerts as before: nothing new to diagnose or propose.
+      if (!analysed.changed) return;
       const remediation = await proposeRemediation(
         { db: database.db, brain: parts.brain, graph, createProposal: (input) => createProposal(approval, input) },
         analysed,

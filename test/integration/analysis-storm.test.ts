@@ -206,8 +206,8 @@ describe('analysis under a storm: a debounced queue that keeps up', () => {
       read: string;
     }>`SELECT seq_tup_read + coalesce(idx_tup_fetch, 0) AS read FROM pg_stat_user_tables WHERE relname = 'alerts'`.execute(db);
 
-    expect(analysed).not.toBeNull();
-    const { analysis, incident } = analysed!;
+    if (!analysed?.changed) throw new Error(`expected a new analysis, got ${JSON.stringify(analysed)}`);
+    const { analysis, incident } = analysed;
     expect({ rootCauses: analysis.rootCauses, blastRadius: analysis.blastRadius, unmappedAlerts: analysis.unmappedAlerts }).toEqual(expected);
     const stored = await db.selectFrom('incidents').select(['alerts_revision', 'analysis']).where('id', '=', incidentId).executeTakeFirstOrThrow();
     expect(analysis).toMatchObject({ alertsAnalysed: 3000, revision: Number(stored.alerts_revision) });
@@ -218,5 +218,38 @@ describe('analysis under a storm: a debounced queue that keeps up', () => {
     expect(incident.alerts.length).toBeLessThanOrEqual(100);
     expect(incident.alerts.every((alert) => alert.status === 'firing')).toBe(true);
     expect(Number(readAfter.rows[0]!.read) - Number(readBefore.rows[0]!.read)).toBeLessThanOrEqual(incident.alerts.length);
+  });
+
+  it('re-ranks only when the groups of alerts change: more pods of services already alerting only move the revision', async () => {
+    harness = await createIngestHarness();
+    const db = harness.deps.db;
+    const graph = harness.deps.graph();
+    const analyse = () => runIncidentAnalysis({ db, graph: () => graph, maxDepth: 3, log: silentLogger }, incidentId);
+    const pods = (from: number, count: number, service: string): TestAlert[] =>
+      range(count).map((index) => ({
+        fingerprint: `pod-${service}-${from + index}`,
+        service,
+        name: 'KubePodCrashLooping',
+        startsAt: `2026-03-01T10:${String(from + index).padStart(2, '0')}:00Z`,
+      }));
+    const { incidents } = await harness.ingest('group-pods', [...pods(0, 3, 'checkout'), ...pods(0, 2, 'orders-db')]);
+    const incidentId = incidents[0]!;
+    const first = await analyse();
+    expect(first).toMatchObject({ changed: true });
+
+    await harness.ingest('group-pods', [...pods(0, 10, 'checkout'), ...pods(0, 2, 'orders-db')]);
+    const again = await analyse();
+    const stored = await db.selectFrom('incidents').select(['alerts_revision', 'analysis']).where('id', '=', incidentId).executeTakeFirstOrThrow();
+    expect(again).toEqual({ changed: false, revision: Number(stored.alerts_revision), alertsAnalysed: 12 });
+    expect(stored.analysis).toMatchObject({
+      revision: Number(stored.alerts_revision),
+      alertsAnalysed: 12,
+      rootCauses: first?.changed ? first.analysis.rootCauses : [],
+    });
+
+    // A service that was not alerting joins: a new ranking.
+    await harness.ingest('group-pods', [...pods(0, 10, 'checkout'), ...pods(0, 2, 'orders-db'), ...pods(20, 1, 'payments')]);
+    const changed = await analyse();
+    expect(changed).toMatchObject({ changed: true, analysis: { alertsAnalysed: 13 } });
   });
 });
