@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { compareSeverity, normalizeSeverity } from '../alerts/normalize-severity.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
-import type { ChangedAlert } from './upsert-alerts.ts';
+import type { ChangedAlert } from './write-alerts.ts';
 
 /** What one batch changed in one incident. */
 interface IncidentDelta {

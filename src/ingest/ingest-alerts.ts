@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
+import type { AuditEntry } from '../audit/append-audit.ts';
 import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
@@ -16,9 +17,8 @@ import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { applyIncidentChanges } from './apply-incident-changes.ts';
 import { lockCorrelationKeys } from './correlation-locks.ts';
-import { countAlertGroups } from './count-alert-groups.ts';
 import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
-import { upsertAlerts, type PlacedAlert } from './upsert-alerts.ts';
+import { writeAlerts, type PlacedAlert } from './write-alerts.ts';
 
 export interface IngestDependencies {
   db: Kysely<DatabaseSchema>;
@@ -87,14 +87,14 @@ interface ReadBatch {
 
 /** The steady state of a storm: a group re-sent with nothing new. No lock, no transaction: only the receipt. */
 async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
-  const touched = batch.settled.length === 0 ? [] : await queueReceipt(deps.db, deps, batch.settled);
+  const touched = [...new Set(batch.settled.map((entry) => entry.incidentId))];
+  if (batch.settled.length > 0) await queueAuditEntry(deps.db, receiptOf(deps, batch.settled, touched));
   return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [] };
 }
 
-/** The audit receipt of a stored batch (through the outbox, ADR 0009); returns the incidents it touched. */
-async function queueReceipt(db: Kysely<DatabaseSchema>, deps: IngestDependencies, placed: readonly PlacedAlert[]): Promise<string[]> {
-  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
-  await queueAuditEntry(db, {
+/** The audit receipt of a stored batch (through the outbox, ADR 0009). */
+function receiptOf(deps: IngestDependencies, placed: readonly PlacedAlert[], touched: readonly string[]): AuditEntry {
+  return {
     kind: 'alert_received',
     at: deps.clock.now(),
     incidentId: touched.length === 1 ? touched[0]! : null,
@@ -104,8 +104,7 @@ async function queueReceipt(db: Kysely<DatabaseSchema>, deps: IngestDependencies
       firing: placed.filter((entry) => entry.alert.status === 'firing').length,
       incidents: touched,
     },
-  });
-  return touched;
+  };
 }
 
 /**
@@ -179,12 +178,12 @@ async function storeAlerts(
   }
 
   if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [] };
-  const changedAlerts = await upsertAlerts(
+  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
+  const changedAlerts = await writeAlerts(
     trx,
     placed.filter((entry) => !entry.unchanged),
+    receiptOf(deps, placed, touched),
   );
-  await countAlertGroups(trx, changedAlerts);
-  const touched = await queueReceipt(trx, deps, placed);
   // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
   const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
   for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
