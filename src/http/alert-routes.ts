@@ -28,7 +28,8 @@ export function registerAlertRoutes(app: FastifyInstance, options: AlertRoutesOp
       const result = await options.ingest(source, request.body);
       if (result.ok) {
         options.metrics.alertsReceived.inc({ source }, result.stored);
-        log.info({ source, stored: result.stored, ignored: result.ignored, incidents: result.incidents.length, status: 200 }, 'alerts received');
+        const milliseconds = Math.round(reply.elapsedTime);
+        log.info({ source, stored: result.stored, ignored: result.ignored, incidents: result.incidents.length, status: 200, milliseconds }, 'alerts received');
         return reply.code(200).send({ status: 'ok', stored: result.stored, ignored: result.ignored, incidents: result.incidents });
       }
       if (result.error.code === 'invalid_payload') {

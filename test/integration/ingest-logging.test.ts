@@ -45,7 +45,15 @@ describe('log lines of ingestion, analysis and sealing (through the Logger port)
     expect((await post({ alerts: [{ status: 'burning' }] })).status).toBe(400);
     const [incident] = await database.handle.db.selectFrom('incidents').select('id').execute();
 
-    expect(line('alerts received')).toMatchObject({ level: 30, source: 'alertmanager', stored: 1, ignored: 0, incidents: 1, status: 200 });
+    expect(line('alerts received')).toMatchObject({
+      level: 30,
+      source: 'alertmanager',
+      stored: 1,
+      ignored: 0,
+      incidents: 1,
+      status: 200,
+      milliseconds: expect.any(Number),
+    });
     expect(line('alerts refused: invalid payload')).toMatchObject({ source: 'alertmanager', status: 400, issues: expect.any(Number) });
     const analysed = await eventually(async () => line('incident analysed'));
     expect(analysed).toMatchObject({ incidentId: incident!.id, alertsAnalysed: 1, topRootCause: 'api', milliseconds: expect.any(Number) });
