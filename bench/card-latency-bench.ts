@@ -34,8 +34,7 @@ async function main() {
   }
   const services = stormTopology(300);
   const bot = await startBenchBot({ topology: topologyFile(services), environment: { REDIS_URL: redisUrl } });
-  const database = new pg.Client({ connectionString: bot.databaseUrl });
-  await database.connect();
+  const database = new pg.Pool({ connectionString: bot.databaseUrl, max: 4 });
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   try {
     // Enough groups of up to 100 alerts, each re-sent every group interval, for the rate asked.
