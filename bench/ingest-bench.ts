@@ -1,177 +1,139 @@
-// Ingest benchmark: Alertmanager-shaped batches (100 alerts per request) through the real HTTP endpoint into
-// the real PostgreSQL here, the bot running as its own process. Not a test: it prints figures.
-import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+// Ingest benchmark on the storm shape (bench/storm-shape.ts): Alertmanager v4 webhooks of long-lived
+// `group_by: [alertname]` groups through the real HTTP endpoint into the real PostgreSQL here, the bot running as
+// its own process at log level info. Beside it, Alertmanager's own intake of the same alerts. Not a test: it
+// prints figures. Knobs: BENCH_CONNECTIONS (8), BENCH_REQUESTS (3000), BENCH_STEADY_SECONDS (15),
+// BENCH_HUGE_ALERTS (100000).
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { alertmanagerIntake } from './alertmanager-intake.ts';
+import { benchToken, closedLoop, percentile, post, round, startBenchBot } from './bench-bot.ts';
+import { StormGroups, stormTopology, topologyFile, type StormBatch } from './storm-shape.ts';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const token = 'bench-token-0123456789abcdef';
-const alertsPerRequest = 100;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-let sequence = 0;
-function batch(): string {
-  const group = sequence++;
-  const startsAt = new Date().toISOString();
-  const alerts = Array.from({ length: alertsPerRequest }, (_, index) => ({
-    status: 'firing',
-    labels: {
-      alertname: 'KubePodCrashLooping',
-      namespace: `ns-${group % 50}`,
-      pod: `svc-${group}-7d9f8b6c5d-${String(index).padStart(5, 'x')}`,
-      container: `svc-${group}`,
-      severity: 'warning',
-    },
-    annotations: { summary: 'Pod is crash looping.', description: `Pod ns/svc-${group} is in waiting state (reason: "CrashLoopBackOff").` },
-    startsAt,
-    endsAt: '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus.monitoring:9090/graph?g0.expr=...',
-    fingerprint: (group * alertsPerRequest + index).toString(16).padStart(16, '0'),
-  }));
-  return JSON.stringify({
-    version: '4',
-    groupKey: `{}:{alertname="KubePodCrashLooping",group="${group}"}`,
-    status: 'firing',
-    receiver: 'bench',
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager',
-    alerts,
-  });
-}
-
-function post(agent: Agent, port: number, body: string): Promise<{ status: number; milliseconds: number }> {
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const call = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/v1/alerts/alertmanager',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, milliseconds: Number(process.hrtime.bigint() - started) / 1e6 }));
-      },
-    );
-    call.on('error', reject);
-    call.end(body);
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const requests = Number(process.env.BENCH_REQUESTS ?? 3000);
+const steadySeconds = Number(process.env.BENCH_STEADY_SECONDS ?? 15);
+const hugeAlerts = Number(process.env.BENCH_HUGE_ALERTS ?? 100_000);
+const groups = 20;
 
 async function main() {
-  const database = `awoooi_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const port = await freePort();
-  const bot = spawn(
-    process.execPath,
-    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), 'bin/awoooi.js', 'serve'],
-    {
-      env: { ...process.env, DATABASE_URL: url.toString(), PORT: String(port), AWOOOI_WEBHOOK_TOKEN: token, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const services = stormTopology(300);
+  const bot = await startBenchBot({ topology: topologyFile(services) });
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const send = (body: string) => post(agent, { port: bot.port, path: '/api/v1/alerts/alertmanager', token: benchToken }, body);
+  const database = new pg.Client({ connectionString: bot.databaseUrl });
+  await database.connect();
   try {
-    for (let attempt = 0; ; attempt++) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) break;
-      if (attempt > 100) throw new Error('bot did not start');
-      await sleep(100);
+    // Groups that have lived for hours: each already holds 60–100 alerts of as many services.
+    const storm = new StormGroups({ services, groups, seed: 11 });
+    for (let group = 0; group < groups; group++) {
+      storm.grow(group, 60 + ((group * 7) % 41));
+      await send(storm.snapshot(group, true).body);
     }
-    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-    for (let warm = 0; warm < 50; warm++) await post(agent, port, batch());
-    // Statistics as autovacuum keeps them in a running system; a table seconds old has none, and the planner's
-    // guesses for it are not what production sees.
-    const statistics = new pg.Client({ connectionString: url.toString() });
-    await statistics.connect();
-    await statistics.query('ANALYZE');
-    await statistics.end();
+    let turn = 0;
+    // Every group in turn, in a shuffled order (7 and 20 are coprime).
+    const stormBatches = (count: number) => Array.from({ length: count }, () => storm.next((turn++ * 7) % groups));
+    for (const batch of stormBatches(200)) await send(batch.body);
+    // Statistics as autovacuum keeps them in a running system; a table seconds old has none.
+    await database.query('ANALYZE');
 
-    // 1. Latency at a steady 1,000 alerts/s (10 requests of 100 a second), open-loop, before any backlog.
+    // 1. Answer times at a steady 1,000 alerts/s, open loop (each batch leaves on time, answered or not).
+    const steadyBatches: StormBatch[] = [];
+    for (let alerts = 0; alerts < steadySeconds * 1000; ) {
+      const batch = stormBatches(1)[0]!;
+      steadyBatches.push(batch);
+      alerts += batch.alerts;
+    }
     const steady: number[] = [];
-    const steadyRequests = Number(process.env.BENCH_STEADY_REQUESTS ?? 150);
     const pending: Promise<void>[] = [];
     const t0 = performance.now();
-    for (let index = 0; index < steadyRequests; index++) {
-      const due = t0 + index * 100;
-      const wait = due - performance.now();
+    let due = 0;
+    for (const batch of steadyBatches) {
+      const wait = t0 + due - performance.now();
       if (wait > 0) await sleep(wait);
-      pending.push(post(agent, port, batch()).then((result) => void steady.push(result.status === 200 ? result.milliseconds : Number.POSITIVE_INFINITY)));
+      due += batch.alerts; // milliseconds at 1,000 alerts/s
+      pending.push(send(batch.body).then((result) => void steady.push(result.status === 200 ? result.milliseconds : Number.POSITIVE_INFINITY)));
     }
     await Promise.all(pending);
     steady.sort((a, b) => a - b);
-    const atThousand = { p50Ms: percentile(steady, 50), p99Ms: percentile(steady, 99), requests: steadyRequests };
+    const atThousand = { p50Ms: round(percentile(steady, 50)), p99Ms: round(percentile(steady, 99)), maxMs: round(steady.at(-1)!), requests: steady.length };
 
-    // 2. Throughput: several connections, as fast as the bot answers.
-    const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
-    const requests = Number(process.env.BENCH_REQUESTS ?? 2000);
-    const bodies = Array.from({ length: requests }, batch);
-    const latencies: number[] = [];
-    let next = 0;
-    let failures = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (next < bodies.length) {
-          const result = await post(agent, port, bodies[next++]!);
-          if (result.status !== 200) failures++;
-          latencies.push(result.milliseconds);
-        }
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    latencies.sort((a, b) => a - b);
-    const throughput = {
-      alertsPerSecond: Math.round((requests * alertsPerRequest) / seconds),
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
-      failures,
+    // 2. Throughput: `connections` connections, as fast as the bot answers.
+    const throughputBatches = stormBatches(requests);
+    const throughput = { ...(await closedLoop(send, throughputBatches, connections)), connections };
+
+    // 3. Per-batch cost against incident size: one group growing to `hugeAlerts` alerts, measured with batches of
+    //    100 (95 re-sent, 5 new) when its incident is young and again when it holds them all.
+    const huge = new StormGroups({ services, groups: 1, seed: 23, namePrefix: 'Huge' });
+    const slices = (count: number) => Array.from({ length: count }, () => huge.slice(0, 100, 5));
+    for (let batch = 0; batch < 10; batch++) await send(huge.slice(0, 100, 100).body);
+    const sizeOf = async () =>
+      Number(
+        (
+          await database.query(
+            `SELECT count(*)::int AS alerts FROM alerts WHERE incident_id = (SELECT incident_id FROM alerts WHERE group_key LIKE '%Huge%' LIMIT 1)`,
+          )
+        ).rows[0].alerts,
+      );
+    const startSize = await sizeOf();
+    const start = await closedLoop(send, slices(400), connections);
+    const growing = await closedLoop(
+      send,
+      Array.from({ length: Math.max(0, Math.ceil((hugeAlerts - startSize - 2000) / 100)) }, () => huge.slice(0, 100, 100)),
       connections,
-      requests,
+    );
+    await database.query('ANALYZE');
+    const afterSize = await sizeOf();
+    const after = await closedLoop(send, slices(400), connections);
+    const incidentSize = {
+      start: { incidentAlerts: startSize, alertsPerSecond: start.alertsPerSecond, p50Ms: start.p50Ms, p99Ms: start.p99Ms },
+      after: { incidentAlerts: afterSize, alertsPerSecond: after.alertsPerSecond, p50Ms: after.p50Ms, p99Ms: after.p99Ms },
+      ratio: Number((after.alertsPerSecond / start.alertsPerSecond).toFixed(2)),
+      growthAlertsPerSecond: growing.alertsPerSecond,
     };
 
-    const stored = await new pg.Client({ connectionString: url.toString() });
-    await stored.connect();
-    const { rows } = await stored.query('SELECT count(*)::int AS alerts FROM alerts');
-    await stored.end();
+    const { rows } = await database.query('SELECT count(*)::int AS alerts, (SELECT count(*)::int FROM incidents) AS incidents FROM alerts');
+    const logLines = readFileSync(bot.logFile, 'utf8').split('\n').filter(Boolean);
+    const problems = logLines.filter((line) => /"level":(40|50|60)/.test(line));
     agent.destroy();
 
-    console.log(
-      `ingest throughput: ${throughput.alertsPerSecond} alerts/s stored durably (${connections} connections, ${requests} × ${alertsPerRequest} alerts), answer p50 ${throughput.p50Ms.toFixed(1)} ms, p99 ${throughput.p99Ms.toFixed(1)} ms, failures ${failures}`,
+    // 4. Alertmanager's intake of the same batches as (2), converted to its API v2.
+    const alertmanager = await alertmanagerIntake(
+      throughputBatches.map((batch) => ({ body: batch.alertmanagerBody(), alerts: batch.alerts })),
+      connections,
     );
-    console.log(`ingest at 1,000 alerts/s: answer p50 ${atThousand.p50Ms.toFixed(1)} ms, p99 ${atThousand.p99Ms.toFixed(1)} ms (target p99 < 50 ms)`);
-    console.log(`rows in alerts: ${rows[0].alerts}; target ≥ 20,000 alerts/s (Alertmanager itself: 16–20k/s here)`);
-    console.log(`BENCH ingest ${JSON.stringify({ throughput, atThousand, storedAlerts: rows[0].alerts })}`);
+
+    console.log(`storm shape: ${groups} groups (group_by alertname) over ${services.length} services, ~100 alerts a batch, mostly re-sends`);
+    console.log(
+      `ingest throughput: ${throughput.alertsPerSecond} alerts/s stored durably (${connections} connections, ${requests} batches), answer p50 ${throughput.p50Ms} ms, p99 ${throughput.p99Ms} ms, failures ${throughput.failures} (target ≥ 20,000 alerts/s)`,
+    );
+    console.log(
+      `ingest at 1,000 alerts/s: answer p50 ${atThousand.p50Ms} ms, p99 ${atThousand.p99Ms} ms, max ${atThousand.maxMs} ms over ${atThousand.requests} batches (target p99 < 50 ms)`,
+    );
+    console.log(
+      `per-batch cost vs incident size: ${incidentSize.start.alertsPerSecond} alerts/s with ${startSize} alerts in the incident, ${incidentSize.after.alertsPerSecond} alerts/s with ${afterSize} (ratio ${incidentSize.ratio}; p50 ${incidentSize.start.p50Ms} → ${incidentSize.after.p50Ms} ms)`,
+    );
+    console.log(
+      alertmanager.ok
+        ? `Alertmanager ${alertmanager.version} intake of the same batches: ${alertmanager.alertsPerSecond} alerts/s (p50 ${alertmanager.p50Ms} ms, p99 ${alertmanager.p99Ms} ms, failures ${alertmanager.failures}); ours / theirs = ${Number((throughput.alertsPerSecond / alertmanager.alertsPerSecond).toFixed(2))}`
+        : `Alertmanager intake: not measured (${alertmanager.reason})`,
+    );
+    console.log(`rows in alerts: ${rows[0].alerts}, incidents: ${rows[0].incidents}; bot log: ${logLines.length} lines, ${problems.length} warnings or errors`);
+    for (const line of problems.slice(0, 5)) console.log(`  ${line.slice(0, 300)}`);
+    console.log(
+      `BENCH ingest ${JSON.stringify({
+        throughput,
+        atThousand,
+        incidentSize,
+        alertmanager,
+        oursOverAlertmanager: alertmanager.ok ? Number((throughput.alertsPerSecond / alertmanager.alertsPerSecond).toFixed(2)) : null,
+        storedAlerts: rows[0].alerts,
+      })}`,
+    );
   } finally {
-    bot.kill('SIGTERM');
-    await new Promise((resolve) => bot.once('exit', resolve));
-    if (!process.env.BENCH_KEEP_DATABASE) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await database.end();
+    await bot.stop();
   }
 }
 

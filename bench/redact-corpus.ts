@@ -2,7 +2,7 @@
 // the shield detects, and the strings that must come through untouched. Seeded: the same corpus every run.
 import { Buffer } from 'node:buffer';
 import type { EntityType } from '../src/privacy/entity-type.ts';
-import { seededRandom } from './seeded-random.ts';
+import { prng as seededRandom } from './prng.ts';
 
 export interface CorpusLine {
   text: string;

@@ -2,9 +2,9 @@
 // same graphs, same start nodes. Run: `node bench/topology-bench.ts`. Not a test: it only measures.
 import graphology from 'graphology';
 import { bfsFromNode } from 'graphology-traversal';
+import { prng } from './prng.ts';
 import { serviceKinds, type TopologyService } from '../src/topology/topology.ts';
 import { type Direction, TopologyGraph } from '../src/topology/topology-graph.ts';
-import { seededRandom as prng } from './seeded-random.ts';
 
 // graphology's types describe its CJS build (class under `.default`); Node loads its ESM build (class as default).
 const Graph = ((graphology as { default?: unknown }).default ?? graphology) as typeof graphology.default;

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** Row shape of `alerts` (migrations/0001). */
+/** Row shape of `alerts` (migrations/0001, 0005). */
 export interface AlertTable {
   incident_id: string;
   fingerprint: string;
@@ -17,6 +17,9 @@ export interface AlertTable {
   generator_url: string | null;
   received_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Status and severity before the latest update; written by the ingest's upsert only. */
+  previous_status: ColumnType<'firing' | 'resolved' | null, never, never>;
+  previous_severity: ColumnType<string | null, never, never>;
 }
 
 export type AlertRow = Selectable<AlertTable>;

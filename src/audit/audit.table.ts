@@ -12,3 +12,8 @@ export interface AuditTable {
   previous_hash: string;
   hash: string;
 }
+
+/** Row shape of `audit_outbox` (migrations/0005): entries written without the chain's lock, waiting for a sealer. */
+export interface AuditOutboxTable extends Omit<AuditTable, 'sequence' | 'previous_hash' | 'hash'> {
+  id: ColumnType<string, never, never>;
+}

@@ -77,7 +77,7 @@ export async function analyzeOffline(payloads: readonly unknown[], options: Offl
     const analysis = analyzeIncident(group, options.graph, options.maxDepth);
     const facts = {
       // As the live path titles it once analysed: after the top root cause.
-      title: analysisTitle(group, analysis) ?? incidentTitle(group),
+      title: analysisTitle(group, analysis.rootCauses[0]?.service) ?? incidentTitle(group),
       severity: group.map((alert) => alert.severity).sort(compareSeverity)[0]!,
       services: [...new Set(group.flatMap((alert) => (alert.service ? [alert.service] : [])))].sort(),
     };

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { analysisPacer } from '../analysis/analysis-pacer.ts';
+import { markRemediated } from '../analysis/mark-remediated.ts';
 import { proposeRemediation } from '../analysis/propose-remediation.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
@@ -8,6 +10,7 @@ import { handleClick } from '../approval/handle-click.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
 import { supersedeProposal } from '../approval/supersede-proposal.ts';
+import { startAuditSealer } from '../audit/start-audit-sealer.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
@@ -16,16 +19,15 @@ import { registerHealthRoutes } from '../http/health-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
-import { findIncident } from '../incidents/incident-repository.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
-import { JobQueue, type JobQueueOptions } from '../jobs/job-queue.ts';
+import type { JobQueue, JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
-import { isConnectionError } from '../storage/is-connection-error.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
+import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
@@ -41,6 +43,13 @@ export interface RunningBot {
 }
 
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
+
+// Receipts of alerts reach the audit chain within about this long (ADR 0009).
+const auditSealMilliseconds = 1_000;
+// Analysis jobs fetched and run together; each completes on its own (ADR 0009).
+const analysisBatchSize = 8;
+// Analyses of one incident start at least this far apart: a storm's alerts coalesce meanwhile (ADR 0009).
+const analysisIntervalMilliseconds = 250;
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -73,10 +82,8 @@ export async function startBot(
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
   const parts = await chooseParts(config, clock, options);
-  const jobs = new JobQueue(database.embedded ? { executor: database.db } : { connectionString: database.connectionString }, {
-    ...options.jobs,
-    onError: (error) => (isConnectionError(error) ? database.health.failed(error, 'job queue') : log.error({ err: error }, 'job queue error')),
-  });
+  const metrics = createMetrics();
+  const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
   const graph = () => topology.graph;
   const approval: ApprovalDependencies = {
@@ -97,31 +104,38 @@ export async function startBot(
   // at once, then every few seconds, so one whose process died while this one runs is settled too.
   const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
-  await jobs.work('analyze-incident', async ({ incidentId }) => {
-    const analysis = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth }, incidentId);
-    if (!analysis) return;
-    // The deterministic part of the card is out before any brain is asked.
-    await parts.events.publish({ type: 'incident-updated', incidentId });
-    const incident = await findIncident(database.db, incidentId);
-    if (!incident) return;
-    const remediation = await proposeRemediation(
-      {
-        db: database.db,
-        brain: parts.brain,
-        graph,
-        createProposal: (input) => createProposal(approval, input),
-        supersedeProposal: (proposalId, reason) => supersedeProposal(approval, proposalId, reason),
-        endIncidentProposals: (id) => endIncidentProposals(approval, id),
-        brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
-      },
-      { incident, analysis },
-    );
-    if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
-    // A plan the cluster refuses (no such deployment, no permission) is an expected outcome, not a fault.
-    if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
-    await parts.events.publish({ type: 'incident-updated', incidentId });
-  });
-  const metrics = createMetrics();
+  const paceAnalysis = analysisPacer(analysisIntervalMilliseconds);
+  await jobs.work(
+    'analyze-incident',
+    async ({ incidentId }) => {
+      await paceAnalysis(incidentId);
+      const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log }, incidentId);
+      if (!analysed) return;
+      // The deterministic part of the card is out before any brain is asked.
+      await parts.events.publish({ type: 'incident-updated', incidentId });
+      // Ranked from the same services and alerts as before: nothing new to diagnose or propose.
+      if (!analysed.changed) return;
+      const remediation = await proposeRemediation(
+        {
+          db: database.db,
+          brain: parts.brain,
+          graph,
+          createProposal: (input) => createProposal(approval, input),
+          supersedeProposal: (proposalId, reason) => supersedeProposal(approval, proposalId, reason),
+          endIncidentProposals: (id) => endIncidentProposals(approval, id),
+          brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
+        },
+        analysed,
+      );
+      if (remediation.brainError) log.warn({ incidentId, error: remediation.brainError }, 'brain failed; rules answered');
+      // A plan the cluster refuses (no such deployment, no permission) is an expected outcome, not a fault.
+      if (remediation.outcome.kind === 'failed') log.info({ incidentId, error: remediation.outcome.error }, 'no proposal');
+      await markRemediated(database.db, incidentId, analysed.analysis.inputDigest);
+      await parts.events.publish({ type: 'incident-updated', incidentId });
+    },
+    { batchSize: analysisBatchSize },
+  );
+  const sealer = startAuditSealer({ db: database.db, log }, auditSealMilliseconds);
   const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log, trustProxy: config.server.trustProxy });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestSeconds.observe({ route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
@@ -135,10 +149,11 @@ export async function startBot(
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
+    log,
   };
   registerHealthRoutes(app, { db: database.db, metrics });
   registerIncidentRoutes(app, { db: database.db, credentials });
-  registerAlertRoutes(app, { credentials, metrics, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
+  registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
   const cardDependencies = {
     people: parts.people,
     cluster: parts.cluster,
@@ -184,6 +199,7 @@ export async function startBot(
       close: async () => {
         await app.close();
         await sweeps.stop();
+        await sealer.stop();
         await jobs.stop();
         await parts.events.close();
         await database.close();

@@ -13,6 +13,24 @@ export function createMetrics() {
       labelNames: ['source', 'reason'],
       registers: [registry],
     }),
+    jobErrors: new Counter({
+      name: 'awoooi_job_queue_errors_total',
+      help: 'Errors the job queue reported (a failed poll or maintenance run), by kind (database, other)',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    jobsOrphaned: new Counter({
+      name: 'awoooi_jobs_orphaned_total',
+      help: 'Jobs of a process that stopped, retried by this one, by queue',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    jobsExhausted: new Counter({
+      name: 'awoooi_jobs_exhausted_total',
+      help: 'Jobs that failed on every attempt and were given up, by queue',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
     requestSeconds: new Histogram({
       name: 'awoooi_http_request_duration_seconds',
       help: 'HTTP answer time by route',

@@ -46,7 +46,7 @@ export async function listIncidents(db: Kysely<DatabaseSchema>, options: { limit
     .orderBy('starts_at')
     .execute();
   return incidents.map((incident) =>
-    toView(
+    toIncidentView(
       incident,
       alerts.filter((alert) => alert.incident_id === incident.id),
     ),
@@ -57,10 +57,11 @@ export async function findIncident(db: Kysely<DatabaseSchema>, id: string): Prom
   const incident = await db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   if (!incident) return null;
   const alerts = await db.selectFrom('alerts').selectAll().where('incident_id', '=', id).orderBy('starts_at').execute();
-  return toView(incident, alerts);
+  return toIncidentView(incident, alerts);
 }
 
-function toView(incident: IncidentRow, alerts: AlertRow[]): IncidentView {
+/** The view of a stored incident with the alerts given (all of them, or a bounded selection). */
+export function toIncidentView(incident: IncidentRow, alerts: readonly AlertRow[]): IncidentView {
   return {
     id: incident.id,
     number: Number(incident.number),

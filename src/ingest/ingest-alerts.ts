@@ -1,118 +1,102 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
-import { appendAudit } from '../audit/append-audit.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
 import type { AlertRepair } from '../alerts/storable-alert.ts';
+import type { AuditEntry } from '../audit/append-audit.ts';
+import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
+import { canonicalJson } from '../domain/canonical-json.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { isConnectionError } from '../storage/is-connection-error.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
+import { applyIncidentChanges } from './apply-incident-changes.ts';
+import { lockCorrelationKeys } from './correlation-locks.ts';
+import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
+import { writeAlerts, type PlacedAlert } from './write-alerts.ts';
 
 export interface IngestDependencies {
   db: Kysely<DatabaseSchema>;
-  jobs: Pick<JobQueue, 'enqueue'>;
+  /** `notify`, when given, wakes this process's analysis worker right after the commit. */
+  jobs: Pick<JobQueue, 'enqueue'> & Partial<Pick<JobQueue, 'notify'>>;
   clock: Clock;
   graph: () => TopologyGraph;
   serviceLabels: readonly string[];
   windowMilliseconds: number;
   maxDepth: number;
+  log?: Logger;
 }
 
 export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[]; repaired?: AlertRepair[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-// Advisory locks in a namespace of our own (the two-key form), so they never meet pg-boss's.
-const lockNamespace = 0x4157_4f4f;
+type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[] };
 
 /**
  * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
- * of its group), correlate them into incidents and enqueue the follow-up work. All or nothing.
+ * of its group), correlate the new ones into incidents and enqueue the follow-up work. All or nothing.
  */
 export async function ingestAlerts(deps: IngestDependencies, source: AlertSource, body: unknown): Promise<IngestResult> {
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
+  let stored: Stored | 'needs-neighbourhood';
   try {
-    const result = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, alerts));
-    return result.ok && parsed.repairs.length > 0 ? { ...result, repaired: parsed.repairs } : result;
+    // Read first without any lock: a storm is mostly re-sends, and what is stored as sent needs nothing more.
+    const read = place(
+      alerts,
+      await latestOccurrences(
+        deps.db,
+        alerts.map((alert) => alert.fingerprint),
+      ),
+    );
+    const settled = read.placed.filter((entry) => entry.unchanged);
+    const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
+    const batch = { settled, pending, ignored: read.ignored };
+    if (pending.length === 0) stored = await receiveUnchanged(deps, batch);
+    else {
+      stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, batch, 'services'));
+      // It wrote nothing and released its locks: again, with the locks that may open an incident.
+      if (stored === 'needs-neighbourhood') stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, batch, 'neighbourhood'));
+    }
+    if (stored === 'needs-neighbourhood') throw new Error('correlation asked for the neighbourhood it held');
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;
   }
+  if (stored.analysed.length > 0) await afterCommit(deps, stored.analysed);
+  const result = { ok: true as const, stored: stored.stored, ignored: stored.ignored, incidents: stored.incidents };
+  return parsed.repairs.length > 0 ? { ...result, repaired: parsed.repairs } : result;
 }
 
-async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDependencies, alerts: ServiceAlert[]): Promise<IngestResult> {
-  const services = [...new Set(alerts.flatMap((alert) => (alert.service ? [alert.service] : [])))];
-  const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
-  await lockCorrelationScope(trx, alerts, neighborhood);
+/**
+ * A batch as first read, without a lock: alerts stored exactly as sent (`settled`: nothing to write, as if the
+ * batch had arrived at the moment of that read), the rest (`pending`: to be placed or written under the locks),
+ * and how many were ignored (resolved but never seen firing, or a late replay).
+ */
+interface ReadBatch {
+  settled: Placement[];
+  pending: ServiceAlert[];
+  ignored: number;
+}
 
-  const latest = await latestOccurrences(
-    trx,
-    alerts.map((alert) => alert.fingerprint),
-  );
-  const placed: { alert: ServiceAlert; incidentId: string }[] = [];
-  const unplaced: ServiceAlert[] = [];
-  let ignored = 0;
-  for (const alert of alerts) {
-    const previous = latest.get(alert.fingerprint);
-    if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved')) placed.push({ alert, incidentId: previous.incidentId });
-    else if (alert.status === 'resolved')
-      ignored += 1; // never seen firing: nothing to resolve
-    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())
-      ignored += 1; // late replay: never reopen
-    else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
-  }
+/** The steady state of a storm: a group re-sent with nothing new. No lock, no transaction: only the receipt. */
+async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
+  const touched = [...new Set(batch.settled.map((entry) => entry.incidentId))];
+  if (batch.settled.length > 0) await queueAuditEntry(deps.db, receiptOf(deps, batch.settled, touched));
+  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [] };
+}
 
-  if (unplaced.length > 0) {
-    const open = await openIncidentsNear(trx, unplaced, neighborhood, deps.windowMilliseconds);
-    const { assignments, newIncidents } = correlateAlerts(unplaced, open, {
-      graph: deps.graph(),
-      windowMilliseconds: deps.windowMilliseconds,
-      maxDepth: deps.maxDepth,
-    });
-    const createdIds: string[] = [];
-    for (const [index, draft] of newIncidents.entries()) {
-      const members = unplaced.filter((_, position) => {
-        const reference = assignments[position]!;
-        return reference.kind === 'new' && reference.index === index;
-      });
-      const row = await trx
-        .insertInto('incidents')
-        .values({
-          title: incidentTitle(members),
-          severity: members[0]!.severity,
-          status: 'open',
-          group_key: draft.groupKey,
-          services: draft.services,
-          opened_at: draft.openedAt,
-          last_alert_at: draft.lastAlertAt,
-          resolved_at: null,
-          analysis: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      createdIds.push(row.id);
-    }
-    unplaced.forEach((alert, position) => {
-      const reference = assignments[position]!;
-      placed.push({ alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]! });
-    });
-  }
-
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [] };
-  await upsertAlerts(trx, placed);
-  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
-  await refreshIncidents(trx, touched);
-  for (const incidentId of touched) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
-  // Last, so the audit chain's lock is held only for the commit.
-  await appendAudit(trx, {
+/** The audit receipt of a stored batch (through the outbox, ADR 0009). */
+function receiptOf(deps: IngestDependencies, placed: readonly PlacedAlert[], touched: readonly string[]): AuditEntry {
+  return {
     kind: 'alert_received',
     at: deps.clock.now(),
     incidentId: touched.length === 1 ? touched[0]! : null,
@@ -122,39 +106,170 @@ async function storeAlerts(trx: Transaction<DatabaseSchema>, deps: IngestDepende
       firing: placed.filter((entry) => entry.alert.status === 'firing').length,
       incidents: touched,
     },
-  });
-  return { ok: true, stored: placed.length, ignored, incidents: touched };
+  };
 }
 
 /**
- * Serialises exactly the ingestions that could race for the same incident: same group (two Alertmanager
- * replicas), or services connected in the topology (a cascade arriving through two groups at once). Locks
- * are taken in one statement, in one global order, so two ingestions never deadlock; unrelated alert groups
- * run in parallel.
+ * A job that already waited for an incident added nothing in the transaction, and may have started before the
+ * commit, missing this change: enqueue once more (a no-op while one still waits, which then starts after the
+ * commit). Then wake this process's worker, so the card does not wait for the next poll.
  */
-async function lockCorrelationScope(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[]) {
-  const keys = new Set<string>();
-  for (const alert of alerts) keys.add(alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`);
-  for (const service of neighborhood) keys.add(`service:${service}`);
-  await sql`
-    SELECT pg_advisory_xact_lock(${lockNamespace}, key)
-    FROM (SELECT DISTINCT hashtext(name) AS key FROM unnest(${[...keys]}::text[]) AS name ORDER BY key) AS ordered`.execute(trx);
+async function afterCommit(deps: IngestDependencies, incidentIds: readonly string[]): Promise<void> {
+  try {
+    for (const incidentId of incidentIds) await deps.jobs.enqueue(deps.db, 'analyze-incident', { incidentId });
+  } catch (error) {
+    // The alerts are stored and the job of the transaction covers all but this race; never a 5xx for it.
+    deps.log?.warn({ err: error, incidents: incidentIds.length }, 'analysis not re-enqueued after commit');
+  }
+  deps.jobs.notify?.('analyze-incident');
 }
 
-// One index probe per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner
-// estimates: a hash join or a parallel scan would read every alert ever stored on each call.
-async function latestOccurrences(trx: Transaction<DatabaseSchema>, fingerprints: string[]) {
-  const { rows } = await sql<{ fingerprint: string; incident_id: string; starts_at: Date; status: 'open' | 'resolved' }>`
-    SELECT wanted.fingerprint, latest.incident_id, latest.starts_at, latest.status
-    FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
-    CROSS JOIN LATERAL (
-      SELECT alerts.incident_id, alerts.starts_at, (SELECT status FROM incidents WHERE incidents.id = alerts.incident_id) AS status
-      FROM alerts WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
-    ) AS latest`.execute(trx);
-  return new Map(rows.map((row) => [row.fingerprint, { incidentId: row.incident_id, incidentStatus: row.status, startsAt: row.starts_at }]));
+/**
+ * Two phases (ADR 0008), for the alerts that the first read found new or changed (the others are settled: each
+ * alert is its own register, so they need no lock). Phase 1 locks the group (two replicas deliver the same one)
+ * and reads those alerts again. Phase 2, only for alerts without an open incident, locks their services
+ * (`scope` 'services') or, when an incident may have to be opened, every service connected to them (`scope`
+ * 'neighbourhood'), reads again (another group may have placed the same fingerprint meanwhile), then
+ * correlates. Joining an open incident needs only the alerts' own services; opening one must exclude everything
+ * next to it. With `scope` 'services', a correlation that would open an incident returns 'needs-neighbourhood'
+ * before writing anything, and the caller starts over.
+ */
+async function storeAlerts(
+  trx: Transaction<DatabaseSchema>,
+  deps: IngestDependencies,
+  batch: ReadBatch,
+  scope: 'services' | 'neighbourhood',
+): Promise<Stored | 'needs-neighbourhood'> {
+  await lockCorrelationKeys(
+    trx,
+    'placement',
+    batch.pending.map((alert) => (alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`)),
+  );
+  const first = place(
+    batch.pending,
+    await latestOccurrences(
+      trx,
+      batch.pending.map((alert) => alert.fingerprint),
+    ),
+  );
+  const placed = [...batch.settled, ...first.placed];
+  let ignored = batch.ignored + first.ignored;
+
+  if (first.unplaced.length > 0) {
+    const services = [...new Set(first.unplaced.flatMap((alert) => (alert.service ? [alert.service] : [])))];
+    const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
+    await lockCorrelationKeys(trx, 'neighbourhood', [
+      ...(scope === 'services' ? services : neighborhood).map((service) => `service:${service}`),
+      // Same fingerprint, same labels, same name: two groups racing with a new unmapped alert meet here.
+      ...first.unplaced.flatMap((alert) => (alert.service ? [] : [`unmapped:${alert.name}`])),
+    ]);
+    const second = place(
+      first.unplaced,
+      await latestOccurrences(
+        trx,
+        first.unplaced.map((alert) => alert.fingerprint),
+      ),
+    );
+    placed.push(...second.placed);
+    ignored += second.ignored;
+    if (second.unplaced.length > 0) {
+      const correlated = await correlate(trx, deps, second.unplaced, neighborhood, scope === 'neighbourhood');
+      if (correlated === 'needs-neighbourhood') return correlated;
+      placed.push(...correlated);
+    }
+  }
+
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [] };
+  const touched = [...new Set(placed.map((entry) => entry.incidentId))];
+  const changedAlerts = await writeAlerts(
+    trx,
+    placed.filter((entry) => !entry.unchanged),
+    receiptOf(deps, placed, touched),
+  );
+  // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
+  const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
+  for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
+  // Last: a storm's busiest incident row is locked from here to the commit only (ADR 0008).
+  await applyIncidentChanges(trx, changedAlerts);
+  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents };
 }
 
-// `neighborhood` may be wider than these alerts need (it covers the whole payload): correlation filters.
+type Placement = PlacedAlert & { unchanged: boolean };
+
+/** Where each alert goes, from the newest stored occurrence of its fingerprint. */
+function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>) {
+  const placed: Placement[] = [];
+  const unplaced: ServiceAlert[] = [];
+  let ignored = 0;
+  for (const alert of alerts) {
+    const previous = latest.get(alert.fingerprint);
+    if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved'))
+      placed.push({ alert, incidentId: previous.incidentId, unchanged: unchanged(previous, alert) });
+    else if (alert.status === 'resolved')
+      ignored += 1; // never seen firing: nothing to resolve
+    else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())
+      ignored += 1; // late replay: never reopen
+    else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
+  }
+  return { placed, unplaced, ignored };
+}
+
+// Re-sends of a long-lived group are most of a storm: they skip the upsert entirely (no row lock, no write).
+function unchanged(stored: LatestOccurrence, alert: ServiceAlert): boolean {
+  return (
+    stored.status === alert.status &&
+    stored.severity === alert.severity &&
+    (stored.endsAt?.getTime() ?? null) === (alert.endsAt?.getTime() ?? null) &&
+    canonicalJson(stored.annotations) === canonicalJson(alert.annotations)
+  );
+}
+
+/** Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. */
+async function correlate(
+  trx: Transaction<DatabaseSchema>,
+  deps: IngestDependencies,
+  alerts: ServiceAlert[],
+  neighborhood: string[],
+  mayOpen: boolean,
+): Promise<Placement[] | 'needs-neighbourhood'> {
+  const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
+  const { assignments, newIncidents } = correlateAlerts(alerts, open, {
+    graph: deps.graph(),
+    windowMilliseconds: deps.windowMilliseconds,
+    maxDepth: deps.maxDepth,
+  });
+  if (newIncidents.length > 0 && !mayOpen) return 'needs-neighbourhood';
+  const createdIds: string[] = [];
+  for (const [index, draft] of newIncidents.entries()) {
+    const members = alerts.filter((_, position) => {
+      const reference = assignments[position]!;
+      return reference.kind === 'new' && reference.index === index;
+    });
+    const row = await trx
+      .insertInto('incidents')
+      .values({
+        title: incidentTitle(members),
+        severity: members[0]!.severity,
+        status: 'open',
+        group_key: draft.groupKey,
+        // Sorted as the incident update sorts them (by the database's collation).
+        services: sql<string[]>`(SELECT coalesce(array_agg(service ORDER BY service), '{}') FROM unnest(${draft.services}::text[]) AS service)`,
+        opened_at: draft.openedAt,
+        last_alert_at: draft.lastAlertAt,
+        resolved_at: null,
+        analysis: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    createdIds.push(row.id);
+  }
+  return alerts.map((alert, position) => {
+    const reference = assignments[position]!;
+    return { alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]!, unchanged: false };
+  });
+}
+
+// `neighborhood` may be wider than these alerts need: correlation filters.
 async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[], window: number) {
   const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
   const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
@@ -177,49 +292,6 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
       openedAt: row.opened_at,
       lastAlertAt: row.last_alert_at,
     }));
-}
-
-// One statement with 13 array parameters instead of 13 per alert: far less to bind and plan for big groups.
-async function upsertAlerts(trx: Transaction<DatabaseSchema>, placed: { alert: ServiceAlert; incidentId: string }[]) {
-  const column = <T>(pick: (entry: { alert: ServiceAlert; incidentId: string }) => T) => placed.map(pick);
-  await sql`
-    INSERT INTO alerts (incident_id, fingerprint, name, status, severity, service, labels, annotations, starts_at, ends_at, source, group_key, generator_url)
-    SELECT * FROM unnest(
-      ${column((entry) => entry.incidentId)}::uuid[], ${column((entry) => entry.alert.fingerprint)}::text[],
-      ${column((entry) => entry.alert.name)}::text[], ${column((entry) => entry.alert.status)}::text[],
-      ${column((entry) => entry.alert.severity)}::text[], ${column((entry) => entry.alert.service)}::text[],
-      ${column((entry) => JSON.stringify(entry.alert.labels))}::jsonb[], ${column((entry) => JSON.stringify(entry.alert.annotations))}::jsonb[],
-      ${column((entry) => entry.alert.startsAt.toISOString())}::timestamptz[], ${column((entry) => entry.alert.endsAt?.toISOString() ?? null)}::timestamptz[],
-      ${column((entry) => entry.alert.source)}::text[], ${column((entry) => entry.alert.groupKey)}::text[],
-      ${column((entry) => entry.alert.generatorUrl)}::text[])
-    ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
-      status = excluded.status, severity = excluded.severity, annotations = excluded.annotations, ends_at = excluded.ends_at, updated_at = now()
-    -- Identical re-sends (every group_interval, HA pairs) change nothing and write nothing.
-    WHERE (alerts.status, alerts.severity, alerts.annotations, alerts.ends_at)
-      IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)`.execute(trx);
-}
-
-async function refreshIncidents(trx: Transaction<DatabaseSchema>, incidentIds: string[]) {
-  await sql`
-    UPDATE incidents AS i SET
-      severity = agg.severity,
-      services = agg.services,
-      last_alert_at = agg.last_alert_at,
-      status = CASE WHEN agg.firing > 0 THEN 'open' ELSE 'resolved' END,
-      resolved_at = CASE WHEN agg.firing > 0 THEN NULL ELSE coalesce(i.resolved_at, agg.last_end, now()) END,
-      updated_at = now()
-    FROM (
-      SELECT incident_id,
-        count(*) FILTER (WHERE status = 'firing') AS firing,
-        coalesce(array_agg(DISTINCT service ORDER BY service) FILTER (WHERE service IS NOT NULL), '{}') AS services,
-        max(starts_at) AS last_alert_at,
-        max(ends_at) AS last_end,
-        (array_agg(severity ORDER BY array_position(ARRAY['critical','high','warning','info'], severity)))[1] AS severity
-      FROM alerts WHERE incident_id = ANY(${incidentIds}::uuid[]) GROUP BY incident_id
-    ) AS agg
-    WHERE i.id = agg.incident_id
-      AND (i.severity, i.services, i.last_alert_at, i.status) IS DISTINCT FROM
-          (agg.severity, agg.services, agg.last_alert_at, CASE WHEN agg.firing > 0 THEN 'open' ELSE 'resolved' END)`.execute(trx);
 }
 
 function dedupeByFingerprint(alerts: Alert[]): Alert[] {

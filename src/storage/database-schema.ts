@@ -1,15 +1,20 @@
 import type { AlertTable } from '../alerts/alert.table.ts';
 import type { ExecutionTable, ProposalTable, SignatureTable, TrustScoreTable } from '../approval/proposal.table.ts';
-import type { AuditTable } from '../audit/audit.table.ts';
-import type { IncidentTable } from '../incidents/incident.table.ts';
+import type { AuditOutboxTable, AuditTable } from '../audit/audit.table.ts';
+import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incident.table.ts';
+import type { JobRunTable, JobWorkerTable } from '../jobs/job.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
 export interface DatabaseSchema {
   alerts: AlertTable;
   incidents: IncidentTable;
+  incident_alert_groups: IncidentAlertGroupTable;
   proposals: ProposalTable;
   signatures: SignatureTable;
   executions: ExecutionTable;
   trust_scores: TrustScoreTable;
   audit_log: AuditTable;
+  audit_outbox: AuditOutboxTable;
+  job_workers: JobWorkerTable;
+  job_runs: JobRunTable;
 }

@@ -47,11 +47,15 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
     const [incident] = await incidents();
     expect(incident).toMatchObject({ title: 'KubePodCrashLooping on api', status: 'open', services: ['api'], severity: 'warning' });
     expect(incident.alerts[0]).toMatchObject({ fingerprint: 'a1b2c3d4e5f60718', status: 'firing', endsAt: null });
-    const audit = await test.database.handle.db
-      .selectFrom('audit_log')
-      .select(['kind', 'incident_id', 'details'])
-      .where('kind', '=', 'alert_received')
-      .execute();
+    // Through the outbox: the sealer chains the receipt within about a second (ADR 0009).
+    const audit = await eventually(async () => {
+      const rows = await test.database.handle.db
+        .selectFrom('audit_log')
+        .select(['kind', 'incident_id', 'details'])
+        .where('kind', '=', 'alert_received')
+        .execute();
+      return rows.length > 0 ? rows : undefined;
+    });
     expect(audit).toEqual([
       { kind: 'alert_received', incident_id: incident.id, details: { source: 'alertmanager', alerts: 1, firing: 1, incidents: [incident.id] } },
     ]);

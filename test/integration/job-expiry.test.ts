@@ -36,9 +36,9 @@ describe('a job interrupted by a crash', () => {
 
   needsService(
     'postgres',
-    'is picked up by another bot within seconds of its expiry, not after 15 minutes (SIGKILL mid-analysis)',
+    'is picked up by another bot within seconds of its process stopping (no heartbeat), long before its 10-minute expiry (SIGKILL mid-analysis)',
     async () => {
-      first = spawnBot([], { DATABASE_URL: database.url, PORT: String(await freePort()), JOB_EXPIRY_SECONDS: '4', LOG_LEVEL: 'info' }, stuckBrainScript);
+      first = spawnBot([], { DATABASE_URL: database.url, PORT: String(await freePort()), JOB_EXPIRY_SECONDS: '600', LOG_LEVEL: 'info' }, stuckBrainScript);
       const url = await listeningUrl(first);
       const answer = await fetch(`${url}/api/v1/alerts/alertmanager`, { method: 'POST', body: JSON.stringify(fixture) });
       expect(answer.status).toBe(200);
@@ -55,9 +55,10 @@ describe('a job interrupted by a crash', () => {
       const started = await startBot(config, pino({ level: 'silent' }));
       if (!started.ok) throw new Error(started.errors.join('\n'));
       second = started.bot;
+      // Within the 30 s this waits: the heartbeat's verdict (dead after 10 s, a sweep every 3 s), not the 600 s expiry.
       const proposal = await waitFor(
         () => database.handle.db.selectFrom('proposals').select(['id', 'state']).where('incident_id', '=', incidentId!).executeTakeFirst(),
-        20_000,
+        30_000,
       );
       expect(proposal).toBeDefined();
       expect(await waitFor(async () => ((await analyzeJob())[0]?.state === 'completed' ? true : undefined), 10_000)).toBe(true);

@@ -1,5 +1,5 @@
-/** Small, fast, seedable PRNG (mulberry32), so every benchmark run measures the same data. Returns [0, 1). */
-export function seededRandom(seed: number): () => number {
+/** Small, fast, seedable PRNG (mulberry32), so every run of a benchmark measures the same data. */
+export function prng(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -1,0 +1,51 @@
+import { sql, type Kysely } from 'kysely';
+import type { AlertStatus } from '../alerts/alert.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+
+/** The newest stored row of a fingerprint, and the state of its incident. */
+export interface LatestOccurrence {
+  incidentId: string;
+  incidentStatus: 'open' | 'resolved';
+  startsAt: Date;
+  status: AlertStatus;
+  severity: string;
+  annotations: Record<string, string>;
+  endsAt: Date | null;
+}
+
+// One index probe per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner
+// estimates: a hash join or a parallel scan would read every alert ever stored on each call.
+export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints: string[]): Promise<Map<string, LatestOccurrence>> {
+  if (fingerprints.length === 0) return new Map();
+  const { rows } = await sql<{
+    fingerprint: string;
+    incident_id: string;
+    incident_status: 'open' | 'resolved';
+    starts_at: Date;
+    status: AlertStatus;
+    severity: string;
+    annotations: Record<string, string>;
+    ends_at: Date | null;
+  }>`
+    SELECT wanted.fingerprint, latest.*
+    FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
+    CROSS JOIN LATERAL (
+      SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
+        (SELECT status FROM incidents WHERE incidents.id = alerts.incident_id) AS incident_status
+      FROM alerts WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
+    ) AS latest`.execute(db);
+  return new Map(
+    rows.map((row) => [
+      row.fingerprint,
+      {
+        incidentId: row.incident_id,
+        incidentStatus: row.incident_status,
+        startsAt: row.starts_at,
+        status: row.status,
+        severity: row.severity,
+        annotations: row.annotations,
+        endsAt: row.ends_at,
+      },
+    ]),
+  );
+}

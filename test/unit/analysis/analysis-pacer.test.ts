@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { analysisPacer } from '../../../src/analysis/analysis-pacer.ts';
+
+function fakeTime() {
+  let now = 1_000_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    advance: (milliseconds: number) => {
+      now += milliseconds;
+    },
+    time: {
+      now: () => now,
+      sleep: async (milliseconds: number) => {
+        slept.push(milliseconds);
+        now += milliseconds;
+      },
+    },
+  };
+}
+
+describe('analysisPacer', () => {
+  it('lets the first analysis of an incident start at once and spaces the next ones by the interval', async () => {
+    const clock = fakeTime();
+    const pace = analysisPacer(250, clock.time);
+    await pace('a');
+    expect(clock.slept).toEqual([]);
+    clock.advance(100);
+    await pace('a');
+    expect(clock.slept).toEqual([150]);
+    clock.advance(400);
+    await pace('a');
+    expect(clock.slept).toEqual([150]);
+  });
+
+  it('paces each incident on its own', async () => {
+    const clock = fakeTime();
+    const pace = analysisPacer(250, clock.time);
+    await pace('a');
+    await pace('b');
+    await pace('c');
+    expect(clock.slept).toEqual([]);
+  });
+});
