@@ -42,15 +42,22 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // The route, not the URL: a query string may carry what a caller should not have sent (a token).
+    const route = request.routeOptions.url ?? 'unmatched';
     if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      request.log.warn({ route, method: request.method, status: 413, limit: options.bodyLimitBytes }, 'request refused: body too large');
       return reply.code(413).send({ error: 'payload_too_large', message: `body over ${options.bodyLimitBytes} bytes` });
     }
     if (status >= 500) {
-      request.log.error({ err: error, url: request.url }, 'request failed');
+      request.log.error({ err: error, route, method: request.method }, 'request failed');
       return reply.code(500).send({ error: 'internal_error', message: 'internal error' });
     }
+    request.log.info({ route, method: request.method, status, reason: error.message }, `request refused: ${status}`);
     return reply.code(status).send({ error: 'bad_request', message: error.message });
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ error: 'not_found' }));
+  app.setNotFoundHandler((request, reply) => {
+    request.log.info({ method: request.method, status: 404 }, 'request refused: no such route');
+    return reply.code(404).send({ error: 'not_found' });
+  });
   return app;
 }
