@@ -141,10 +141,10 @@ export async function closedLoop(
     Array.from({ length: connections }, async () => {
       while (next < batches.length) {
         const batch = batches[next++]!;
-        const result = await send(batch.body);
-        if (result.status < 200 || result.status >= 300) failures++;
-        alerts += batch.alerts;
-        latencies.push(result.milliseconds);
+        const result = await send(batch.body).catch(() => null);
+        if (result === null || result.status < 200 || result.status >= 300) failures++;
+        else alerts += batch.alerts;
+        latencies.push(result?.milliseconds ?? Number.POSITIVE_INFINITY);
       }
     }),
   );

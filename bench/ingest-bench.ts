@@ -53,7 +53,12 @@ async function main() {
       const wait = t0 + due - performance.now();
       if (wait > 0) await sleep(wait);
       due += batch.alerts; // milliseconds at 1,000 alerts/s
-      pending.push(send(batch.body).then((result) => void steady.push(result.status === 200 ? result.milliseconds : Number.POSITIVE_INFINITY)));
+      pending.push(
+        send(batch.body).then(
+          (result) => void steady.push(result.status === 200 ? result.milliseconds : Number.POSITIVE_INFINITY),
+          () => void steady.push(Number.POSITIVE_INFINITY),
+        ),
+      );
     }
     await Promise.all(pending);
     steady.sort((a, b) => a - b);

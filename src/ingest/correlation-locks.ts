@@ -4,9 +4,12 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 /**
  * Advisory locks of the ingestion, in two phases (ADR 0008):
  * - `placement`: one key per Alertmanager group (two HA replicas deliver the same group), or per fingerprint
- *   for alerts without a group. Always taken. Enough when every alert is already in an open incident.
- * - `neighbourhood`: the services connected to the alerts that still need an incident (a cascade arriving
- *   through two groups at once must end in one incident), and the names of such alerts that name no service.
+ *   for alerts without a group. Taken for a batch that changes something; enough when every alert is already in
+ *   an open incident.
+ * - `neighbourhood`: for alerts that still need an incident, their own services to join an open one (two
+ *   groups bringing the same new fingerprint meet there), or every service connected to them to open one (a
+ *   cascade arriving through two groups at once must end in one incident); and the names of such alerts that
+ *   name no service. Opening starts a new transaction, so a transaction takes this phase once.
  *
  * Deadlock freedom: each phase is ONE statement that takes its keys in ascending order, the placement phase
  * always before the neighbourhood phase, and each phase has its own key space (the first number of the

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
@@ -7,8 +7,7 @@ import type { AuditEntry } from '../audit/append-audit.ts';
 import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
-import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
-import { incidentTitle } from '../incidents/incident-title.ts';
+import type { ServiceAlert } from '../incidents/correlate-alerts.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -17,6 +16,7 @@ import { isConnectionError } from '../storage/is-connection-error.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { applyIncidentChanges } from './apply-incident-changes.ts';
+import { correlateNewAlerts } from './correlate-new-alerts.ts';
 import { lockCorrelationKeys } from './correlation-locks.ts';
 import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
 import { writeAlerts, type PlacedAlert } from './write-alerts.ts';
@@ -173,7 +173,7 @@ async function storeAlerts(
     placed.push(...second.placed);
     ignored += second.ignored;
     if (second.unplaced.length > 0) {
-      const correlated = await correlate(trx, deps, second.unplaced, neighborhood, scope === 'neighbourhood');
+      const correlated = await correlateNewAlerts(trx, deps, second.unplaced, neighborhood, scope === 'neighbourhood');
       if (correlated === 'needs-neighbourhood') return correlated;
       placed.push(...correlated);
     }
@@ -194,7 +194,8 @@ async function storeAlerts(
   return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents };
 }
 
-type Placement = PlacedAlert & { unchanged: boolean };
+/** An alert, its incident, and whether it is stored exactly as sent (nothing to write). */
+export type Placement = PlacedAlert & { unchanged: boolean };
 
 /** Where each alert goes, from the newest stored occurrence of its fingerprint. */
 function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>) {
@@ -222,76 +223,6 @@ function unchanged(stored: LatestOccurrence, alert: ServiceAlert): boolean {
     (stored.endsAt?.getTime() ?? null) === (alert.endsAt?.getTime() ?? null) &&
     canonicalJson(stored.annotations) === canonicalJson(alert.annotations)
   );
-}
-
-/** Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. */
-async function correlate(
-  trx: Transaction<DatabaseSchema>,
-  deps: IngestDependencies,
-  alerts: ServiceAlert[],
-  neighborhood: string[],
-  mayOpen: boolean,
-): Promise<Placement[] | 'needs-neighbourhood'> {
-  const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
-  const { assignments, newIncidents } = correlateAlerts(alerts, open, {
-    graph: deps.graph(),
-    windowMilliseconds: deps.windowMilliseconds,
-    maxDepth: deps.maxDepth,
-  });
-  if (newIncidents.length > 0 && !mayOpen) return 'needs-neighbourhood';
-  const createdIds: string[] = [];
-  for (const [index, draft] of newIncidents.entries()) {
-    const members = alerts.filter((_, position) => {
-      const reference = assignments[position]!;
-      return reference.kind === 'new' && reference.index === index;
-    });
-    const row = await trx
-      .insertInto('incidents')
-      .values({
-        title: incidentTitle(members),
-        severity: members[0]!.severity,
-        status: 'open',
-        group_key: draft.groupKey,
-        // Sorted as the incident update sorts them (by the database's collation).
-        services: sql<string[]>`(SELECT coalesce(array_agg(service ORDER BY service), '{}') FROM unnest(${draft.services}::text[]) AS service)`,
-        opened_at: draft.openedAt,
-        last_alert_at: draft.lastAlertAt,
-        resolved_at: null,
-        analysis: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    createdIds.push(row.id);
-  }
-  return alerts.map((alert, position) => {
-    const reference = assignments[position]!;
-    return { alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]!, unchanged: false };
-  });
-}
-
-// `neighborhood` may be wider than these alerts need: correlation filters.
-async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[], window: number) {
-  const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
-  const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
-  const rows = await trx
-    .selectFrom('incidents')
-    .select(['id', 'group_key', 'services', 'opened_at', 'last_alert_at'])
-    .where('status', '=', 'open')
-    // Only the group key and the services go to SQL, so both indexes serve the query; however many incidents
-    // are open, this reads just the ones that could absorb these alerts. The window is checked here.
-    .where((eb) => eb.or([eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`), sql<boolean>`services && ${neighborhood}::text[]`]))
-    .orderBy('opened_at')
-    .execute();
-  const since = earliest - window;
-  return rows
-    .filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since)
-    .map((row) => ({
-      id: row.id,
-      groupKey: row.group_key,
-      services: row.services,
-      openedAt: row.opened_at,
-      lastAlertAt: row.last_alert_at,
-    }));
 }
 
 function dedupeByFingerprint(alerts: Alert[]): Alert[] {

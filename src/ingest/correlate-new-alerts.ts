@@ -1,0 +1,75 @@
+import { sql, type Transaction } from 'kysely';
+import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
+import { incidentTitle } from '../incidents/incident-title.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+import type { IngestDependencies, Placement } from './ingest-alerts.ts';
+
+/** Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. */
+export async function correlateNewAlerts(
+  trx: Transaction<DatabaseSchema>,
+  deps: IngestDependencies,
+  alerts: ServiceAlert[],
+  neighborhood: string[],
+  mayOpen: boolean,
+): Promise<Placement[] | 'needs-neighbourhood'> {
+  const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
+  const { assignments, newIncidents } = correlateAlerts(alerts, open, {
+    graph: deps.graph(),
+    windowMilliseconds: deps.windowMilliseconds,
+    maxDepth: deps.maxDepth,
+  });
+  if (newIncidents.length > 0 && !mayOpen) return 'needs-neighbourhood';
+  const createdIds: string[] = [];
+  for (const [index, draft] of newIncidents.entries()) {
+    const members = alerts.filter((_, position) => {
+      const reference = assignments[position]!;
+      return reference.kind === 'new' && reference.index === index;
+    });
+    const row = await trx
+      .insertInto('incidents')
+      .values({
+        title: incidentTitle(members),
+        severity: members[0]!.severity,
+        status: 'open',
+        group_key: draft.groupKey,
+        // Sorted as the incident update sorts them (by the database's collation).
+        services: sql<string[]>`(SELECT coalesce(array_agg(service ORDER BY service), '{}') FROM unnest(${draft.services}::text[]) AS service)`,
+        opened_at: draft.openedAt,
+        last_alert_at: draft.lastAlertAt,
+        resolved_at: null,
+        analysis: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    createdIds.push(row.id);
+  }
+  return alerts.map((alert, position) => {
+    const reference = assignments[position]!;
+    return { alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]!, unchanged: false };
+  });
+}
+
+// `neighborhood` may be wider than these alerts need: correlation filters.
+async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[], window: number) {
+  const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
+  const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
+  const rows = await trx
+    .selectFrom('incidents')
+    .select(['id', 'group_key', 'services', 'opened_at', 'last_alert_at'])
+    .where('status', '=', 'open')
+    // Only the group key and the services go to SQL, so both indexes serve the query; however many incidents
+    // are open, this reads just the ones that could absorb these alerts. The window is checked here.
+    .where((eb) => eb.or([eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`), sql<boolean>`services && ${neighborhood}::text[]`]))
+    .orderBy('opened_at')
+    .execute();
+  const since = earliest - window;
+  return rows
+    .filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since)
+    .map((row) => ({
+      id: row.id,
+      groupKey: row.group_key,
+      services: row.services,
+      openedAt: row.opened_at,
+      lastAlertAt: row.last_alert_at,
+    }));
+}
