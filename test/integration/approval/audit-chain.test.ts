@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, type AuditEntry } from '../../../src/audit/append-audit.ts';
@@ -7,17 +6,7 @@ import { verifyAuditChain } from '../../../src/audit/verify-audit-chain.ts';
 import { auditVerifyCommand } from '../../../src/cli/audit-verify-command.ts';
 import { openDatabase } from '../../../src/storage/open-database.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
-
-function collect(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write: (chunk, _encoding, done) => {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { collectOutput } from '../../support/collect-output.ts';
 
 const entry = (index: number): AuditEntry => ({
   kind: 'signature',
@@ -74,8 +63,8 @@ describe('audit log: append-only hash chain', () => {
       entries: 2,
       firstBroken: { sequence: '3', reason: expect.stringMatching(/does not match its hash/) },
     });
-    const output = collect();
-    const errors = collect();
+    const output = collectOutput();
+    const errors = collectOutput();
     expect(await auditVerifyCommand(db(), output.stream, errors.stream)).toBe(1);
     expect(errors.text()).toMatch(/BROKEN at entry 3/);
     expect(output.text()).toBe('');
@@ -108,8 +97,8 @@ describe('audit log: append-only hash chain', () => {
 
   it('`audit verify` exits 0 on an intact log', async () => {
     await append(3);
-    const output = collect();
-    const errors = collect();
+    const output = collectOutput();
+    const errors = collectOutput();
     expect(await auditVerifyCommand(db(), output.stream, errors.stream)).toBe(0);
     expect(output.text()).toMatch(/intact: 3 entries/);
     expect(errors.text()).toBe('');

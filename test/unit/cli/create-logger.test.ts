@@ -1,21 +1,10 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/cli/create-logger.ts';
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = '';
-  const stream = new Writable({
-    write: (chunk, _encoding, done) => {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { collectOutput } from '../../support/collect-output.ts';
 
 describe('createLogger', () => {
   it('writes JSON lines for machines, with secrets redacted', () => {
-    const out = capture();
+    const out = collectOutput();
     createLogger('info', { pretty: false, destination: out.stream }).info(
       { config: { webhook: { token: 'tok-0123456789abcdef' } }, incidentId: 'i-1' },
       'started',
@@ -26,7 +15,7 @@ describe('createLogger', () => {
   });
 
   it('writes human-readable lines when a person watches, redacting the same secrets', () => {
-    const out = capture();
+    const out = collectOutput();
     createLogger('info', { pretty: true, destination: out.stream }).warn(
       { req: { headers: { authorization: 'Bearer s3cret-token' } }, proposalId: 'p-9' },
       'refused',
@@ -54,7 +43,7 @@ describe('createLogger redacts secrets by their shape', () => {
   }
 
   it.each([false, true])('hides them in message, stack, cause and fields of a logged error (pretty: %s)', (human) => {
-    const out = capture();
+    const out = collectOutput();
     const error = httpClientError();
     const logger = createLogger('info', { pretty: human, destination: out.stream });
     logger.error({ err: error, incidentId: 'i-7' }, `send failed: ${telegramUrl}`);
@@ -71,7 +60,7 @@ describe('createLogger redacts secrets by their shape', () => {
   });
 
   it('keeps what is not a secret (IPs, ids, times) and logs JSON that still parses', () => {
-    const out = capture();
+    const out = collectOutput();
     createLogger('info', { pretty: false, destination: out.stream }).info(
       { peer: '10.1.2.3', at: '13:21:05', note: 'password="a \\" quote" and token=abc' },
       'multi\nline ghp_16C7e42F292c6912E7710c838347Ae178B4a',
