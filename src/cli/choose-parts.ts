@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
+import { SlackChat } from '../../adapters/slack/slack-chat.ts';
 import { demoPeople } from '../../adapters/webconsole/demo-people.ts';
 
 /** The outside systems the bot talks to, each real when configured and embedded or simulated otherwise. */
@@ -15,6 +16,8 @@ export interface BotParts {
   brain: BrainPort;
   events: EventBus;
   people: readonly PersonConfig[];
+  /** Slack, when configured (ADR 0014): cards go there and its requests come in at /slack/*. */
+  slack: { chat: SlackChat; signingSecret: string } | undefined;
   /** No people configured: the web console offers demo people and says so. */
   demoMode: boolean;
   /** For the start-up log: part → what it is. */
@@ -38,7 +41,13 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
   } else events = new InProcessEventBus();
   const demoMode = config.approvals.people.length === 0;
   const people = demoMode ? demoPeople : config.approvals.people;
+  const { botToken, signingSecret, channel, apiUrl } = config.slack;
+  const slack =
+    botToken !== undefined && signingSecret !== undefined && channel !== undefined
+      ? { chat: new SlackChat({ botToken, channel, apiUrl, consoleUrl: config.server.publicUrl }), signingSecret }
+      : undefined;
   return {
+    slack,
     cluster,
     brain,
     events,
@@ -47,7 +56,7 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
     description: {
       cluster: `${cluster.description}${cluster.simulated ? ' — SIMULATED, nothing real is changed' : ''}`,
       brain: brain.description,
-      chat: 'web console at / (built in)',
+      chat: `web console at / (built in)${slack === undefined ? '' : `; ${slack.chat.description}`}`,
       people: demoMode
         ? `DEMO people (${people.map((person) => `${person.id} ${person.roles.join('+')}`).join(', ')}); configure approvals.people for real sign-in`
         : `${people.length} configured`,

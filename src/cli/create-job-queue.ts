@@ -33,7 +33,7 @@ export function createJobQueue(
     onExhausted: async (name, data, reason) => {
       metrics.jobsExhausted.inc({ queue: name });
       log.error({ queue: name, job: data as Record<string, unknown>, reason }, 'job failed on every attempt; given up');
-      if ('incidentId' in data) {
+      if (name === 'analyze-incident' && 'incidentId' in data) {
         await recordAnalysisFailure(database.db, data.incidentId, reason, deps.clock.now());
         await deps.events.publish({ type: 'incident-updated', incidentId: data.incidentId });
       }

@@ -11,7 +11,11 @@ import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
 import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { startAuditSealer } from '../audit/start-audit-sealer.ts';
+import { buildIncidentCard } from '../cards/build-incident-card.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
+import { handleChatClick } from '../chat/handle-chat-click.ts';
+import { handleChatCommand } from '../chat/handle-chat-command.ts';
+import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
@@ -26,6 +30,7 @@ import { migrateToLatest } from '../storage/migrate.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
+import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
@@ -39,6 +44,8 @@ export interface RunningBot {
   jobs: JobQueue;
   parts: BotParts;
   approval: ApprovalDependencies;
+  /** Chat cards (Slack), when a chat platform is configured. */
+  chat: ChatPublisher | undefined;
   close(): Promise<void>;
 }
 
@@ -161,6 +168,20 @@ export async function startBot(
     topology: topology.graph,
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
+  const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
+  let chat: ChatPublisher | undefined;
+  if (parts.slack !== undefined) {
+    const slack = parts.slack;
+    chat = await startChatPublisher({ db: database.db, jobs, events: parts.events, clock, log, buildCard, chats: [slack.chat] });
+    registerSlackRoutes(app, {
+      signingSecret: slack.signingSecret,
+      clock,
+      log,
+      answerPrivately: (recipient, text) => slack.chat.answerPrivately(recipient, text),
+      handleClick: (click) => handleChatClick(approval, click),
+      handleCommand: (command) => handleChatCommand({ db: database.db, graph, maxDepth: config.topology.maxDepth, buildCard, log }, command),
+    });
+  }
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
     events: parts.events,
@@ -196,7 +217,9 @@ export async function startBot(
       jobs,
       parts,
       approval,
+      chat,
       close: async () => {
+        chat?.stop();
         await app.close();
         await sweeps.stop();
         await sealer.stop();

@@ -40,6 +40,34 @@ function uniquePeopleAndAccounts(people: PersonConfig[], context: z.RefinementCt
   });
 }
 
+const slackSchema = z
+  .object({
+    /** Bot User OAuth Token (xoxb-…): posts and updates the cards. */
+    botToken: z
+      .string()
+      .regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…)')
+      .optional(),
+    /** Signs every request Slack sends (Basic Information → Signing Secret). */
+    signingSecret: z
+      .string()
+      .regex(/^[A-Za-z0-9]{16,128}$/, 'must be the app signing secret (letters and digits)')
+      .optional(),
+    /** Channel id the cards go to (C…, G…). */
+    channel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,40}$/, 'must be a channel id such as C0123ABCD (not a #name)')
+      .optional(),
+    /** Web API base; tests and proxies point it elsewhere. */
+    apiUrl: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+  })
+  .strict()
+  .superRefine((slack, context) => {
+    const set = [slack.botToken, slack.signingSecret, slack.channel].filter((value) => value !== undefined).length;
+    if (set > 0 && set < 3)
+      context.addIssue({ code: 'custom', message: 'botToken, signingSecret and channel go together (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)' });
+  })
+  .default({ apiUrl: 'https://slack.com/api/' });
+
 /**
  * The whole configuration, from environment variables and an optional awoooi.yaml.
  * Loaded once at start and passed down; never read from process.env elsewhere.
@@ -142,6 +170,8 @@ export const configSchema = z
           .optional(),
       })
       .default({}),
+    /** Slack (ADR 0014): on when bot token, signing secret and channel are all set. */
+    slack: slackSchema,
     prices: z
       .object({
         cpuCoreHour: z.coerce.number().positive().default(0.0316),

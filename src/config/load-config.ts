@@ -25,6 +25,10 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
   AWOOOI_VAULT_KEY: ['privacy', 'vaultKey'],
+  SLACK_BOT_TOKEN: ['slack', 'botToken'],
+  SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
+  SLACK_CHANNEL: ['slack', 'channel'],
+  SLACK_API_URL: ['slack', 'apiUrl'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS']);

@@ -12,9 +12,11 @@ export interface SqlExecutor {
 export interface JobTypes {
   'analyze-incident': { incidentId: string };
   'execute-proposal': { proposalId: string };
+  /** Brings an incident's chat card on one platform up to date (ADR 0015). */
+  'publish-chat-card': { incidentId: string; platform: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal'];
+export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card'];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
@@ -55,7 +57,11 @@ export const defaultJobQueueOptions = {
 // Debounced analysis (ADR 0009): with pg-boss's `stately` policy and the incident as singleton key, at most
 // one run per incident is in flight and at most one waits; a `send` that finds one waiting inserts nothing
 // (ON CONFLICT DO NOTHING) and returns null, so it never fails the ingest transaction it runs in.
-const statelyKeys: { [N in JobName]?: (data: JobTypes[N]) => string } = { 'analyze-incident': (data) => data.incidentId };
+// Chat cards (ADR 0015) coalesce the same way: a burst of changes to one incident costs one run per platform.
+const statelyKeys: { [N in JobName]?: (data: JobTypes[N]) => string } = {
+  'analyze-incident': (data) => data.incidentId,
+  'publish-chat-card': (data) => `${data.platform}:${data.incidentId}`,
+};
 
 /** Where pg-boss copies a job that failed on every attempt (its dead-letter queue). */
 const exhaustedQueue = (name: JobName) => `${name}__exhausted`;
@@ -139,10 +145,11 @@ export class JobQueue {
    * caller commits and then miss its change, so such callers enqueue once more after their commit (a no-op
    * while a job still waits, and that one then starts after the commit).
    */
-  async enqueue<N extends JobName>(executor: SqlExecutor, name: N, data: JobTypes[N]): Promise<void> {
+  async enqueue<N extends JobName>(executor: SqlExecutor, name: N, data: JobTypes[N], options: { startAfterSeconds?: number } = {}): Promise<void> {
     const singletonKey = statelyKeys[name]?.(data);
     await this.#boss.send(name, data, {
       ...(singletonKey === undefined ? {} : { singletonKey }),
+      ...(options.startAfterSeconds === undefined ? {} : { startAfter: options.startAfterSeconds }),
       db: {
         executeSql: async (text, values) => ({ rows: [...(await executor.executeQuery(CompiledQuery.raw(text, values))).rows] }),
       },

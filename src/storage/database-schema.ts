@@ -1,6 +1,7 @@
 import type { AlertTable } from '../alerts/alert.table.ts';
 import type { ExecutionTable, ProposalTable, SignatureTable, TrustScoreTable } from '../approval/proposal.table.ts';
 import type { AuditOutboxTable, AuditTable } from '../audit/audit.table.ts';
+import type { ChatMessageTable, ChatReceiptTable } from '../chat/chat-message.table.ts';
 import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incident.table.ts';
 import type { JobRunTable, JobWorkerTable } from '../jobs/job.table.ts';
 
@@ -17,4 +18,6 @@ export interface DatabaseSchema {
   audit_outbox: AuditOutboxTable;
   job_workers: JobWorkerTable;
   job_runs: JobRunTable;
+  chat_messages: ChatMessageTable;
+  chat_receipts: ChatReceiptTable;
 }

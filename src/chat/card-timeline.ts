@@ -1,0 +1,41 @@
+import type { IncidentCard } from '../cards/incident-card.ts';
+
+/** One line of an incident's timeline, posted once as a reply in the card's thread. */
+export interface TimelineLine {
+  /** Stable key: a line whose key was posted is never posted again. */
+  key: string;
+  /** Raw text (names, actions and outcomes may come from config, alerts or a model): adapters escape it. */
+  text: string;
+}
+
+const closedStates = new Set(['SUCCEEDED', 'FAILED', 'VOIDED', 'EXPIRED', 'REJECTED', 'SUPERSEDED']);
+
+/**
+ * What happened to an incident so far, oldest first, as the card shows it: the proposal, who signed or
+ * rejected it, what ran and how it ended, and the incident's resolution. The card itself always shows the
+ * current state; these lines keep the history in the thread.
+ */
+export function cardTimeline(card: IncidentCard): TimelineLine[] {
+  const lines: TimelineLine[] = [];
+  const proposal = card.proposal;
+  if (proposal !== null) {
+    lines.push({
+      key: `proposal:${proposal.id}`,
+      text: `Proposed: ${proposal.description} (risk ${proposal.risk}; signatures needed: ${proposal.requiredSignatures}, ${proposal.signersText}).`,
+    });
+    for (const signature of proposal.signatures) {
+      const roles = signature.roles.length > 0 ? ` (${signature.roles.join(', ')})` : '';
+      const verb = signature.decision === 'approve' ? 'approved' : 'rejected';
+      lines.push({
+        key: `signature:${proposal.id}:${signature.personId}:${signature.decision}`,
+        text: `${signature.personName}${roles} ${verb} via ${signature.platform} at ${signature.at}.`,
+      });
+    }
+    if (proposal.state === 'EXECUTING') lines.push({ key: `executing:${proposal.id}`, text: `Running: ${proposal.description}.` });
+    if (closedStates.has(proposal.state)) {
+      lines.push({ key: `outcome:${proposal.id}:${proposal.state}`, text: `${proposal.state}: ${proposal.outcome ?? proposal.description}.` });
+    }
+  }
+  if (card.status === 'resolved') lines.push({ key: 'resolved', text: 'The incident is resolved.' });
+  return lines;
+}

@@ -1,0 +1,73 @@
+import { sql, type Kysely } from 'kysely';
+import type { IncidentCard } from '../cards/incident-card.ts';
+import { renderCardText } from '../cards/render-card-text.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { analyzeIncident } from '../analysis/analyze-incident.ts';
+import type { TopologyGraph } from '../topology/topology-graph.ts';
+
+export interface ChatCommandDependencies {
+  db: Kysely<DatabaseSchema>;
+  graph: () => TopologyGraph;
+  maxDepth: number;
+  buildCard: (incidentId: string) => Promise<IncidentCard | null>;
+  log: Logger;
+}
+
+/** A slash command, platform-neutral: `/awoooi <text>`. */
+export interface ChatCommand {
+  platform: 'slack' | 'discord' | 'telegram';
+  accountId: string;
+  text: string;
+}
+
+/** The answer, raw text for the one who asked (adapters escape it). */
+export interface ChatCommandAnswer {
+  text: string;
+}
+
+const help = [
+  'AWOOOI commands:',
+  '/awoooi diagnose <service> — root cause, blast radius, cost and the proposal for a service, from the current analysis',
+  '/awoooi help — this list',
+].join('\n');
+
+const serviceName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
+
+/**
+ * The one door for slash commands. `diagnose <service>` answers from what the bot already knows: the newest
+ * open incident that involves the service (its card: root cause with evidence, blast radius, cost,
+ * diagnosis, proposal), else what the topology says would be hit if it failed. Never waits for a model.
+ */
+export async function handleChatCommand(deps: ChatCommandDependencies, command: ChatCommand): Promise<ChatCommandAnswer> {
+  const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
+  deps.log.info({ platform: command.platform, verb: verb.slice(0, 32) }, 'chat command');
+  if (verb !== 'diagnose') return { text: verb === 'help' ? help : `Unknown command "${verb.slice(0, 32)}".\n${help}` };
+  const service = rest[0];
+  if (service === undefined || !serviceName.test(service)) return { text: 'Usage: /awoooi diagnose <service>' };
+
+  const open = await deps.db
+    .selectFrom('incidents')
+    .select('id')
+    .where('status', '=', 'open')
+    .where(sql<boolean>`${service} = ANY(services)`)
+    .orderBy('opened_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (open !== undefined) {
+    const card = await deps.buildCard(open.id);
+    if (card !== null) return { text: `Open incident #${card.number} involves ${service}:\n${renderCardText(card)}` };
+  }
+  const graph = deps.graph();
+  if (graph.indexOf(service) < 0) return { text: `No open incident involves ${service}, and the topology has no service of that name.` };
+  const analysis = analyzeIncident([{ name: 'diagnose', service, severity: 'warning', status: 'firing', startsAt: new Date() }], graph, deps.maxDepth);
+  const radius = analysis.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`);
+  const dependencies = analysis.rootCauses.filter((candidate) => candidate.service !== service).map((candidate) => candidate.service);
+  return {
+    text: [
+      `No open incident involves ${service}: nothing is alerting there now.`,
+      `If it failed, the blast radius would be: ${radius.join(', ') || 'nothing depends on it'}.`,
+      `It depends on: ${dependencies.join(', ') || 'nothing in the topology'}.`,
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,147 @@
+import type { Kysely } from 'kysely';
+import type { IncidentCard } from '../cards/incident-card.ts';
+import { canonicalJson, sha256Hex } from '../domain/canonical-json.ts';
+import type { ChatError, ChatPort, ChatResult } from '../ports/chat-port.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { cardTimeline } from './card-timeline.ts';
+import type { ChannelPacer, PacedCall } from './channel-pacer.ts';
+import { findChatMessage, saveChatDigest, saveChatMessage, saveChatReply, type StoredChatMessage } from './chat-message-repository.ts';
+
+export interface PublishDependencies {
+  db: Kysely<DatabaseSchema>;
+  chat: ChatPort;
+  pacer: ChannelPacer;
+  clock: Clock;
+  log: Logger;
+  buildCard: (incidentId: string) => Promise<IncidentCard | null>;
+  /** Waits up to this long for a free slot in the channel's bucket; longer waits end the run `deferred`. */
+  maxInlineWaitMilliseconds?: number;
+  sleep?: (milliseconds: number) => Promise<void>;
+}
+
+/**
+ * `deferred`: the channel is busy (its bucket empty, or the platform said 429); run again after `afterMilliseconds`.
+ * `gave_up`: the platform refused for good (channel gone, bot removed); logged, nothing retried.
+ */
+export type PublishOutcome =
+  | { kind: 'posted' | 'updated' | 'unchanged' | 'no_incident' | 'gave_up'; replies: number }
+  | { kind: 'deferred'; afterMilliseconds: number; replies: number };
+
+/** A failure worth trying again later (network, 5xx): the job fails and the queue retries it with backoff. */
+export class RetryableChatError extends Error {}
+
+const defaultInlineWait = 1_100;
+const realSleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
+
+/** The digest a card message is compared by: an update whose card did not change costs no API call. */
+export function cardDigest(card: IncidentCard): string {
+  return sha256Hex(canonicalJson(card));
+}
+
+type Step<T> = { ok: true; value: T } | { ok: false; deferred: number } | { ok: false; gaveUp: ChatError };
+
+/**
+ * Brings the incident's one chat message up to date: posts it the first time (and stores which message it
+ * is, so a restart keeps updating the same one), edits it in place when the card changed, then posts the
+ * timeline lines not yet in its thread. Every call waits for its channel's bucket; a 429 closes the bucket
+ * for as long as the platform asked and ends the run `deferred` (the caller runs it again later: queued,
+ * never dropped). Coalescing is the caller's: one run reads the card as it is now, however many changes led here.
+ */
+export async function publishChatCard(deps: PublishDependencies, incidentId: string): Promise<PublishOutcome> {
+  const card = await deps.buildCard(incidentId);
+  if (card === null) return { kind: 'no_incident', replies: 0 };
+  const { chat } = deps;
+  const digest = cardDigest(card);
+  let stored = await findChatMessage(deps.db, incidentId, chat.platform, chat.channel.channel);
+  let kind: 'posted' | 'updated' | 'unchanged' = 'unchanged';
+
+  if (stored === undefined || stored.digest !== digest) {
+    const existing = stored;
+    const sent =
+      existing === undefined
+        ? await paced(deps, 'post', () => chat.postCard(chat.channel, card))
+        : await paced(deps, 'update', async () => {
+            const updated = await chat.updateCard(existing.ref, card);
+            return updated.ok ? { ok: true, value: existing.ref } : updated;
+          });
+    if (!sent.ok && 'gaveUp' in sent && existing !== undefined && sent.gaveUp.code === 'not_found') {
+      // Someone deleted the message: post a new one and follow that from now on.
+      deps.log.warn({ incidentId, platform: chat.platform, messageId: existing.ref.messageId }, 'chat card was deleted; posting it again');
+      const reposted = await paced(deps, 'post', () => chat.postCard(chat.channel, card));
+      if (!reposted.ok) return stopped(deps, incidentId, reposted, 0);
+      await saveChatMessage(deps.db, incidentId, chat.platform, reposted.value, digest, deps.clock.now());
+      kind = 'posted';
+    } else if (!sent.ok) return stopped(deps, incidentId, sent, 0);
+    else if (existing === undefined) {
+      await saveChatMessage(deps.db, incidentId, chat.platform, sent.value, digest, deps.clock.now());
+      kind = 'posted';
+    } else {
+      await saveChatDigest(deps.db, existing, digest, deps.clock.now());
+      kind = 'updated';
+    }
+    deps.log.info({ incidentId, platform: chat.platform, channel: chat.channel.channel, result: kind }, `chat card ${kind}`);
+    stored = await findChatMessage(deps.db, incidentId, chat.platform, chat.channel.channel);
+  }
+  if (stored === undefined) return { kind, replies: 0 };
+  return postTimeline(deps, stored, card, kind);
+}
+
+async function postTimeline(
+  deps: PublishDependencies,
+  stored: StoredChatMessage,
+  card: IncidentCard,
+  kind: 'posted' | 'updated' | 'unchanged',
+): Promise<PublishOutcome> {
+  const done = new Set(stored.replied);
+  let replies = 0;
+  for (const line of cardTimeline(card)) {
+    if (done.has(line.key)) continue;
+    const sent = await paced(deps, 'post', () => deps.chat.postThreadReply(stored.ref, line.text));
+    if (!sent.ok) return stopped(deps, stored.incidentId, sent, replies);
+    await saveChatReply(deps.db, stored, line.key);
+    replies += 1;
+  }
+  return { kind, replies };
+}
+
+/** One API call after its bucket has a slot; a 429 closes the bucket and defers the run. */
+async function paced<T>(deps: PublishDependencies, call: PacedCall, send: () => Promise<ChatResult<T>>): Promise<Step<T>> {
+  const channel = deps.chat.channel;
+  const maxWait = deps.maxInlineWaitMilliseconds ?? defaultInlineWait;
+  const sleep = deps.sleep ?? realSleep;
+  for (;;) {
+    const wait = await deps.pacer.take(call, channel);
+    if (wait > maxWait) return { ok: false, deferred: wait };
+    if (wait > 0) {
+      await sleep(wait);
+      continue;
+    }
+    const result = await send();
+    if (result.ok) return result;
+    const { error } = result;
+    if (error.code === 'rate_limited') {
+      const after = error.retryAfterMilliseconds ?? 1_000;
+      await deps.pacer.pause(call, channel, after);
+      deps.log.warn({ platform: deps.chat.platform, channel: channel.channel, call, retryAfterMilliseconds: after }, 'chat rate limited; waiting as told');
+      return { ok: false, deferred: after };
+    }
+    if (error.retryable) throw new RetryableChatError(`${deps.chat.platform} ${call}: ${error.message}`);
+    return { ok: false, gaveUp: error };
+  }
+}
+
+function stopped(
+  deps: PublishDependencies,
+  incidentId: string,
+  step: { ok: false; deferred: number } | { ok: false; gaveUp: ChatError },
+  replies: number,
+): PublishOutcome {
+  if ('deferred' in step) return { kind: 'deferred', afterMilliseconds: step.deferred, replies };
+  deps.log.error(
+    { incidentId, platform: deps.chat.platform, code: step.gaveUp.code, reason: step.gaveUp.message },
+    'chat card not delivered; the platform refused',
+  );
+  return { kind: 'gave_up', replies };
+}
