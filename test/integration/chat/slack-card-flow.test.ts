@@ -1,0 +1,181 @@
+import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSlackRequest } from '../../../adapters/slack/verify-slack-signature.ts';
+import { startBot, type RunningBot } from '../../../src/cli/start-bot.ts';
+import { configSchema, type Config } from '../../../src/config/config-schema.ts';
+import { eventually } from '../../support/start-test-bot.ts';
+import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
+import { startFakeSlackApi, type FakeSlackApi, type FakeSlackMessage } from '../../support/fake-slack-api.ts';
+
+const team = 'T0AWOOOI';
+const channel = 'C0CARDS';
+const botToken = 'xoxb-test-1234-abcdef';
+const signingSecret = 'slacksigningsecretfortests0123456';
+
+const people = [
+  // Workspace-qualified and bare Slack accounts both name a person.
+  { id: 'alice', name: 'Alice', roles: ['sre'], accounts: { slack: `${team}:U0ALICE` } },
+  { id: 'bob', name: 'Bob', roles: ['devops'], accounts: { slack: 'U0BOB' } },
+  { id: 'vic', name: 'Viewer', roles: ['viewer'], accounts: { slack: 'U0VIC' } },
+];
+
+type Row = { n: number };
+
+/**
+ * Slack end to end against the real PostgreSQL and a local fake Slack Web API (SIMULATED Slack), on the sandbox
+ * cluster (simulated): an alert gives exactly one card message; signed clicks become signatures and the card is
+ * edited in place; a restarted bot keeps editing the same message; replays, strangers and other workspaces
+ * change nothing; a 429 is waited out and the update still arrives.
+ */
+describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
+  let slack: FakeSlackApi;
+  let database: TestDatabase;
+  let bot: RunningBot;
+  let config: Config;
+  let fixture: Record<string, unknown>;
+
+  const start = async () => {
+    const started = await startBot(config, pino({ level: 'silent' }));
+    if (!started.ok) throw new Error(started.errors.join('\n'));
+    bot = started.bot;
+  };
+  const count = async (query: string) => {
+    const result = await sql.raw<Row>(query).execute(database.handle.db);
+    return Number(result.rows[0]?.n ?? 0);
+  };
+  const cards = () => [...slack.messages.values()];
+  const theCard = () => {
+    expect(cards()).toHaveLength(1);
+    return cards()[0] as FakeSlackMessage;
+  };
+  const buttonValue = (message: FakeSlackMessage) => {
+    const actions = (message.blocks as { type: string; elements?: { action_id: string; value: string }[] }[]).find((block) => block.type === 'actions');
+    return actions?.elements?.find((element) => element.action_id === 'awoooi_approve')?.value;
+  };
+  const click = (user: string, value: string, options: { team?: string; ts?: string; action?: string } = {}) => {
+    const payload = {
+      ...fixture,
+      user: { id: user, username: user, name: user, team_id: options.team ?? team },
+      team: { id: options.team ?? team, domain: 'awoooi' },
+      container: { type: 'message', message_ts: options.ts ?? theCard().ts, channel_id: channel, is_ephemeral: false },
+      channel: { id: channel, name: 'cards' },
+      actions: [{ action_id: options.action ?? 'awoooi_approve', block_id: `proposal:${value}`, type: 'button', value, action_ts: '1.2' }],
+    };
+    const body = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    const signed = signSlackRequest(body, signingSecret, Math.floor(Date.now() / 1000));
+    return {
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': signed.timestamp, 'x-slack-signature': signed.signature },
+    };
+  };
+  const send = (request: { body: string; headers: Record<string, string> }, path = '/slack/interactions') =>
+    fetch(`${bot.url}${path}`, { method: 'POST', headers: request.headers, body: request.body });
+
+  beforeAll(async () => {
+    slack = await startFakeSlackApi({ token: botToken, team });
+    database = await createTestDatabase();
+    fixture = JSON.parse(await readFile(new URL('../../fixtures/slack-block-actions.json', import.meta.url), 'utf8'));
+    config = configSchema.parse({
+      server: { port: 0, logLevel: 'silent' },
+      storage: { databaseUrl: database.url },
+      approvals: { people, riskOverrides: { restart_deployment: 'HIGH' } },
+      slack: { botToken, signingSecret, channel, apiUrl: slack.url },
+    });
+    await start();
+  });
+  afterAll(async () => {
+    await bot?.close();
+    await database?.drop();
+    await slack?.close();
+  });
+
+  it('posts one card for an alert, and turns a signed click into a signature shown on the same message', async () => {
+    const alert = await readFile(new URL('../../fixtures/alertmanager-v4-crashloop.json', import.meta.url), 'utf8');
+    const posted = await fetch(`${bot.url}/api/v1/alerts/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: alert });
+    expect(posted.status).toBe(200);
+
+    const proposalId = await eventually(async () => (cards().length === 1 ? buttonValue(theCard()) : undefined));
+    const ts = theCard().ts;
+    expect(theCard().channel).toBe(channel);
+    expect(JSON.stringify(theCard().blocks)).toContain('KubePodCrashLooping');
+    expect(slack.calls.every((call) => call.token === botToken)).toBe(true);
+
+    const answer = await send(click('U0ALICE', proposalId));
+    expect(answer.status).toBe(200);
+    await eventually(async () => ((await count("SELECT count(*)::int AS n FROM signatures WHERE person_id = 'alice'")) === 1 ? true : undefined));
+    await eventually(async () => (JSON.stringify(theCard().blocks).includes('approved by Alice') ? true : undefined));
+    expect(theCard().ts).toBe(ts);
+    expect(theCard().edits).toBeGreaterThan(0);
+    await eventually(async () => (slack.ephemeral.some((entry) => entry.user === 'U0ALICE' && entry.text.includes('Signed')) ? true : undefined));
+    await eventually(async () => (slack.replies.some((reply) => reply.threadTs === ts && reply.text.includes('Alice (sre) approved')) ? true : undefined));
+    expect(cards()).toHaveLength(1);
+  });
+
+  it('changes nothing for a replayed click, a stranger, a viewer or another workspace, and answers them privately', async () => {
+    const proposalId = buttonValue(theCard())!;
+    const replay = click('U0ALICE', proposalId);
+    const signaturesBefore = await count('SELECT count(*)::int AS n FROM signatures');
+    const decisions = "SELECT count(*)::int AS n FROM audit_log WHERE kind IN ('signature', 'rejection', 'approved')";
+    const decisionsBefore = await count(decisions);
+    const ephemeralBefore = slack.ephemeral.length;
+
+    expect((await send(replay)).status).toBe(200);
+    expect((await send(replay)).status).toBe(200);
+    expect((await send(click('U0NOBODY', proposalId))).status).toBe(200);
+    expect((await send(click('U0VIC', proposalId))).status).toBe(200);
+    expect((await send(click('U0BOB', proposalId, { team: 'T0OTHER' }))).status).toBe(200);
+
+    const answers = await eventually(async () => (slack.ephemeral.length >= ephemeralBefore + 4 ? slack.ephemeral.slice(ephemeralBefore) : undefined));
+    expect(answers.find((entry) => entry.user === 'U0NOBODY')?.text).toContain('not linked');
+    expect(answers.find((entry) => entry.user === 'U0VIC')?.text).toContain('your roles: viewer');
+    expect(answers.find((entry) => entry.user === 'U0BOB')?.text).toContain('another workspace');
+    // The first sending of the replayed request is Alice signing again (already signed); the second is a replay, unanswered.
+    expect(answers.filter((entry) => entry.user === 'U0ALICE')).toHaveLength(1);
+    expect(answers.find((entry) => entry.user === 'U0ALICE')?.text).toContain('already signed');
+    expect(await count('SELECT count(*)::int AS n FROM signatures')).toBe(signaturesBefore);
+    expect(await count(decisions)).toBe(decisionsBefore);
+    expect(cards()).toHaveLength(1);
+  });
+
+  it('refuses unsigned, tampered and stale requests with 401 before parsing anything', async () => {
+    const proposalId = buttonValue(theCard())!;
+    const good = click('U0BOB', proposalId);
+    const tampered = { ...good, body: good.body.replace('U0BOB', 'U0BOX') };
+    const stale = { ...good, headers: { ...good.headers, 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000) - 301) } };
+    const unsigned = { body: good.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    for (const request of [tampered, stale, unsigned]) expect((await send(request)).status).toBe(401);
+    expect(await count("SELECT count(*)::int AS n FROM signatures WHERE person_id = 'bob'")).toBe(0);
+  });
+
+  it('answers the Events API handshake', async () => {
+    const body = await readFile(new URL('../../fixtures/slack-url-verification.json', import.meta.url), 'utf8');
+    const signed = signSlackRequest(body, signingSecret, Math.floor(Date.now() / 1000));
+    const answer = await send(
+      { body, headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': signed.timestamp, 'x-slack-signature': signed.signature } },
+      '/slack/events',
+    );
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ challenge: JSON.parse(body).challenge });
+  });
+
+  it('keeps editing the same message after a restart, waiting out a 429, until the card shows the outcome', async () => {
+    const { ts } = theCard();
+    const proposalId = buttonValue(theCard())!;
+    await bot.close();
+    await start();
+
+    slack.rateLimitNext('chat.update', 1, 1);
+    expect((await send(click('U0BOB', proposalId))).status).toBe(200);
+    await eventually(async () => (JSON.stringify(theCard().blocks).includes('SUCCEEDED') ? true : undefined));
+    expect(cards()).toHaveLength(1);
+    expect(theCard().ts).toBe(ts);
+    const updates = slack.calls.filter((call) => call.method === 'chat.update');
+    expect(updates.some((call) => call.status === 429)).toBe(true);
+    expect(updates.every((call) => call.fields['ts'] === ts)).toBe(true);
+    expect(buttonValue(theCard())).toBeUndefined();
+    await eventually(async () => (slack.replies.some((reply) => reply.threadTs === ts && reply.text.includes('SUCCEEDED')) ? true : undefined));
+    expect(slack.calls.filter((call) => call.method === 'chat.postMessage' && call.fields['thread_ts'] === undefined)).toHaveLength(1);
+  });
+});
