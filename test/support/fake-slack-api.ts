@@ -44,7 +44,10 @@ export async function startFakeSlackApi(options: { token: string; team: string }
   const ephemeral: FakeSlackApi['ephemeral'] = [];
   const limits = new Map<string, { count: number; seconds: number }>();
   let clock = 1_700_000_000;
-  const nextTs = () => `${(clock += 1)}.000100`;
+  const nextTs = () => {
+    clock += 1;
+    return `${clock}.000100`;
+  };
 
   const answer = (method: string, fields: Record<string, unknown>): { status: number; body: unknown; headers?: Record<string, string> } => {
     const limit = limits.get(method);
