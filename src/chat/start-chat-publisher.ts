@@ -31,6 +31,7 @@ export interface ChatPublisher {
 // Cards of several incidents (and channels) are brought up to date side by side; a busy channel defers its
 // run instead of holding a worker (ADR 0015).
 const batchSize = 8;
+const catchUpLimit = 100;
 
 /**
  * One chat card per incident on each chat surface: every `incident-updated` event enqueues a durable job
@@ -62,6 +63,9 @@ export async function startChatPublisher(deps: ChatPublisherDependencies): Promi
     },
     { batchSize },
   );
+  // Cards of open incidents catch up with what changed while the bot (or the platform) was away.
+  const open = await deps.db.selectFrom('incidents').select('id').where('status', '=', 'open').orderBy('opened_at', 'desc').limit(catchUpLimit).execute();
+  for (const incident of open) await request(incident.id);
   const unsubscribe = deps.events.subscribe((event) => {
     if (event.type !== 'incident-updated') return;
     request(event.incidentId).catch((error: unknown) =>

@@ -24,6 +24,7 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  topology: ${config?.topology.file ?? 'demo topology of the sandbox'}\n` +
       `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (allowed on a loopback listener only)'}\n` +
       `  people: ${config?.approvals.people.length ?? 0}\n` +
+      `  slack: ${config?.slack.channel ? `cards to channel ${config.slack.channel} via ${new URL(config.slack.apiUrl).origin}` : 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)'}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );
   return 0;

@@ -13,6 +13,7 @@ import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { startAuditSealer } from '../audit/start-audit-sealer.ts';
 import { buildIncidentCard } from '../cards/build-incident-card.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
+import { startReceiptPruning } from '../chat/chat-receipts.ts';
 import { handleChatClick } from '../chat/handle-chat-click.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
@@ -170,9 +171,11 @@ export async function startBot(
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
   let chat: ChatPublisher | undefined;
+  let stopPruning = () => {};
   if (parts.slack !== undefined) {
     const slack = parts.slack;
     chat = await startChatPublisher({ db: database.db, jobs, events: parts.events, clock, log, buildCard, chats: [slack.chat] });
+    stopPruning = startReceiptPruning(database.db, clock, log);
     registerSlackRoutes(app, {
       signingSecret: slack.signingSecret,
       clock,
@@ -220,6 +223,7 @@ export async function startBot(
       chat,
       close: async () => {
         chat?.stop();
+        stopPruning();
         await app.close();
         await sweeps.stop();
         await sealer.stop();

@@ -149,6 +149,43 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
     expect(await count("SELECT count(*)::int AS n FROM signatures WHERE person_id = 'bob'")).toBe(0);
   });
 
+  it('answers /awoooi help and diagnose privately, from the current analysis', async () => {
+    const command = (text: string) => {
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: team,
+        channel_id: channel,
+        user_id: 'U0ALICE',
+        command: '/awoooi',
+        text,
+        response_url: 'https://hooks.slack.com/commands/x',
+        trigger_id: '1.2.3',
+      }).toString();
+      const signed = signSlackRequest(body, signingSecret, Math.floor(Date.now() / 1000));
+      return {
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': signed.timestamp, 'x-slack-signature': signed.signature },
+      };
+    };
+    const services = await sql<{ services: string[] }>`SELECT services FROM incidents`.execute(database.handle.db);
+    const service = services.rows[0]?.services[0] ?? 'missing';
+    const before = slack.ephemeral.length;
+    for (const text of ['help', `diagnose ${service}`, 'diagnose <!channel>', 'diagnose no-such-service']) {
+      const acked = await send(command(text), '/slack/commands');
+      expect(acked.status).toBe(200);
+      expect(((await acked.json()) as { response_type: string }).response_type).toBe('ephemeral');
+    }
+    const answers = await eventually(async () => (slack.ephemeral.length >= before + 4 ? slack.ephemeral.slice(before) : undefined));
+    const texts = answers.map((answer) => answer.text).join('\n---\n');
+    expect(texts).toContain('/awoooi diagnose &lt;service&gt;');
+    expect(texts).toContain(`Open incident #`);
+    expect(texts).toContain('root cause:');
+    expect(texts).toContain('Usage: /awoooi diagnose');
+    expect(texts).toContain('No open incident involves no-such-service');
+    expect(texts).not.toContain('<!channel>');
+    expect(answers.every((answer) => answer.user === 'U0ALICE' && answer.channel === channel)).toBe(true);
+  });
+
   it('answers the Events API handshake', async () => {
     const body = await readFile(new URL('../../fixtures/slack-url-verification.json', import.meta.url), 'utf8');
     const signed = signSlackRequest(body, signingSecret, Math.floor(Date.now() / 1000));
