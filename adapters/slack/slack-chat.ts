@@ -79,6 +79,7 @@ export class SlackChat implements ChatPort {
   #channel: string;
   #consoleUrl: string | undefined;
   #team: string | undefined;
+  #health = 'not contacted yet';
 
   constructor(options: SlackChatOptions) {
     this.#channel = options.channel;
@@ -148,11 +149,22 @@ export class SlackChat implements ChatPort {
     return posted.ok ? { ok: true, value: undefined } : posted;
   }
 
+  /** How the last call went, for `/readyz` details: "ok (workspace T…)", "unreachable: …", "refused: …". */
+  health(): string {
+    return this.#health;
+  }
+
   async #call<T>(send: () => Promise<T>): Promise<ChatResult<T>> {
     try {
-      return { ok: true, value: await send() };
+      const value = await send();
+      this.#health = `ok (workspace ${this.#team ?? 'unknown yet'})`;
+      return { ok: true, value };
     } catch (error) {
-      return { ok: false, error: chatError(error) };
+      const failure = chatError(error);
+      if (failure.code === 'unavailable') this.#health = `unreachable: ${failure.message}`;
+      else if (failure.code === 'refused') this.#health = `refused: ${failure.message}`;
+      else if (failure.code === 'rate_limited') this.#health = 'ok (rate limited, waiting as told)';
+      return { ok: false, error: failure };
     }
   }
 }

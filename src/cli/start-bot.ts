@@ -33,6 +33,7 @@ import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts'
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
+import { reachInBackground } from './reach-in-background.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
@@ -159,7 +160,12 @@ export async function startBot(
     maxDepth: config.topology.maxDepth,
     log,
   };
-  registerHealthRoutes(app, { db: database.db, metrics });
+  const slackChat = parts.slack?.chat;
+  registerHealthRoutes(app, {
+    db: database.db,
+    metrics,
+    details: (): Record<string, string> => (slackChat === undefined ? {} : { slack: slackChat.health() }),
+  });
   registerIncidentRoutes(app, { db: database.db, credentials });
   registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
   const cardDependencies = {
@@ -172,10 +178,12 @@ export async function startBot(
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
   let chat: ChatPublisher | undefined;
   let stopPruning = () => {};
+  let stopReaching = () => {};
   if (parts.slack !== undefined) {
     const slack = parts.slack;
     chat = await startChatPublisher({ db: database.db, jobs, events: parts.events, clock, log, buildCard, chats: [slack.chat] });
     stopPruning = startReceiptPruning(database.db, clock, log);
+    stopReaching = reachInBackground(() => slack.chat.workspace(), log);
     registerSlackRoutes(app, {
       signingSecret: slack.signingSecret,
       clock,
@@ -224,6 +232,7 @@ export async function startBot(
       close: async () => {
         chat?.stop();
         stopPruning();
+        stopReaching();
         await app.close();
         await sweeps.stop();
         await sealer.stop();

@@ -37,7 +37,7 @@ export interface FakeSlackApi {
  * `{ok: …}` with HTTP 200, and HTTP 429 with `Retry-After` when told to rate-limit. Knows auth.test,
  * chat.postMessage (cards and thread replies), chat.update and chat.postEphemeral.
  */
-export async function startFakeSlackApi(options: { token: string; team: string }): Promise<FakeSlackApi> {
+export async function startFakeSlackApi(options: { token: string; team: string; port?: number }): Promise<FakeSlackApi> {
   const calls: FakeSlackCall[] = [];
   const messages = new Map<string, FakeSlackMessage>();
   const replies: FakeSlackMessage[] = [];
@@ -93,7 +93,7 @@ export async function startFakeSlackApi(options: { token: string; team: string }
     response.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
     response.end(JSON.stringify(result.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/`,
@@ -102,7 +102,11 @@ export async function startFakeSlackApi(options: { token: string; team: string }
     replies,
     ephemeral,
     rateLimitNext: (method, count, seconds) => void limits.set(method, { count, seconds }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
