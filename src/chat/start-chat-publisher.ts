@@ -18,6 +18,8 @@ export interface ChatPublisherDependencies {
   buildCard: (incidentId: string) => Promise<IncidentCard | null>;
   /** The chat surfaces cards go to, each with its own buckets. */
   chats: readonly ChatPort[];
+  /** Shared buckets (Redis) for several replicas; in-process buckets without it. */
+  limiterOf?: ConstructorParameters<typeof ChannelPacer>[2];
   /** Waits up to this long for a channel's bucket inside a run; longer waits defer the run. */
   maxInlineWaitMilliseconds?: number;
 }
@@ -40,7 +42,7 @@ const catchUpLimit = 100;
  * enqueued again to start when the channel frees: queued in PostgreSQL, never dropped, kept across restarts.
  */
 export async function startChatPublisher(deps: ChatPublisherDependencies): Promise<ChatPublisher> {
-  const surfaces = new Map(deps.chats.map((chat) => [chat.platform as string, { chat, pacer: new ChannelPacer(chat.platform, chat.pacing) }]));
+  const surfaces = new Map(deps.chats.map((chat) => [chat.platform as string, { chat, pacer: new ChannelPacer(chat.platform, chat.pacing, deps.limiterOf) }]));
   const enqueue = async (incidentId: string, platform: string, startAfterSeconds?: number) => {
     await deps.jobs.enqueue(deps.db, 'publish-chat-card', { incidentId, platform }, startAfterSeconds === undefined ? {} : { startAfterSeconds });
   };

@@ -15,6 +15,7 @@ import { buildIncidentCard } from '../cards/build-incident-card.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
 import { startReceiptPruning } from '../chat/chat-receipts.ts';
 import { handleChatClick } from '../chat/handle-chat-click.ts';
+import { redisLimiters, type SharedLimiters } from '../chat/redis-limiters.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
 import type { Config } from '../config/config-schema.ts';
@@ -179,9 +180,21 @@ export async function startBot(
   let chat: ChatPublisher | undefined;
   let stopPruning = () => {};
   let stopReaching = () => {};
+  let limiters: SharedLimiters | undefined;
   if (parts.slack !== undefined) {
     const slack = parts.slack;
-    chat = await startChatPublisher({ db: database.db, jobs, events: parts.events, clock, log, buildCard, chats: [slack.chat] });
+    limiters = config.storage.redisUrl ? redisLimiters(config.storage.redisUrl) : undefined;
+    await limiters?.ready();
+    chat = await startChatPublisher({
+      db: database.db,
+      jobs,
+      events: parts.events,
+      clock,
+      log,
+      buildCard,
+      chats: [slack.chat],
+      ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
+    });
     stopPruning = startReceiptPruning(database.db, clock, log);
     stopReaching = reachInBackground(() => slack.chat.workspace(), log);
     registerSlackRoutes(app, {
@@ -237,6 +250,7 @@ export async function startBot(
         await sweeps.stop();
         await sealer.stop();
         await jobs.stop();
+        await limiters?.close();
         await parts.events.close();
         await database.close();
       },
