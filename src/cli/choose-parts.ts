@@ -8,6 +8,7 @@ import type { ClusterPort } from '../ports/cluster-port.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 import { SlackChat } from '../../adapters/slack/slack-chat.ts';
+import { TelegramChat } from '../../adapters/telegram/telegram-chat.ts';
 import { demoPeople } from '../../adapters/webconsole/demo-people.ts';
 
 /** The outside systems the bot talks to, each real when configured and embedded or simulated otherwise. */
@@ -18,6 +19,8 @@ export interface BotParts {
   people: readonly PersonConfig[];
   /** Slack, when configured (ADR 0014): cards go there and its requests come in at /slack/*. */
   slack: { chat: SlackChat; signingSecret: string } | undefined;
+  /** Telegram, when configured (ADR 0016): cards go to its chat and its updates come in at /telegram/webhook. */
+  telegram: { chat: TelegramChat; webhookSecret: string } | undefined;
   /** No people configured: the web console offers demo people and says so. */
   demoMode: boolean;
   /** For the start-up log: part → what it is. */
@@ -46,8 +49,23 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
     botToken !== undefined && signingSecret !== undefined && channel !== undefined
       ? { chat: new SlackChat({ botToken, channel, apiUrl, consoleUrl: config.server.publicUrl }), signingSecret }
       : undefined;
+  const telegramConfig = config.telegram;
+  const telegram =
+    telegramConfig.botToken !== undefined && telegramConfig.webhookSecret !== undefined && telegramConfig.chatId !== undefined
+      ? {
+          chat: new TelegramChat({
+            botToken: telegramConfig.botToken,
+            chatId: telegramConfig.chatId,
+            apiUrl: telegramConfig.apiUrl,
+            consoleUrl: config.server.publicUrl,
+          }),
+          webhookSecret: telegramConfig.webhookSecret,
+        }
+      : undefined;
+  const chats = [slack?.chat.description, telegram?.chat.description].filter((description) => description !== undefined);
   return {
     slack,
+    telegram,
     cluster,
     brain,
     events,
@@ -56,7 +74,7 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
     description: {
       cluster: `${cluster.description}${cluster.simulated ? ' — SIMULATED, nothing real is changed' : ''}`,
       brain: brain.description,
-      chat: `web console at / (built in)${slack === undefined ? '' : `; ${slack.chat.description}`}`,
+      chat: ['web console at / (built in)', ...chats].join('; '),
       people: demoMode
         ? `DEMO people (${people.map((person) => `${person.id} ${person.roles.join('+')}`).join(', ')}); configure approvals.people for real sign-in`
         : `${people.length} configured`,

@@ -25,6 +25,7 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (allowed on a loopback listener only)'}\n` +
       `  people: ${config?.approvals.people.length ?? 0}\n` +
       `  slack: ${config?.slack.channel ? `cards to channel ${config.slack.channel} via ${new URL(config.slack.apiUrl).origin}` : 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)'}\n` +
+      `  telegram: ${config?.telegram.chatId ? `cards to chat ${config.telegram.chatId} via ${new URL(config.telegram.apiUrl).origin}` : 'off (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)'}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );
   return 0;

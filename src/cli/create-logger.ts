@@ -19,6 +19,8 @@ const redactPaths = [
   '*.botToken',
   '*.signingSecret',
   'config.slack',
+  '*.webhookSecret',
+  'config.telegram',
 ];
 
 /**

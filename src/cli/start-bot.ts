@@ -13,11 +13,7 @@ import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { startAuditSealer } from '../audit/start-audit-sealer.ts';
 import { buildIncidentCard } from '../cards/build-incident-card.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
-import { startReceiptPruning } from '../chat/chat-receipts.ts';
-import { handleChatClick } from '../chat/handle-chat-click.ts';
-import { redisLimiters, type SharedLimiters } from '../chat/redis-limiters.ts';
-import { handleChatCommand } from '../chat/handle-chat-command.ts';
-import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
+import type { ChatPublisher } from '../chat/start-chat-publisher.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
@@ -32,10 +28,9 @@ import { migrateToLatest } from '../storage/migrate.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
-import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
-import { reachInBackground } from './reach-in-background.ts';
 import { createJobQueue } from './create-job-queue.ts';
+import { startChat } from './start-chat.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
@@ -47,7 +42,7 @@ export interface RunningBot {
   jobs: JobQueue;
   parts: BotParts;
   approval: ApprovalDependencies;
-  /** Chat cards (Slack), when a chat platform is configured. */
+  /** Chat cards (Slack, Telegram), when a chat platform is configured. */
   chat: ChatPublisher | undefined;
   close(): Promise<void>;
 }
@@ -161,12 +156,6 @@ export async function startBot(
     maxDepth: config.topology.maxDepth,
     log,
   };
-  const slackChat = parts.slack?.chat;
-  registerHealthRoutes(app, {
-    db: database.db,
-    metrics,
-    details: (): Record<string, string> => (slackChat === undefined ? {} : { slack: slackChat.health() }),
-  });
   registerIncidentRoutes(app, { db: database.db, credentials });
   registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
   const cardDependencies = {
@@ -177,35 +166,8 @@ export async function startBot(
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  let chat: ChatPublisher | undefined;
-  let stopPruning = () => {};
-  let stopReaching = () => {};
-  let limiters: SharedLimiters | undefined;
-  if (parts.slack !== undefined) {
-    const slack = parts.slack;
-    limiters = config.storage.redisUrl ? redisLimiters(config.storage.redisUrl) : undefined;
-    await limiters?.ready();
-    chat = await startChatPublisher({
-      db: database.db,
-      jobs,
-      events: parts.events,
-      clock,
-      log,
-      buildCard,
-      chats: [slack.chat],
-      ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
-    });
-    stopPruning = startReceiptPruning(database.db, clock, log);
-    stopReaching = reachInBackground(() => slack.chat.workspace(), log);
-    registerSlackRoutes(app, {
-      signingSecret: slack.signingSecret,
-      clock,
-      log,
-      answerPrivately: (recipient, text) => slack.chat.answerPrivately(recipient, text),
-      handleClick: (click) => handleChatClick(approval, click),
-      handleCommand: (command) => handleChatCommand({ db: database.db, graph, maxDepth: config.topology.maxDepth, buildCard, log }, command),
-    });
-  }
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard });
+  registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
     events: parts.events,
@@ -241,16 +203,14 @@ export async function startBot(
       jobs,
       parts,
       approval,
-      chat,
+      chat: chat.publisher,
       close: async () => {
-        chat?.stop();
-        stopPruning();
-        stopReaching();
+        chat.stop();
         await app.close();
         await sweeps.stop();
         await sealer.stop();
         await jobs.stop();
-        await limiters?.close();
+        await chat.close();
         await parts.events.close();
         await database.close();
       },

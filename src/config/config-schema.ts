@@ -68,6 +68,37 @@ const slackSchema = z
   })
   .default({ apiUrl: 'https://slack.com/api/' });
 
+const telegramSchema = z
+  .object({
+    /** From @BotFather: `123456:ABC-…`. */
+    botToken: z
+      .string()
+      .regex(/^\d{3,20}:[A-Za-z0-9_-]{20,100}$/, 'must be a bot token from @BotFather (digits:letters)')
+      .optional(),
+    /** The secret given to setWebhook; Telegram sends it in X-Telegram-Bot-Api-Secret-Token. */
+    webhookSecret: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -')
+      .optional(),
+    /** The chat (group, supergroup, channel) the cards go to, e.g. -1001234567890. */
+    chatId: z.coerce
+      .string()
+      .regex(/^-?\d{1,20}$/, 'must be a numeric chat id such as -1001234567890')
+      .optional(),
+    /** Bot API base; tests and proxies point it elsewhere. */
+    apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  })
+  .strict()
+  .superRefine((telegram, context) => {
+    const set = [telegram.botToken, telegram.webhookSecret, telegram.chatId].filter((value) => value !== undefined).length;
+    if (set > 0 && set < 3)
+      context.addIssue({
+        code: 'custom',
+        message: 'botToken, webhookSecret and chatId go together (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)',
+      });
+  })
+  .default({ apiUrl: 'https://api.telegram.org' });
+
 /**
  * The whole configuration, from environment variables and an optional awoooi.yaml.
  * Loaded once at start and passed down; never read from process.env elsewhere.
@@ -172,6 +203,8 @@ export const configSchema = z
       .default({}),
     /** Slack (ADR 0014): on when bot token, signing secret and channel are all set. */
     slack: slackSchema,
+    /** Telegram (ADR 0016): on when bot token, webhook secret and chat id are all set. */
+    telegram: telegramSchema,
     prices: z
       .object({
         cpuCoreHour: z.coerce.number().positive().default(0.0316),

@@ -29,6 +29,10 @@ const environmentVariables: Record<string, string[]> = {
   SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
   SLACK_CHANNEL: ['slack', 'channel'],
   SLACK_API_URL: ['slack', 'apiUrl'],
+  TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
+  TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
+  TELEGRAM_CHAT_ID: ['telegram', 'chatId'],
+  TELEGRAM_API_URL: ['telegram', 'apiUrl'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS']);

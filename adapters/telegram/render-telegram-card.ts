@@ -1,0 +1,136 @@
+import type { CardProposal, IncidentCard } from '../../src/cards/incident-card.ts';
+import { clipHtml, escapeHtml, htmlLink } from './telegram-html.ts';
+
+/** Telegram's limits (fixtures/README.md, Bot API): message text and callback data (BYTES). */
+export const telegramLimits = { messageText: 4096, callbackDataBytes: 64, callbackAnswer: 200 } as const;
+
+/** Callback data of the card's buttons: a one-letter verb and the proposal id, looked up server-side. */
+export const telegramCallback = {
+  encode: (decision: 'approve' | 'reject', proposalId: string) => `${decision === 'approve' ? 'a' : 'r'}:${proposalId}`,
+  decode: (data: string): { decision: 'approve' | 'reject'; proposalId: string } | undefined => {
+    const match = /^([ar]):([0-9a-f-]{36})$/.exec(data);
+    return match ? { decision: match[1] === 'a' ? 'approve' : 'reject', proposalId: match[2]! } : undefined;
+  },
+};
+
+/** A callback button: its data is the only thing Telegram sends back on a click. */
+export interface InlineButton {
+  text: string;
+  callback_data: string;
+}
+
+export interface TelegramMessage {
+  html: string;
+  keyboard: InlineButton[][];
+}
+
+const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+// Per-field bounds before escaping, so no single alert or model text crowds out the rest of the card.
+const bounds = { title: 200, line: 400, list: 800, diagnosis: 1500 } as const;
+
+/**
+ * An IncidentCard as one Telegram HTML message with an inline keyboard: the same content as the web console.
+ * Everything from an alert or a model is escaped; the message stays within 4096 characters by dropping whole
+ * lines from the end and saying so, with a link to the card in the web console when one is known.
+ */
+export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): TelegramMessage {
+  const link = consoleUrl === undefined ? undefined : `${consoleUrl.replace(/\/$/, '')}/#incident-${encodeURIComponent(card.incidentId)}`;
+  const lines = [
+    `<b>#${card.number} ${clipHtml(card.title, bounds.title)}</b>`,
+    `<b>${card.severity.toUpperCase()}</b> · ${card.status.toUpperCase()} · opened ${escapeHtml(card.openedAt)}`,
+    `services: ${clipHtml(card.services.join(', ') || '(none mapped)', bounds.list)}`,
+    '',
+    ...rootCauseLines(card),
+    '',
+    `<b>Blast radius</b>: ${clipHtml(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
+    `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clipHtml(card.cost.text, bounds.line)}`}`,
+    ...(card.cost?.actionDelta ? [`Proposal: ${clipHtml(card.cost.actionDelta, bounds.line)}`] : []),
+    card.diagnosis === null
+      ? '<b>Diagnosis</b>: <i>pending</i>'
+      : `<b>Diagnosis</b> (${card.diagnosis.source === 'llm' ? 'model' : 'rules'}): ${clipHtml(card.diagnosis.text, bounds.diagnosis)}`,
+    '',
+    ...(card.proposal === null ? ['<b>Proposal</b>: none'] : proposalLines(card.proposal)),
+    ...(card.runbooks.length > 0 ? [`<b>Runbooks</b>: ${card.runbooks.map((url, index) => htmlLink(url, `runbook ${index + 1}`)).join(', ')}`] : []),
+  ];
+  const footer = `Updated ${escapeHtml(card.updatedAt)}${link === undefined ? '' : ` · ${htmlLink(link, 'open in the web console')}`}`;
+  const more = `… <i>(truncated: ${link === undefined ? 'the full card is in the web console' : htmlLink(link, 'full card in the web console')})</i>`;
+  return { html: fitLines(lines, footer, more, telegramLimits.messageText), keyboard: keyboard(card.proposal) };
+}
+
+/** A timeline line or an answer, escaped and within the message limit. */
+export function renderTelegramText(text: string): string {
+  return clipHtml(text, telegramLimits.messageText - 10);
+}
+
+/** Whole lines, in order, as many as fit with the footer; the cut is said with `more`. */
+function fitLines(lines: string[], footer: string, more: string, limit: number): string {
+  const whole = [...lines, '', footer].join('\n');
+  if (whole.length <= limit) return whole;
+  const kept: string[] = [];
+  let length = more.length + footer.length + 2;
+  for (const line of lines) {
+    if (length + line.length + 1 > limit) break;
+    kept.push(line);
+    length += line.length + 1;
+  }
+  return [...kept, more, footer].join('\n');
+}
+
+function rootCauseLines(card: IncidentCard): string[] {
+  const lines = ['<b>Likely root cause</b>'];
+  if (card.analysis.state === 'failed') lines.push(`⚠️ analysis failed: ${clipHtml(card.analysis.failure ?? 'unknown reason', bounds.line)}`);
+  const [best, ...others] = card.rootCauses;
+  if (best === undefined) {
+    if (card.analysis.state === 'pending') lines.push('<i>analysing…</i>');
+    else {
+      const unmapped = card.analysis.unmappedAlerts.length > 0 ? ` (${clipHtml(card.analysis.unmappedAlerts.join(', '), bounds.list)})` : '';
+      lines.push(`unknown: no alert names a service of the topology${unmapped}`);
+    }
+    return lines;
+  }
+  lines.push(
+    `<b>${clipHtml(best.service, bounds.title)}</b> (${escapeHtml(best.kind)}, ${best.alerting ? 'alerting' : 'silent'}, score ${best.score.toFixed(2)})`,
+  );
+  for (const evidence of best.evidence) lines.push(`• ${clipHtml(evidence, bounds.line)}`);
+  if (others.length > 0)
+    lines.push(`Other candidates: ${clipHtml(others.map((other) => `${other.service} (${other.score.toFixed(2)})`).join(', '), bounds.list)}`);
+  return lines;
+}
+
+function proposalLines(proposal: CardProposal): string[] {
+  const lowered = proposal.risk === proposal.baseRisk ? '' : ` (catalog: ${proposal.baseRisk})`;
+  const lines = [
+    `<b>Proposal</b> · <code>${proposal.state}</code>`,
+    `<b>${clipHtml(proposal.description, bounds.line)}</b>`,
+    `Reason: ${clipHtml(proposal.reason, bounds.line)}`,
+    `Risk: <b>${proposal.risk}</b>${lowered}${proposal.riskReason ? ` · ${clipHtml(proposal.riskReason, bounds.line)}` : ''}`,
+    `Required signatures: ${proposal.requiredSignatures} (${escapeHtml(proposal.signersText)})`,
+    `Dry-run: ${proposal.dryRun.ok ? 'passed' : '<b>FAILED</b>'}`,
+  ];
+  for (const finding of proposal.dryRun.findings.filter((entry) => !entry.ok || entry.warning)) {
+    lines.push(`  ${finding.ok ? '⚠️' : '❌'} ${escapeHtml(finding.check)}: ${clipHtml(finding.message, bounds.line)}`);
+  }
+  lines.push(`<b>Signatures so far</b>${proposal.signatures.length === 0 ? ': none' : ''}`);
+  for (const signature of proposal.signatures) {
+    const roles = signature.roles.length > 0 ? ` (${signature.roles.join(', ')})` : '';
+    lines.push(
+      `${signature.decision === 'approve' ? '✅ approved' : '❌ rejected'} by ${clipHtml(signature.personName, bounds.title)}${roles} via ${escapeHtml(signature.platform)} at ${escapeHtml(signature.at)}`,
+    );
+  }
+  if (proposal.missing) lines.push(`<b>Missing:</b> ${clipHtml(proposal.missing, bounds.line)}`);
+  if (proposal.state === 'PENDING' || proposal.state === 'APPROVED') lines.push(`Expires ${escapeHtml(proposal.expiresAt)}`);
+  if (proposal.outcome !== null || !['PENDING', 'APPROVED', 'EXECUTING'].includes(proposal.state)) {
+    lines.push(`<b>Outcome:</b> <code>${proposal.state}</code>${proposal.outcome ? ` — ${clipHtml(proposal.outcome, bounds.line)}` : ''}`);
+  }
+  return lines;
+}
+
+function keyboard(proposal: CardProposal | null): InlineButton[][] {
+  if (proposal === null || proposal.state !== 'PENDING') return [];
+  return [
+    [
+      { text: '✅ Approve', callback_data: telegramCallback.encode('approve', proposal.id) },
+      { text: '✖️ Reject', callback_data: telegramCallback.encode('reject', proposal.id) },
+    ],
+  ];
+}

@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
+import type { IncidentCard } from '../cards/incident-card.ts';
+import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
+import { handleChatClick } from '../chat/handle-chat-click.ts';
+import { handleChatCommand } from '../chat/handle-chat-command.ts';
+import { redisLimiters } from '../chat/redis-limiters.ts';
+import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
+import type { Config } from '../config/config-schema.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
+import type { ChatPort } from '../ports/chat-port.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { TopologyGraph } from '../topology/topology-graph.ts';
+import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
+import { registerTelegramRoutes } from '../../adapters/telegram/register-telegram-routes.ts';
+import type { BotParts } from './choose-parts.ts';
+import { reachInBackground } from './reach-in-background.ts';
+
+export interface ChatSurfaces {
+  publisher: ChatPublisher | undefined;
+  /** Each platform's state for `/readyz` details. */
+  details(): Record<string, string>;
+  /** Stops listening and retrying (before the HTTP server closes). */
+  stop(): void;
+  /** Closes what jobs may still use (after the job queue stopped). */
+  close(): Promise<void>;
+}
+
+/**
+ * The chat platforms that are configured (Slack, Telegram): their routes, one publisher for their cards, and a
+ * background check that each is reachable. Nothing when none is configured: the web console is always there.
+ */
+export async function startChat(
+  app: FastifyInstance,
+  deps: {
+    config: Config;
+    parts: BotParts;
+    approval: ApprovalDependencies;
+    jobs: JobQueue;
+    log: Logger;
+    graph: () => TopologyGraph;
+    buildCard: (incidentId: string) => Promise<IncidentCard | null>;
+  },
+): Promise<ChatSurfaces> {
+  const { config, parts, approval, log, buildCard } = deps;
+  const { db, clock } = approval;
+  const chats: ChatPort[] = [];
+  const reachers: (() => void)[] = [];
+  const handleClick = (click: unknown) => handleChatClick(approval, click);
+  const handleCommand = (command: Parameters<typeof handleChatCommand>[1]) =>
+    handleChatCommand({ db, graph: deps.graph, maxDepth: config.topology.maxDepth, buildCard, log }, command);
+
+  const { slack, telegram } = parts;
+  if (slack !== undefined) {
+    chats.push(slack.chat);
+    reachers.push(reachInBackground(() => slack.chat.workspace(), log));
+    registerSlackRoutes(app, {
+      signingSecret: slack.signingSecret,
+      clock,
+      log,
+      answerPrivately: (recipient, text) => slack.chat.answerPrivately(recipient, text),
+      handleClick,
+      handleCommand,
+    });
+  }
+  if (telegram !== undefined) {
+    chats.push(telegram.chat);
+    reachers.push(reachInBackground(() => telegram.chat.reach(), log));
+    registerTelegramRoutes(app, {
+      webhookSecret: telegram.webhookSecret,
+      log,
+      answerPrivately: (recipient, text) => telegram.chat.answerPrivately(recipient, text),
+      handleClick,
+      handleCommand,
+      firstDelivery: (key) => firstReceipt(db, 'telegram', key, clock.now()),
+    });
+  }
+  const details = (): Record<string, string> => ({
+    ...(slack === undefined ? {} : { slack: slack.chat.health() }),
+    ...(telegram === undefined ? {} : { telegram: telegram.chat.health() }),
+  });
+  if (chats.length === 0) return { publisher: undefined, details, stop: () => {}, close: async () => {} };
+
+  const limiters = config.storage.redisUrl ? redisLimiters(config.storage.redisUrl) : undefined;
+  await limiters?.ready();
+  const publisher = await startChatPublisher({
+    db,
+    jobs: deps.jobs,
+    events: parts.events,
+    clock,
+    log,
+    buildCard,
+    chats,
+    ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
+  });
+  const stopPruning = startReceiptPruning(db, clock, log);
+  return {
+    publisher,
+    details,
+    stop: () => {
+      publisher.stop();
+      stopPruning();
+      for (const stop of reachers) stop();
+    },
+    close: async () => {
+      await limiters?.close();
+    },
+  };
+}
