@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChatClick, ChatClickOutcome } from '../../src/chat/handle-chat-click.ts';
+import { type ChatClick, type ChatClickOutcome, unavailableAnswer } from '../../src/chat/handle-chat-click.ts';
 import type { ChatCommand, ChatCommandAnswer } from '../../src/chat/handle-chat-command.ts';
 import type { PrivateRecipient, ChatResult } from '../../src/ports/chat-port.ts';
 import type { Clock } from '../../src/ports/clock.ts';
@@ -121,18 +121,25 @@ async function click(options: SlackRoutesOptions, payload: SlackBlockActions, re
     options.log.info({ reason: 'click without team, channel or message' }, 'slack click ignored');
     return;
   }
-  const outcome = await options.handleClick({
-    platform: 'slack',
-    workspace,
-    channel,
-    messageId,
-    accountId: `${workspace}:${payload.user.id}`,
-    proposalId: action.value ?? '',
-    decision: action.action_id === slackActions.approve ? 'approve' : 'reject',
-    requestKey,
-  });
+  const recipient = { workspace, channel, user: payload.user.id };
+  const outcome = await options
+    .handleClick({
+      platform: 'slack',
+      workspace,
+      channel,
+      messageId,
+      accountId: `${workspace}:${payload.user.id}`,
+      proposalId: action.value ?? '',
+      decision: action.action_id === slackActions.approve ? 'approve' : 'reject',
+      requestKey,
+    })
+    .catch(async (error: unknown) => {
+      // Acknowledged already: the clicker hears that nothing happened rather than nothing at all.
+      await options.answerPrivately(recipient, unavailableAnswer);
+      throw error;
+    });
   if (outcome.answer === null) return;
-  const answered = await options.answerPrivately({ workspace, channel, user: payload.user.id }, outcome.answer);
+  const answered = await options.answerPrivately(recipient, outcome.answer);
   if (!answered.ok) options.log.warn({ code: answered.error.code, reason: answered.error.message }, 'slack private answer not delivered');
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatIssues } from '../../src/alerts/format-issues.ts';
-import type { ChatClick, ChatClickOutcome } from '../../src/chat/handle-chat-click.ts';
+import { type ChatClick, type ChatClickOutcome, unavailableAnswer } from '../../src/chat/handle-chat-click.ts';
 import type { ChatCommand, ChatCommandAnswer } from '../../src/chat/handle-chat-command.ts';
 import type { ChatResult, PrivateRecipient } from '../../src/ports/chat-port.ts';
 import type { Logger } from '../../src/ports/logger.ts';
@@ -80,16 +80,21 @@ async function work(options: TelegramRoutesOptions, update: TelegramUpdate): Pro
       await answer(options, recipient, 'This button is not one of ours; nothing was changed.');
       return;
     }
-    const outcome = await options.handleClick({
-      platform: 'telegram',
-      workspace: chat,
-      channel: chat,
-      messageId: String(callback.message.message_id),
-      accountId: String(callback.from.id),
-      proposalId: decoded.proposalId,
-      decision: decoded.decision,
-      requestKey: `update:${update.update_id}`,
-    });
+    const outcome = await options
+      .handleClick({
+        platform: 'telegram',
+        workspace: chat,
+        channel: chat,
+        messageId: String(callback.message.message_id),
+        accountId: String(callback.from.id),
+        proposalId: decoded.proposalId,
+        decision: decoded.decision,
+        requestKey: `update:${update.update_id}`,
+      })
+      .catch(async (error: unknown) => {
+        await answer(options, recipient, unavailableAnswer);
+        throw error;
+      });
     if (outcome.answer !== null) await answer(options, recipient, outcome.answer);
     return;
   }

@@ -22,6 +22,9 @@ export const chatClickSchema = z.strictObject({
 });
 export type ChatClick = z.infer<typeof chatClickSchema>;
 
+/** What a clicker hears when the click could not be worked (storage away): nothing changed. */
+export const unavailableAnswer = 'AWOOOI could not record this click just now; nothing was changed. Please try again shortly.';
+
 /** `answer` goes to the clicker alone (ephemeral); null when nothing should be said (a replay). */
 export type ChatClickOutcome = { changed: boolean; answer: string | null; code: string };
 
