@@ -29,6 +29,7 @@ export interface ChatCommandAnswer {
 const help = [
   'AWOOOI commands:',
   '/awoooi diagnose <service> — root cause, blast radius, cost and the proposal for a service, from the current analysis',
+  '/awoooi status — the open incidents, newest first',
   '/awoooi help — this list',
 ].join('\n');
 
@@ -42,6 +43,7 @@ const serviceName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/;
 export async function handleChatCommand(deps: ChatCommandDependencies, command: ChatCommand): Promise<ChatCommandAnswer> {
   const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
   deps.log.info({ platform: command.platform, verb: verb.slice(0, 32) }, 'chat command');
+  if (verb === 'status') return status(deps);
   if (verb !== 'diagnose') return { text: verb === 'help' ? help : `Unknown command "${verb.slice(0, 32)}".\n${help}` };
   const service = rest[0];
   if (service === undefined || !serviceName.test(service)) return { text: 'Usage: /awoooi diagnose <service>' };
@@ -70,4 +72,35 @@ export async function handleChatCommand(deps: ChatCommandDependencies, command: 
       `It depends on: ${dependencies.join(', ') || 'nothing in the topology'}.`,
     ].join('\n'),
   };
+}
+
+const statusLimit = 20;
+
+/** Open incidents, newest first, with their live proposal's state: what someone joining the call asks first. */
+async function status(deps: ChatCommandDependencies): Promise<ChatCommandAnswer> {
+  const open = await deps.db
+    .selectFrom('incidents')
+    .select(['id', 'number', 'title', 'severity', 'opened_at'])
+    .where('status', '=', 'open')
+    .orderBy('opened_at', 'desc')
+    .limit(statusLimit + 1)
+    .execute();
+  if (open.length === 0) return { text: 'No open incidents.' };
+  const proposals = await deps.db
+    .selectFrom('proposals')
+    .select(['incident_id', 'state', 'action'])
+    .where(
+      'incident_id',
+      'in',
+      open.map((incident) => incident.id),
+    )
+    .where('state', 'in', ['PENDING', 'APPROVED', 'EXECUTING'])
+    .execute();
+  const lines = open.slice(0, statusLimit).map((incident) => {
+    const live = proposals.find((proposal) => proposal.incident_id === incident.id);
+    const proposal = live === undefined ? 'no live proposal' : `${live.action} ${live.state}`;
+    return `#${incident.number} [${incident.severity}] ${incident.title} — opened ${incident.opened_at.toISOString()} — ${proposal}`;
+  });
+  if (open.length > statusLimit) lines.push(`… and more: the web console lists them all.`);
+  return { text: `Open incidents:\n${lines.join('\n')}` };
 }

@@ -170,18 +170,19 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
     const services = await sql<{ services: string[] }>`SELECT services FROM incidents`.execute(database.handle.db);
     const service = services.rows[0]?.services[0] ?? 'missing';
     const before = slack.ephemeral.length;
-    for (const text of ['help', `diagnose ${service}`, 'diagnose <!channel>', 'diagnose no-such-service']) {
+    for (const text of ['help', `diagnose ${service}`, 'diagnose <!channel>', 'diagnose no-such-service', 'status']) {
       const acked = await send(command(text), '/slack/commands');
       expect(acked.status).toBe(200);
       expect(((await acked.json()) as { response_type: string }).response_type).toBe('ephemeral');
     }
-    const answers = await eventually(async () => (slack.ephemeral.length >= before + 4 ? slack.ephemeral.slice(before) : undefined));
+    const answers = await eventually(async () => (slack.ephemeral.length >= before + 5 ? slack.ephemeral.slice(before) : undefined));
     const texts = answers.map((answer) => answer.text).join('\n---\n');
     expect(texts).toContain('/awoooi diagnose &lt;service&gt;');
     expect(texts).toContain(`Open incident #`);
     expect(texts).toContain('root cause:');
     expect(texts).toContain('Usage: /awoooi diagnose');
     expect(texts).toContain('No open incident involves no-such-service');
+    expect(texts).toMatch(/Open incidents:\n#1 \[warning\] KubePodCrashLooping on \S+ — opened \S+ — restart_deployment PENDING/);
     expect(texts).not.toContain('<!channel>');
     expect(answers.every((answer) => answer.user === 'U0ALICE' && answer.channel === channel)).toBe(true);
   });
