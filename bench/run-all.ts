@@ -2,7 +2,7 @@
 // Each prints a human table and a final `BENCH <name> {json}` line; this repeats those lines at the end.
 import { spawnSync } from 'node:child_process';
 
-const benchmarks = ['bench/topology-bench.ts', 'bench/ingest-bench.ts', 'bench/card-latency-bench.ts', 'bench/redact-bench.ts'];
+const benchmarks = ['bench/topology-bench.ts', 'bench/ingest-bench.ts', 'bench/card-latency-bench.ts', 'bench/chat-storm-bench.ts', 'bench/redact-bench.ts'];
 const summary: string[] = [];
 let failed = false;
 for (const file of benchmarks) {

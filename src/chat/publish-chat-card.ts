@@ -32,7 +32,8 @@ export type PublishOutcome =
 /** A failure worth trying again later (network, 5xx): the job fails and the queue retries it with backoff. */
 export class RetryableChatError extends Error {}
 
-const defaultInlineWait = 1_100;
+// One even-paced slot (Slack: 1.2–1.25 s) is slept inside the run; a longer wait defers the run.
+const defaultInlineWait = 1_300;
 const realSleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /** The digest a card message is compared by: an update whose card did not change costs no API call. */

@@ -16,6 +16,8 @@ export interface FakeSlackMessage {
   blocks: unknown[];
   threadTs: string | undefined;
   edits: number;
+  /** When the fake received the post (ms since the epoch). */
+  postedAt: number;
 }
 
 export interface FakeSlackApi {
@@ -27,6 +29,8 @@ export interface FakeSlackApi {
   /** Thread replies, in order. */
   replies: FakeSlackMessage[];
   ephemeral: { channel: string; user: string; text: string }[];
+  /** 429s answered because a limit was enforced (`enforce`). */
+  enforced: number;
   /** The next `count` calls of `method` answer 429 with `Retry-After: seconds`. */
   rateLimitNext(method: string, count: number, seconds: number): void;
   close(): Promise<void>;
@@ -37,12 +41,39 @@ export interface FakeSlackApi {
  * `{ok: …}` with HTTP 200, and HTTP 429 with `Retry-After` when told to rate-limit. Knows auth.test,
  * chat.postMessage (cards and thread replies), chat.update and chat.postEphemeral.
  */
-export async function startFakeSlackApi(options: { token: string; team: string; port?: number }): Promise<FakeSlackApi> {
+export async function startFakeSlackApi(options: {
+  token: string;
+  team: string;
+  port?: number;
+  /** Slack's published limits, enforced: beyond them a 429 with the Retry-After Slack would send. */
+  enforce?: { postsPerSecondPerChannel: number; updatesPerMinute: number };
+}): Promise<FakeSlackApi> {
   const calls: FakeSlackCall[] = [];
   const messages = new Map<string, FakeSlackMessage>();
   const replies: FakeSlackMessage[] = [];
   const ephemeral: FakeSlackApi['ephemeral'] = [];
   const limits = new Map<string, { count: number; seconds: number }>();
+  const lastPost = new Map<string, number>();
+  const updates: number[] = [];
+  let enforced = 0;
+  /** Seconds to wait when `method` is over its enforced limit now, else undefined (and the call is counted). */
+  const overLimit = (method: string, fields: Record<string, unknown>): number | undefined => {
+    if (options.enforce === undefined) return undefined;
+    const now = Date.now();
+    if (method === 'chat.postMessage') {
+      const channel = String(fields['channel'] ?? '');
+      const gap = 1000 / options.enforce.postsPerSecondPerChannel;
+      const last = lastPost.get(channel);
+      if (last !== undefined && now - last < gap) return Math.max(1, Math.ceil((gap - (now - last)) / 1000));
+      lastPost.set(channel, now);
+    }
+    if (method === 'chat.update') {
+      while (updates.length > 0 && now - updates[0]! >= 60_000) updates.shift();
+      if (updates.length >= options.enforce.updatesPerMinute) return Math.max(1, Math.ceil((60_000 - (now - updates[0]!)) / 1000));
+      updates.push(now);
+    }
+    return undefined;
+  };
   let clock = 1_700_000_000;
   const nextTs = () => {
     clock += 1;
@@ -55,6 +86,11 @@ export async function startFakeSlackApi(options: { token: string; team: string; 
       limit.count -= 1;
       return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(limit.seconds) } };
     }
+    const wait = overLimit(method, fields);
+    if (wait !== undefined) {
+      enforced += 1;
+      return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(wait) } };
+    }
     const text = String(fields['text'] ?? '');
     const blocks = Array.isArray(fields['blocks']) ? fields['blocks'] : [];
     switch (method) {
@@ -65,7 +101,7 @@ export async function startFakeSlackApi(options: { token: string; team: string; 
         if (!channel.startsWith('C')) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
         const threadTs = fields['thread_ts'] === undefined ? undefined : String(fields['thread_ts']);
         if (threadTs !== undefined && !messages.has(threadTs)) return { status: 200, body: { ok: false, error: 'thread_not_found' } };
-        const message: FakeSlackMessage = { channel, ts: nextTs(), text, blocks, threadTs, edits: 0 };
+        const message: FakeSlackMessage = { channel, ts: nextTs(), text, blocks, threadTs, edits: 0, postedAt: Date.now() };
         if (threadTs === undefined) messages.set(message.ts, message);
         else replies.push(message);
         return { status: 200, body: { ok: true, channel, ts: message.ts, message: { type: 'message', text, ts: message.ts, team: options.team } } };
@@ -101,6 +137,9 @@ export async function startFakeSlackApi(options: { token: string; team: string; 
     messages,
     replies,
     ephemeral,
+    get enforced() {
+      return enforced;
+    },
     rateLimitNext: (method, count, seconds) => void limits.set(method, { count, seconds }),
     close: () =>
       new Promise((resolve) => {
