@@ -84,7 +84,7 @@ export function registerSlackRoutes(app: FastifyInstance, options: SlackRoutesOp
         const command = slackSlashCommand.safeParse(Object.fromEntries(form));
         if (!command.success) return badRequest(reply, options.log, route, 'not a slash command');
         reply.code(200).send({ response_type: 'ephemeral', text: `Working on \`${escapeMrkdwn(command.data.text.slice(0, 100)) || 'help'}\`…` });
-        later('command', () => slashCommand(options, command.data));
+        later('command', () => slashCommand(options, command.data, signature ?? ''));
         return reply;
       }
       return badRequest(reply, options.log, route, 'neither an event, an interaction nor a command');
@@ -143,8 +143,15 @@ async function click(options: SlackRoutesOptions, payload: SlackBlockActions, re
   if (!answered.ok) options.log.warn({ code: answered.error.code, reason: answered.error.message }, 'slack private answer not delivered');
 }
 
-async function slashCommand(options: SlackRoutesOptions, command: SlackSlashCommand): Promise<void> {
-  const answer = await options.handleCommand({ platform: 'slack', accountId: `${command.team_id}:${command.user_id}`, text: command.text });
+async function slashCommand(options: SlackRoutesOptions, command: SlackSlashCommand, requestKey: string): Promise<void> {
+  const answer = await options.handleCommand({
+    platform: 'slack',
+    workspace: command.team_id,
+    channel: command.channel_id,
+    accountId: `${command.team_id}:${command.user_id}`,
+    text: command.text,
+    requestKey,
+  });
   const answered = await options.answerPrivately({ workspace: command.team_id, channel: command.channel_id, user: command.user_id }, answer.text);
   if (!answered.ok) options.log.warn({ code: answered.error.code, reason: answered.error.message }, 'slack command answer not delivered');
 }

@@ -103,7 +103,13 @@ async function work(options: TelegramRoutesOptions, update: TelegramUpdate): Pro
   if (message === undefined || command === null || message.from === undefined) return;
   if (!(await options.firstDelivery(`update:${update.update_id}`))) return;
   const chat = String(message.chat.id);
-  const result = await options.handleCommand({ platform: 'telegram', accountId: String(message.from.id), text: command[1] ?? 'help' });
+  const result = await options.handleCommand({
+    platform: 'telegram',
+    workspace: chat,
+    channel: chat,
+    accountId: String(message.from.id),
+    text: command[1] ?? 'help',
+  });
   await answer(options, { workspace: chat, channel: chat, user: String(message.from.id) }, result.text);
 }
 

@@ -4,6 +4,8 @@ import { renderCardText } from '../cards/render-card-text.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { analyzeIncident } from '../analysis/analyze-incident.ts';
+import type { Click, ClickResult } from '../approval/handle-click.ts';
+import { decideByCommand } from './decide-by-command.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 
 export interface ChatCommandDependencies {
@@ -12,13 +14,21 @@ export interface ChatCommandDependencies {
   maxDepth: number;
   buildCard: (incidentId: string) => Promise<IncidentCard | null>;
   log: Logger;
+  /** `handleClick`, for `/awoooi approve|reject`; without it those commands are refused. */
+  decide?: (click: Click) => Promise<ClickResult>;
+  now?: () => Date;
 }
 
 /** A slash command, platform-neutral: `/awoooi <text>`. */
 export interface ChatCommand {
   platform: 'slack' | 'discord' | 'telegram';
+  /** Slack team, Telegram chat: where the command was typed. */
+  workspace: string;
+  channel: string;
   accountId: string;
   text: string;
+  /** The signed request (Slack: its signature), so that a replayed approve changes nothing. */
+  requestKey?: string;
 }
 
 /** The answer, raw text for the one who asked (adapters escape it). */
@@ -30,6 +40,7 @@ const help = [
   'AWOOOI commands:',
   '/awoooi diagnose <service> — root cause, blast radius, cost and the proposal for a service, from the current analysis',
   '/awoooi status — the open incidents, newest first',
+  '/awoooi approve <incident number> | /awoooi reject <incident number> — decide on its proposal, as the buttons do',
   '/awoooi help — this list',
 ].join('\n');
 
@@ -44,6 +55,14 @@ export async function handleChatCommand(deps: ChatCommandDependencies, command: 
   const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
   deps.log.info({ platform: command.platform, verb: verb.slice(0, 32) }, 'chat command');
   if (verb === 'status') return status(deps);
+  if (verb === 'approve' || verb === 'reject') {
+    if (deps.decide === undefined) return { text: 'Deciding by command is not available here; use the card buttons.' };
+    const decided = await decideByCommand(
+      { db: deps.db, now: deps.now ?? (() => new Date()), decide: deps.decide },
+      { ...command, decision: verb, incident: rest[0] },
+    );
+    return { text: decided };
+  }
   if (verb !== 'diagnose') return { text: verb === 'help' ? help : `Unknown command "${verb.slice(0, 32)}".\n${help}` };
   const service = rest[0];
   if (service === undefined || !serviceName.test(service)) return { text: 'Usage: /awoooi diagnose <service>' };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import type { IncidentCard } from '../cards/incident-card.ts';
 import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
+import { handleClick } from '../approval/handle-click.ts';
 import { handleChatClick } from '../chat/handle-chat-click.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
 import { redisLimiters } from '../chat/redis-limiters.ts';
@@ -46,9 +47,12 @@ export async function startChat(
   const { db, clock } = approval;
   const chats: ChatPort[] = [];
   const reachers: (() => void)[] = [];
-  const handleClick = (click: unknown) => handleChatClick(approval, click);
+  const handleCardClick = (click: unknown) => handleChatClick(approval, click);
   const handleCommand = (command: Parameters<typeof handleChatCommand>[1]) =>
-    handleChatCommand({ db, graph: deps.graph, maxDepth: config.topology.maxDepth, buildCard, log }, command);
+    handleChatCommand(
+      { db, graph: deps.graph, maxDepth: config.topology.maxDepth, buildCard, log, decide: (click) => handleClick(approval, click), now: () => clock.now() },
+      command,
+    );
 
   const { slack, telegram } = parts;
   if (slack !== undefined) {
@@ -59,7 +63,7 @@ export async function startChat(
       clock,
       log,
       answerPrivately: (recipient, text) => slack.chat.answerPrivately(recipient, text),
-      handleClick,
+      handleClick: handleCardClick,
       handleCommand,
     });
   }
@@ -70,7 +74,7 @@ export async function startChat(
       webhookSecret: telegram.webhookSecret,
       log,
       answerPrivately: (recipient, text) => telegram.chat.answerPrivately(recipient, text),
-      handleClick,
+      handleClick: handleCardClick,
       handleCommand,
       firstDelivery: (key) => firstReceipt(db, 'telegram', key, clock.now()),
     });

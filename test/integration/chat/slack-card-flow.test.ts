@@ -150,12 +150,12 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
   });
 
   it('answers /awoooi help and diagnose privately, from the current analysis', async () => {
-    const command = (text: string) => {
+    const command = (text: string, user = 'U0ALICE', from = channel) => {
       const body = new URLSearchParams({
         token: 'legacy',
         team_id: team,
-        channel_id: channel,
-        user_id: 'U0ALICE',
+        channel_id: from,
+        user_id: user,
         command: '/awoooi',
         text,
         response_url: 'https://hooks.slack.com/commands/x',
@@ -185,6 +185,26 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
     expect(texts).toMatch(/Open incidents:\n#1 \[warning\] KubePodCrashLooping on \S+ — opened \S+ — restart_deployment PENDING/);
     expect(texts).not.toContain('<!channel>');
     expect(answers.every((answer) => answer.user === 'U0ALICE' && answer.channel === channel)).toBe(true);
+
+    // The text fallback to the buttons: the same door, the same refusals.
+    const signaturesBefore = await count('SELECT count(*)::int AS n FROM signatures');
+    const decisions = [
+      command('approve 1', 'U0VIC'),
+      command('reject #1', 'U0BOB', 'C0ELSEWHERE'),
+      command('approve', 'U0BOB'),
+      command('approve 1', 'U0ALICE'),
+    ];
+    const replayed = decisions[3]!;
+    for (const request of [...decisions, replayed]) expect((await send(request, '/slack/commands')).status).toBe(200);
+    const decided = await eventually(async () => (slack.ephemeral.length >= before + 10 ? slack.ephemeral.slice(before + 5) : undefined));
+    expect(decided.find((entry) => entry.user === 'U0VIC')?.text).toContain('your roles: viewer');
+    expect(decided.find((entry) => entry.channel === 'C0ELSEWHERE')?.text).toContain('no card of incident #1 in this channel');
+    expect(decided.find((entry) => entry.user === 'U0BOB' && entry.channel === channel)?.text).toContain('Usage: /awoooi approve');
+    const alice = decided.filter((entry) => entry.user === 'U0ALICE').map((entry) => entry.text);
+    expect(alice).toHaveLength(2);
+    expect(alice).toContain('This command was already handled; nothing was changed.');
+    expect(alice.some((text) => text.includes('already signed'))).toBe(true);
+    expect(await count('SELECT count(*)::int AS n FROM signatures')).toBe(signaturesBefore);
   });
 
   it('answers the Events API handshake', async () => {
