@@ -47,6 +47,19 @@ export async function findChatMessage(
   return row === undefined ? undefined : toStored(row);
 }
 
+/** The incident's card message on a platform, in whichever channel it was posted (the first, if several). */
+export async function findChatMessageOfIncident(db: Kysely<DatabaseSchema>, incidentId: string, platform: string): Promise<StoredChatMessage | undefined> {
+  const row = await db
+    .selectFrom('chat_messages')
+    .selectAll()
+    .where('incident_id', '=', incidentId)
+    .where('platform', '=', platform)
+    .orderBy('posted_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toStored(row);
+}
+
 /** The card message a click came from, by the platform's message id. */
 export async function findChatMessageById(
   db: Kysely<DatabaseSchema>,

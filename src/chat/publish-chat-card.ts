@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { IncidentCard } from '../cards/incident-card.ts';
 import { canonicalJson, sha256Hex } from '../domain/canonical-json.ts';
-import type { ChatError, ChatPort, ChatResult } from '../ports/chat-port.ts';
+import type { ChatChannel, ChatError, ChatPort, ChatResult } from '../ports/chat-port.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { cardTimeline } from './card-timeline.ts';
 import type { ChannelPacer, PacedCall } from './channel-pacer.ts';
-import { findChatMessage, saveChatDigest, saveChatMessage, saveChatReply, type StoredChatMessage } from './chat-message-repository.ts';
+import { findChatMessageOfIncident, saveChatDigest, saveChatMessage, saveChatReply, type StoredChatMessage } from './chat-message-repository.ts';
+import { routeCard, type ChatRoute } from './route-card.ts';
 
 export interface PublishDependencies {
   db: Kysely<DatabaseSchema>;
@@ -16,6 +17,8 @@ export interface PublishDependencies {
   clock: Clock;
   log: Logger;
   buildCard: (incidentId: string) => Promise<IncidentCard | null>;
+  /** Channels by severity or service; without a match (or routes) cards go to the platform's default channel. */
+  routes?: readonly ChatRoute[];
   /** Waits up to this long for a free slot in the channel's bucket; longer waits end the run `deferred`. */
   maxInlineWaitMilliseconds?: number;
   sleep?: (milliseconds: number) => Promise<void>;
@@ -55,22 +58,24 @@ export async function publishChatCard(deps: PublishDependencies, incidentId: str
   if (card === null) return { kind: 'no_incident', replies: 0 };
   const { chat } = deps;
   const digest = cardDigest(card);
-  let stored = await findChatMessage(deps.db, incidentId, chat.platform, chat.channel.channel);
+  let stored = await findChatMessageOfIncident(deps.db, incidentId, chat.platform);
+  // A card stays in the channel it was first posted to, even if the incident's severity or services change.
+  const channel = stored?.ref ?? routeCard(card, deps.routes ?? [], chat.channel);
   let kind: 'posted' | 'updated' | 'unchanged' = 'unchanged';
 
   if (stored === undefined || stored.digest !== digest) {
     const existing = stored;
     const sent =
       existing === undefined
-        ? await paced(deps, 'post', () => chat.postCard(chat.channel, card))
-        : await paced(deps, 'update', async () => {
+        ? await paced(deps, 'post', channel, () => chat.postCard(channel, card))
+        : await paced(deps, 'update', channel, async () => {
             const updated = await chat.updateCard(existing.ref, card);
             return updated.ok ? { ok: true, value: existing.ref } : updated;
           });
     if (!sent.ok && 'gaveUp' in sent && existing !== undefined && sent.gaveUp.code === 'not_found') {
       // Someone deleted the message: post a new one and follow that from now on.
       deps.log.warn({ incidentId, platform: chat.platform, messageId: existing.ref.messageId }, 'chat card was deleted; posting it again');
-      const reposted = await paced(deps, 'post', () => chat.postCard(chat.channel, card));
+      const reposted = await paced(deps, 'post', channel, () => chat.postCard({ workspace: chat.channel.workspace, channel: channel.channel }, card));
       if (!reposted.ok) return stopped(deps, incidentId, reposted, 0);
       await saveChatMessage(deps.db, incidentId, chat.platform, reposted.value, digest, deps.clock.now());
       kind = 'posted';
@@ -82,8 +87,8 @@ export async function publishChatCard(deps: PublishDependencies, incidentId: str
       await saveChatDigest(deps.db, existing, digest, deps.clock.now());
       kind = 'updated';
     }
-    deps.log.info({ incidentId, platform: chat.platform, channel: chat.channel.channel, result: kind }, `chat card ${kind}`);
-    stored = await findChatMessage(deps.db, incidentId, chat.platform, chat.channel.channel);
+    deps.log.info({ incidentId, platform: chat.platform, channel: channel.channel, result: kind }, `chat card ${kind}`);
+    stored = await findChatMessageOfIncident(deps.db, incidentId, chat.platform);
   }
   if (stored === undefined) return { kind, replies: 0 };
   return postTimeline(deps, stored, card, kind);
@@ -99,7 +104,7 @@ async function postTimeline(
   let replies = 0;
   for (const line of cardTimeline(card)) {
     if (done.has(line.key)) continue;
-    const sent = await paced(deps, 'post', () => deps.chat.postThreadReply(stored.ref, line.text));
+    const sent = await paced(deps, 'post', stored.ref, () => deps.chat.postThreadReply(stored.ref, line.text));
     if (!sent.ok) return stopped(deps, stored.incidentId, sent, replies);
     await saveChatReply(deps.db, stored, line.key);
     replies += 1;
@@ -108,8 +113,7 @@ async function postTimeline(
 }
 
 /** One API call after its bucket has a slot; a 429 closes the bucket and defers the run. */
-async function paced<T>(deps: PublishDependencies, call: PacedCall, send: () => Promise<ChatResult<T>>): Promise<Step<T>> {
-  const channel = deps.chat.channel;
+async function paced<T>(deps: PublishDependencies, call: PacedCall, channel: ChatChannel, send: () => Promise<ChatResult<T>>): Promise<Step<T>> {
   const maxWait = deps.maxInlineWaitMilliseconds ?? defaultInlineWait;
   const sleep = deps.sleep ?? realSleep;
   for (;;) {

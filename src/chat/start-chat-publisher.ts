@@ -8,6 +8,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { ChannelPacer } from './channel-pacer.ts';
 import { publishChatCard } from './publish-chat-card.ts';
+import type { ChatRoute } from './route-card.ts';
 
 export interface ChatPublisherDependencies {
   db: Kysely<DatabaseSchema>;
@@ -18,6 +19,8 @@ export interface ChatPublisherDependencies {
   buildCard: (incidentId: string) => Promise<IncidentCard | null>;
   /** The chat surfaces cards go to, each with its own buckets. */
   chats: readonly ChatPort[];
+  /** Per platform: channels by severity or service (config `slack.routes`, `telegram.routes`). */
+  routes?: Partial<Record<string, readonly ChatRoute[]>>;
   /** Shared buckets (Redis) for several replicas; in-process buckets without it. */
   limiterOf?: ConstructorParameters<typeof ChannelPacer>[2];
   /** Waits up to this long for a channel's bucket inside a run; longer waits defer the run. */
@@ -42,7 +45,12 @@ const catchUpLimit = 100;
  * enqueued again to start when the channel frees: queued in PostgreSQL, never dropped, kept across restarts.
  */
 export async function startChatPublisher(deps: ChatPublisherDependencies): Promise<ChatPublisher> {
-  const surfaces = new Map(deps.chats.map((chat) => [chat.platform as string, { chat, pacer: new ChannelPacer(chat.platform, chat.pacing, deps.limiterOf) }]));
+  const surfaces = new Map(
+    deps.chats.map((chat) => [
+      chat.platform as string,
+      { chat, pacer: new ChannelPacer(chat.platform, chat.pacing, deps.limiterOf), routes: deps.routes?.[chat.platform] ?? [] },
+    ]),
+  );
   const enqueue = async (incidentId: string, platform: string, startAfterSeconds?: number) => {
     await deps.jobs.enqueue(deps.db, 'publish-chat-card', { incidentId, platform }, startAfterSeconds === undefined ? {} : { startAfterSeconds });
   };

@@ -95,6 +95,7 @@ export async function startChat(
     log,
     buildCard,
     chats,
+    routes: { slack: config.slack.routes, telegram: config.telegram.routes },
     ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
   });
   const stopPruning = startReceiptPruning(db, clock, log);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
+import { severities } from '../alerts/alert.ts';
 import { risks, roles } from '../domain/risk.ts';
 import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting } from './security-settings.ts';
 import { parseVaultKey } from '../privacy/vault-key.ts';
@@ -40,6 +41,16 @@ function uniquePeopleAndAccounts(people: PersonConfig[], context: z.RefinementCt
   });
 }
 
+/** A channel for some incidents: all conditions given must hold; the first matching route wins. */
+const chatRoute = (channel: z.ZodType<string>) =>
+  z
+    .object({
+      channel,
+      severities: z.array(z.enum(severities)).min(1).optional(),
+      services: z.array(z.string().min(1)).min(1).optional(),
+    })
+    .strict();
+
 const slackSchema = z
   .object({
     /** Bot User OAuth Token (xoxb-…): posts and updates the cards. */
@@ -59,6 +70,8 @@ const slackSchema = z
       .optional(),
     /** Web API base; tests and proxies point it elsewhere. */
     apiUrl: z.url({ protocol: /^https?$/ }).default('https://slack.com/api/'),
+    /** Channels by severity or service, e.g. [{severities: [critical], channel: C0PAGE}]; others go to `channel`. */
+    routes: z.array(chatRoute(z.string().regex(/^[CG][A-Z0-9]{2,40}$/, 'must be a channel id such as C0123ABCD'))).default([]),
   })
   .strict()
   .superRefine((slack, context) => {
@@ -66,7 +79,7 @@ const slackSchema = z
     if (set > 0 && set < 3)
       context.addIssue({ code: 'custom', message: 'botToken, signingSecret and channel go together (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)' });
   })
-  .default({ apiUrl: 'https://slack.com/api/' });
+  .default({ apiUrl: 'https://slack.com/api/', routes: [] });
 
 const telegramSchema = z
   .object({
@@ -87,6 +100,8 @@ const telegramSchema = z
       .optional(),
     /** Bot API base; tests and proxies point it elsewhere. */
     apiUrl: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+    /** Chats by severity or service; others go to `chatId`. */
+    routes: z.array(chatRoute(z.coerce.string().regex(/^-?\d{1,20}$/, 'must be a numeric chat id'))).default([]),
   })
   .strict()
   .superRefine((telegram, context) => {
@@ -97,7 +112,7 @@ const telegramSchema = z
         message: 'botToken, webhookSecret and chatId go together (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)',
       });
   })
-  .default({ apiUrl: 'https://api.telegram.org' });
+  .default({ apiUrl: 'https://api.telegram.org', routes: [] });
 
 /**
  * The whole configuration, from environment variables and an optional awoooi.yaml.

@@ -7,6 +7,8 @@ export class ScriptedChat implements ChatPort {
   readonly platform: ChatPort['platform'];
   readonly pacing = { post: { points: 100, perSeconds: 1, scope: 'channel' as const }, update: { points: 100, perSeconds: 1, scope: 'channel' as const } };
   calls: { kind: string; messageId?: string; text?: string }[] = [];
+  /** The channel of every card post and edit, in order. */
+  channels: string[] = [];
   failures: Partial<Record<'post' | 'update' | 'reply', ChatError>> = {};
   #next = 0;
 
@@ -20,15 +22,17 @@ export class ScriptedChat implements ChatPort {
     delete this.failures[kind];
     return { ok: false, error };
   }
-  async postCard(): Promise<ChatResult<ChatMessageRef>> {
+  async postCard(channel: ChatChannel): Promise<ChatResult<ChatMessageRef>> {
     this.calls.push({ kind: 'post' });
+    this.channels.push(channel.channel);
     const failed = this.#fail('post');
     if (failed) return failed;
     this.#next += 1;
-    return { ok: true, value: { ...this.channel, messageId: `m${this.#next}`, threadId: `m${this.#next}` } };
+    return { ok: true, value: { ...channel, messageId: `m${this.#next}`, threadId: `m${this.#next}` } };
   }
   async updateCard(message: ChatMessageRef): Promise<ChatResult<void>> {
     this.calls.push({ kind: 'update', messageId: message.messageId });
+    this.channels.push(message.channel);
     return this.#fail('update') ?? { ok: true, value: undefined };
   }
   async postThreadReply(message: ChatMessageRef, text: string): Promise<ChatResult<void>> {

@@ -86,6 +86,21 @@ describe('publishChatCard [simulated chat]', () => {
     expect((await findChatMessage(database.handle.db, incidentId, 'slack', 'C1'))?.ref.messageId).toBe('m2');
   });
 
+  it('posts to the first matching route, and keeps the card in that channel when the incident changes', async () => {
+    deps = {
+      ...deps,
+      routes: [
+        { severities: ['info'], channel: 'C_INFO' },
+        { severities: ['critical'], services: ['checkout'], channel: 'C_PAGE' },
+      ],
+    };
+    expect(await publishChatCard(deps, incidentId)).toEqual({ kind: 'posted', replies: 0 });
+    card = { ...card, severity: 'info', title: 'calmer now' };
+    expect(await publishChatCard(deps, incidentId)).toEqual({ kind: 'updated', replies: 0 });
+    expect(chat.channels).toEqual(['C_PAGE', 'C_PAGE']);
+    expect((await findChatMessage(database.handle.db, incidentId, 'slack', 'C_PAGE'))?.ref.channel).toBe('C_PAGE');
+  });
+
   it('gives up on a refusal (logged) and throws on a passing failure so the job queue retries', async () => {
     chat.failures.post = { code: 'refused', message: 'channel_not_found', retryable: false };
     expect(await publishChatCard(deps, incidentId)).toEqual({ kind: 'gave_up', replies: 0 });
