@@ -55,7 +55,8 @@ export class TelegramChat implements ChatPort {
     const message = renderTelegramCard(card, this.#consoleUrl);
     const sent = await this.#call(() => this.#api.sendMessage(channel.channel, message.html, this.#options(message)));
     if (!sent.ok) return sent;
-    return { ok: true, value: { ...channel, messageId: String(sent.value.message_id), threadId: null } };
+    // On Telegram the chat is the workspace too: clicks on this card must come from this chat.
+    return { ok: true, value: { workspace: channel.channel, channel: channel.channel, messageId: String(sent.value.message_id), threadId: null } };
   }
 
   async updateCard(message: ChatMessageRef, card: IncidentCard): Promise<ChatResult<void>> {
