@@ -58,7 +58,7 @@ export interface ChatPort {
   readonly platform: Exclude<Platform, 'web'>;
   /** For the start-up log, e.g. "Slack channel C123". Never a token. */
   readonly description: string;
-  /** Where new cards go. */
+  /** Where new cards go unless a route (config `routes`) names another channel. */
   readonly channel: ChatChannel;
   readonly pacing: ChatPacing;
   /** Posts a new card message with its buttons. */
