@@ -24,6 +24,9 @@ export interface TelegramMessage {
   keyboard: InlineButton[][];
 }
 
+/** Escapes `text` cut to `limit` characters, noting that something was cut. */
+type Clip = (text: string, limit: number) => string;
+
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 // Per-field bounds before escaping, so no single alert or model text crowds out the rest of the card.
 const bounds = { title: 200, line: 400, list: 800, diagnosis: 1500 } as const;
@@ -35,26 +38,31 @@ const bounds = { title: 200, line: 400, list: 800, diagnosis: 1500 } as const;
  */
 export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): TelegramMessage {
   const link = consoleUrl === undefined ? undefined : `${consoleUrl.replace(/\/$/, '')}/#incident-${encodeURIComponent(card.incidentId)}`;
+  let clipped = false;
+  const clip: Clip = (text, limit) => {
+    clipped ||= text.length > limit;
+    return clipHtml(text, limit);
+  };
   const lines = [
-    `<b>#${card.number} ${clipHtml(card.title, bounds.title)}</b>`,
+    `<b>#${card.number} ${clip(card.title, bounds.title)}</b>`,
     `<b>${card.severity.toUpperCase()}</b> · ${card.status.toUpperCase()} · opened ${escapeHtml(card.openedAt)}`,
-    `services: ${clipHtml(card.services.join(', ') || '(none mapped)', bounds.list)}`,
+    `services: ${clip(card.services.join(', ') || '(none mapped)', bounds.list)}`,
     '',
-    ...rootCauseLines(card),
+    ...rootCauseLines(card, clip),
     '',
-    `<b>Blast radius</b>: ${clipHtml(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
-    `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clipHtml(card.cost.text, bounds.line)}`}`,
-    ...(card.cost?.actionDelta ? [`Proposal: ${clipHtml(card.cost.actionDelta, bounds.line)}`] : []),
+    `<b>Blast radius</b>: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
+    `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
+    ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
     card.diagnosis === null
       ? '<b>Diagnosis</b>: <i>pending</i>'
-      : `<b>Diagnosis</b> (${card.diagnosis.source === 'llm' ? 'model' : 'rules'}): ${clipHtml(card.diagnosis.text, bounds.diagnosis)}`,
+      : `<b>Diagnosis</b> (${card.diagnosis.source === 'llm' ? 'model' : 'rules'}): ${clip(card.diagnosis.text, bounds.diagnosis)}`,
     '',
-    ...(card.proposal === null ? ['<b>Proposal</b>: none'] : proposalLines(card.proposal)),
+    ...(card.proposal === null ? ['<b>Proposal</b>: none'] : proposalLines(card.proposal, clip)),
     ...(card.runbooks.length > 0 ? [`<b>Runbooks</b>: ${card.runbooks.map((url, index) => htmlLink(url, `runbook ${index + 1}`)).join(', ')}`] : []),
   ];
   const footer = `Updated ${escapeHtml(card.updatedAt)}${link === undefined ? '' : ` · ${htmlLink(link, 'open in the web console')}`}`;
   const more = `… <i>(truncated: ${link === undefined ? 'the full card is in the web console' : htmlLink(link, 'full card in the web console')})</i>`;
-  return { html: fitLines(lines, footer, more, telegramLimits.messageText), keyboard: keyboard(card.proposal) };
+  return { html: fitLines(lines, footer, more, telegramLimits.messageText, clipped), keyboard: keyboard(card.proposal) };
 }
 
 /** A timeline line or an answer, escaped and within the message limit. */
@@ -62,10 +70,10 @@ export function renderTelegramText(text: string): string {
   return clipHtml(text, telegramLimits.messageText - 10);
 }
 
-/** Whole lines, in order, as many as fit with the footer; the cut is said with `more`. */
-function fitLines(lines: string[], footer: string, more: string, limit: number): string {
+/** Whole lines, in order, as many as fit with the footer; a cut (or a field `clipped` before) is said with `more`. */
+function fitLines(lines: string[], footer: string, more: string, limit: number, clipped: boolean): string {
   const whole = [...lines, '', footer].join('\n');
-  if (whole.length <= limit) return whole;
+  if (whole.length + (clipped ? more.length + 1 : 0) <= limit) return clipped ? [...lines, more, footer].join('\n') : whole;
   const kept: string[] = [];
   let length = more.length + footer.length + 2;
   for (const line of lines) {
@@ -76,51 +84,48 @@ function fitLines(lines: string[], footer: string, more: string, limit: number):
   return [...kept, more, footer].join('\n');
 }
 
-function rootCauseLines(card: IncidentCard): string[] {
+function rootCauseLines(card: IncidentCard, clip: Clip): string[] {
   const lines = ['<b>Likely root cause</b>'];
-  if (card.analysis.state === 'failed') lines.push(`⚠️ analysis failed: ${clipHtml(card.analysis.failure ?? 'unknown reason', bounds.line)}`);
+  if (card.analysis.state === 'failed') lines.push(`⚠️ analysis failed: ${clip(card.analysis.failure ?? 'unknown reason', bounds.line)}`);
   const [best, ...others] = card.rootCauses;
   if (best === undefined) {
     if (card.analysis.state === 'pending') lines.push('<i>analysing…</i>');
     else {
-      const unmapped = card.analysis.unmappedAlerts.length > 0 ? ` (${clipHtml(card.analysis.unmappedAlerts.join(', '), bounds.list)})` : '';
+      const unmapped = card.analysis.unmappedAlerts.length > 0 ? ` (${clip(card.analysis.unmappedAlerts.join(', '), bounds.list)})` : '';
       lines.push(`unknown: no alert names a service of the topology${unmapped}`);
     }
     return lines;
   }
-  lines.push(
-    `<b>${clipHtml(best.service, bounds.title)}</b> (${escapeHtml(best.kind)}, ${best.alerting ? 'alerting' : 'silent'}, score ${best.score.toFixed(2)})`,
-  );
-  for (const evidence of best.evidence) lines.push(`• ${clipHtml(evidence, bounds.line)}`);
-  if (others.length > 0)
-    lines.push(`Other candidates: ${clipHtml(others.map((other) => `${other.service} (${other.score.toFixed(2)})`).join(', '), bounds.list)}`);
+  lines.push(`<b>${clip(best.service, bounds.title)}</b> (${escapeHtml(best.kind)}, ${best.alerting ? 'alerting' : 'silent'}, score ${best.score.toFixed(2)})`);
+  for (const evidence of best.evidence) lines.push(`• ${clip(evidence, bounds.line)}`);
+  if (others.length > 0) lines.push(`Other candidates: ${clip(others.map((other) => `${other.service} (${other.score.toFixed(2)})`).join(', '), bounds.list)}`);
   return lines;
 }
 
-function proposalLines(proposal: CardProposal): string[] {
+function proposalLines(proposal: CardProposal, clip: Clip): string[] {
   const lowered = proposal.risk === proposal.baseRisk ? '' : ` (catalog: ${proposal.baseRisk})`;
   const lines = [
     `<b>Proposal</b> · <code>${proposal.state}</code>`,
-    `<b>${clipHtml(proposal.description, bounds.line)}</b>`,
-    `Reason: ${clipHtml(proposal.reason, bounds.line)}`,
-    `Risk: <b>${proposal.risk}</b>${lowered}${proposal.riskReason ? ` · ${clipHtml(proposal.riskReason, bounds.line)}` : ''}`,
+    `<b>${clip(proposal.description, bounds.line)}</b>`,
+    `Reason: ${clip(proposal.reason, bounds.line)}`,
+    `Risk: <b>${proposal.risk}</b>${lowered}${proposal.riskReason ? ` · ${clip(proposal.riskReason, bounds.line)}` : ''}`,
     `Required signatures: ${proposal.requiredSignatures} (${escapeHtml(proposal.signersText)})`,
     `Dry-run: ${proposal.dryRun.ok ? 'passed' : '<b>FAILED</b>'}`,
   ];
   for (const finding of proposal.dryRun.findings.filter((entry) => !entry.ok || entry.warning)) {
-    lines.push(`  ${finding.ok ? '⚠️' : '❌'} ${escapeHtml(finding.check)}: ${clipHtml(finding.message, bounds.line)}`);
+    lines.push(`  ${finding.ok ? '⚠️' : '❌'} ${escapeHtml(finding.check)}: ${clip(finding.message, bounds.line)}`);
   }
   lines.push(`<b>Signatures so far</b>${proposal.signatures.length === 0 ? ': none' : ''}`);
   for (const signature of proposal.signatures) {
     const roles = signature.roles.length > 0 ? ` (${signature.roles.join(', ')})` : '';
     lines.push(
-      `${signature.decision === 'approve' ? '✅ approved' : '❌ rejected'} by ${clipHtml(signature.personName, bounds.title)}${roles} via ${escapeHtml(signature.platform)} at ${escapeHtml(signature.at)}`,
+      `${signature.decision === 'approve' ? '✅ approved' : '❌ rejected'} by ${clip(signature.personName, bounds.title)}${roles} via ${escapeHtml(signature.platform)} at ${escapeHtml(signature.at)}`,
     );
   }
-  if (proposal.missing) lines.push(`<b>Missing:</b> ${clipHtml(proposal.missing, bounds.line)}`);
+  if (proposal.missing) lines.push(`<b>Missing:</b> ${clip(proposal.missing, bounds.line)}`);
   if (proposal.state === 'PENDING' || proposal.state === 'APPROVED') lines.push(`Expires ${escapeHtml(proposal.expiresAt)}`);
   if (proposal.outcome !== null || !['PENDING', 'APPROVED', 'EXECUTING'].includes(proposal.state)) {
-    lines.push(`<b>Outcome:</b> <code>${proposal.state}</code>${proposal.outcome ? ` — ${clipHtml(proposal.outcome, bounds.line)}` : ''}`);
+    lines.push(`<b>Outcome:</b> <code>${proposal.state}</code>${proposal.outcome ? ` — ${clip(proposal.outcome, bounds.line)}` : ''}`);
   }
   return lines;
 }
