@@ -45,10 +45,14 @@ export class TelegramChat implements ChatPort {
     return this.#health;
   }
 
-  /** Asks Telegram who the bot is (getMe): the start-up check. */
+  /** Asks Telegram who the bot is (getMe) and sets the bot's command list, so that clients offer `/awoooi`. */
   async reach(): Promise<ChatResult<string>> {
     const me = await this.#call(() => this.#api.getMe());
-    return me.ok ? { ok: true, value: `@${me.value.username}` } : me;
+    if (!me.ok) return me;
+    const commands = await this.#call(() =>
+      this.#api.setMyCommands([{ command: 'awoooi', description: 'diagnose <service> | status | approve <n> | reject <n> | help' }]),
+    );
+    return commands.ok ? { ok: true, value: `@${me.value.username}` } : commands;
   }
 
   async postCard(channel: ChatChannel, card: IncidentCard): Promise<ChatResult<ChatMessageRef>> {

@@ -27,6 +27,8 @@ export interface FakeTelegramApi {
   /** Other messages (command answers without a reply). */
   plain: FakeTelegramMessage[];
   callbackAnswers: { id: string; text: string; showAlert: boolean }[];
+  /** Commands the bot set with setMyCommands. */
+  commands: string[];
   /** The next `count` calls of `method` answer 429 with `parameters.retry_after: seconds`. */
   rateLimitNext(method: string, count: number, seconds: number): void;
   close(): Promise<void>;
@@ -35,7 +37,7 @@ export interface FakeTelegramApi {
 /**
  * A local server shaped like the Telegram Bot API (SIMULATED Telegram): `/bot<token>/<method>` with JSON bodies,
  * `{ok, result}` answers, `{ok: false, error_code, description, parameters.retry_after}` with HTTP 429 when told
- * to rate-limit. Knows getMe, sendMessage, editMessageText and answerCallbackQuery.
+ * to rate-limit. Knows getMe, setMyCommands, sendMessage, editMessageText and answerCallbackQuery.
  */
 export async function startFakeTelegramApi(options: { token: string }): Promise<FakeTelegramApi> {
   const calls: FakeTelegramCall[] = [];
@@ -44,6 +46,7 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
   const plain: FakeTelegramMessage[] = [];
   const callbackAnswers: FakeTelegramApi['callbackAnswers'] = [];
   const limits = new Map<string, { count: number; seconds: number }>();
+  const commands: string[] = [];
   let nextId = 100;
 
   const message = (chatId: string, id: number, text: string) => ({
@@ -87,6 +90,9 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
         Object.assign(card, { text, keyboard, edits: card.edits + 1 });
         return { status: 200, body: { ok: true, result: message(chatId, card.messageId, text) } };
       }
+      case 'setMyCommands':
+        commands.push(...((body['commands'] as { command: string }[] | undefined) ?? []).map((entry) => entry.command));
+        return { status: 200, body: { ok: true, result: true } };
       case 'answerCallbackQuery':
         callbackAnswers.push({ id: String(body['callback_query_id']), text: String(body['text'] ?? ''), showAlert: body['show_alert'] === true });
         return { status: 200, body: { ok: true, result: true } };
@@ -116,6 +122,7 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
     replies,
     plain,
     callbackAnswers,
+    commands,
     rateLimitNext: (method, count, seconds) => void limits.set(method, { count, seconds }),
     close: () =>
       new Promise((resolve) => {

@@ -78,6 +78,7 @@ describe('Telegram card flow [fake Telegram, sandbox cluster, simulated]', () =>
     const data = await eventually(async () => (cards().length === 1 ? approveData(theCard()) : undefined));
     expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
     expect(theCard().chatId).toBe(chatId);
+    await eventually(async () => (telegram.commands.includes('awoooi') ? true : undefined));
     const messageId = theCard().messageId;
 
     const update = click(1001, data);
