@@ -80,6 +80,8 @@ export function registerSlackRoutes(app: FastifyInstance, options: SlackRoutesOp
         if (clicked.success) later('click', () => click(options, clicked.data, signature ?? ''));
         return reply;
       }
+      // Slack checks a slash command's certificate with a signed `ssl_check=1`: a 200 is all it wants.
+      if (form.get('ssl_check') === '1') return reply.code(200).send();
       if (form.has('command')) {
         const command = slackSlashCommand.safeParse(Object.fromEntries(form));
         if (!command.success) return badRequest(reply, options.log, route, 'not a slash command');

@@ -110,6 +110,8 @@ describe('Slack routes [stubbed core]', () => {
     expect(log.lines.at(-1)?.fields).toMatchObject({ status: 401, reason: 'missing' });
     const garbage = 'payload=%7Bnot-json';
     expect((await app.inject({ method: 'POST', url: '/slack/events', headers: signed(garbage), payload: garbage })).statusCode).toBe(400);
+    const sslCheck = 'ssl_check=1&token=legacy';
+    expect((await app.inject({ method: 'POST', url: '/slack/commands', headers: signed(sslCheck), payload: sslCheck })).statusCode).toBe(200);
     const neither = 'hello=world';
     expect((await app.inject({ method: 'POST', url: '/slack/events', headers: signed(neither), payload: neither })).statusCode).toBe(400);
     const huge = `payload=${'x'.repeat(70 * 1024)}`;
