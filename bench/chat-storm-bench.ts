@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { startFakeSlackApi } from '../test/support/fake-slack-api.ts';
+import { startFakeSlackApi } from '../adapters/slack/simulated-slack-api.ts';
 import { benchToken, percentile, post, round, startBenchBot } from './bench-bot.ts';
 import { StormGroups, stormTopology, topologyFile } from './storm-shape.ts';
 

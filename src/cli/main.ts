@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze-command.ts';
 import { auditVerifyCommand } from './audit-verify-command.ts';
 import { configCheckCommand } from './config-check-command.ts';
 import { demoCommand } from './demo-command.ts';
+import { demoSlackCommand } from './demo-slack-command.ts';
 import { createLogger } from './create-logger.ts';
 import { hashPasswordCommand } from './hash-password-command.ts';
 import { migrateCommand } from './migrate-command.ts';
@@ -74,8 +75,9 @@ program
 program
   .command('demo')
   .description('tracer bullet: fire a demo alert through the whole loop on embedded defaults, print each step PASS/FAIL')
-  .action(async () => {
-    process.exitCode = await demoCommand(process.stdout);
+  .option('--slack', 'through a simulated Slack on this machine: the card posted, two signed button clicks, the card edited in place')
+  .action(async (options: { slack?: boolean }) => {
+    process.exitCode = options.slack ? await demoSlackCommand(process.stdout) : await demoCommand(process.stdout);
   });
 
 program
