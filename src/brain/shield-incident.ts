@@ -63,7 +63,7 @@ function topologyNames(input: DiagnosisInput): [string, LabelKind][] {
   return [...kinds].sort((a, b) => b[0].length - a[0].length);
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * A name counts where it stands alone: not inside a longer name (`checkout` in `checkout-db`), but at the end of
@@ -71,7 +71,7 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 function namePattern(names: readonly [string, LabelKind][]): RegExp | null {
   if (names.length === 0) return null;
-  return new RegExp(`(?<![\\w-]|\\w\\.)(?:${names.map(([name]) => escape(name)).join('|')})(?![\\w-]|\\.\\w)`, 'g');
+  return new RegExp(`(?<![\\w-]|\\w\\.)(?:${names.map(([name]) => escapeRegExp(name)).join('|')})(?![\\w-]|\\.\\w)`, 'g');
 }
 
 /**
