@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ProposalRow } from '../approval/proposal.table.ts';
+import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { RuleBrain } from '../brain/rule-brain.ts';
 import type { IncidentView } from '../incidents/incident-repository.ts';
 import type { BrainError, BrainPort, Diagnosis, DiagnosisInput, DiagnosisResult } from '../ports/brain-port.ts';
@@ -88,6 +89,7 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
   }
   const diagnosis = answer.diagnosis;
   await storeDiagnosis(deps.db, incident.id, diagnosis);
+  await auditRefusedProposals(deps.db, incident.id, diagnosis);
 
   const existing = await existingProposals(deps.db, incident.id);
   const topRootCause = input.analysis.rootCauses[0]?.service ?? null;
@@ -149,12 +151,24 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** Merged into the stored analysis in one statement, so a concurrent writer of other keys loses nothing. */
 async function storeDiagnosis(db: Kysely<DatabaseSchema>, incidentId: string, diagnosis: Diagnosis): Promise<void> {
-  const stored = JSON.stringify({ source: diagnosis.source, text: diagnosis.summary });
+  const stored = JSON.stringify({ source: diagnosis.source, text: diagnosis.summary, ...(diagnosis.by === undefined ? {} : { by: diagnosis.by }) });
   await db
     .updateTable('incidents')
     .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || jsonb_build_object('diagnosis', ${stored}::jsonb)` })
     .where('id', '=', incidentId)
     .execute();
+}
+
+/** A model's proposal that was refused is an attempt someone may ask about: each one goes to the audit trail. */
+async function auditRefusedProposals(db: Kysely<DatabaseSchema>, incidentId: string, diagnosis: Diagnosis): Promise<void> {
+  for (const refused of diagnosis.refused ?? []) {
+    await queueAuditEntry(db, {
+      kind: 'model_proposal_refused',
+      incidentId,
+      details: { by: diagnosis.by ?? diagnosis.source, reason: refused.reason, proposal: refused.proposal },
+      at: new Date(),
+    });
+  }
 }
 
 async function existingProposals(db: Kysely<DatabaseSchema>, incidentId: string): Promise<ExistingProposal[]> {

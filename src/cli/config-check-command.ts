@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/load-config.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
 import { checkListenerSafety } from './listener-safety.ts';
+import { brainChainText } from './choose-brain.ts';
 
 /** `awoooi config check`: every problem, by name; exit 0 when none, 2 otherwise. */
 export async function configCheckCommand(output: NodeJS.WritableStream, errors: NodeJS.WritableStream, environment = process.env): Promise<number> {
@@ -24,6 +25,7 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  topology: ${config?.topology.file ?? 'demo topology of the sandbox'}\n` +
       `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (allowed on a loopback listener only)'}\n` +
       `  people: ${config?.approvals.people.length ?? 0}\n` +
+      `  brain: ${config ? brainChainText(config.brain) : ''}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );
   return 0;

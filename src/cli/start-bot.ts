@@ -27,6 +27,7 @@ import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
+import { wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
@@ -81,8 +82,13 @@ export async function startBot(
     await database.close();
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
-  const parts = await chooseParts(config, clock, options);
   const metrics = createMetrics();
+  const brain = options.brain ? { ok: true as const, brain: options.brain } : wireBrain(config, database, { clock, log, metrics });
+  if (!brain.ok) {
+    await database.close();
+    return { ok: false, errors: brain.errors };
+  }
+  const parts = await chooseParts(config, clock, { ...options, brain: brain.brain });
   const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
   const graph = () => topology.graph;
