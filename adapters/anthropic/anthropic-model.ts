@@ -29,9 +29,11 @@ export class AnthropicModel implements ModelPort {
   readonly local = false;
   readonly model: string;
   readonly #client: Anthropic;
+  readonly #secrets: string[];
 
   constructor(options: AnthropicModelOptions) {
     this.model = options.model;
+    this.#secrets = [options.apiKey];
     this.#client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseUrl ?? null, maxRetries: 0, timeout: 10 * 60_000 });
   }
 
@@ -51,7 +53,7 @@ export class AnthropicModel implements ModelPort {
     } catch (error) {
       if (error instanceof Anthropic.APIError && error.status !== undefined) {
         const text = errorBodyText(JSON.stringify(error.error ?? { error: error.message }));
-        return { ok: false, error: modelErrorFromStatus('anthropic', error.status, text, error.headers?.get('retry-after')) };
+        return { ok: false, error: modelErrorFromStatus('anthropic', error.status, text, error.headers?.get('retry-after'), this.#secrets) };
       }
       if (error instanceof SyntaxError) return { ok: false, error: invalidResponse('anthropic', 'the answer is not JSON') };
       return { ok: false, error: modelErrorFromTransport('anthropic', error, signal) };

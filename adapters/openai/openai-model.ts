@@ -39,11 +39,13 @@ export class OpenAiModel implements ModelPort {
   readonly local: boolean;
   readonly #client: OpenAI;
   readonly #compatible: boolean;
+  readonly #secrets: string[];
 
   constructor(options: OpenAiModelOptions) {
     this.model = options.model;
     this.local = options.local;
     this.#compatible = options.baseUrl !== undefined;
+    this.#secrets = options.apiKey === undefined ? [] : [options.apiKey];
     this.#client = new OpenAI({ apiKey: options.apiKey ?? 'unused', baseURL: options.baseUrl ?? null, maxRetries: 0, timeout: 10 * 60_000 });
   }
 
@@ -66,7 +68,7 @@ export class OpenAiModel implements ModelPort {
     } catch (error) {
       if (error instanceof OpenAI.APIError && error.status !== undefined) {
         const message = errorBodyText(JSON.stringify({ error: error.error ?? error.message }));
-        return { ok: false, error: modelErrorFromStatus('openai', error.status, message, error.headers?.get('retry-after')) };
+        return { ok: false, error: modelErrorFromStatus('openai', error.status, message, error.headers?.get('retry-after'), this.#secrets) };
       }
       if (error instanceof SyntaxError) return { ok: false, error: invalidResponse('openai', 'the answer is not JSON') };
       return { ok: false, error: modelErrorFromTransport('openai', error, signal) };

@@ -6,8 +6,10 @@ import { redactSecrets } from '../privacy/redact-secrets.ts';
 // key it may echo ("Incorrect API key provided: sk-…").
 const maximumMessageLength = 300;
 
-function clean(message: string): string {
-  const flat = redactSecrets(message.replace(/\s+/g, ' ').trim());
+function clean(message: string, secrets: readonly string[] = []): string {
+  let flat = redactSecrets(message.replace(/\s+/g, ' ').trim());
+  // The adapter's own key, whatever its shape: the shield's detectors know no provider key format.
+  for (const secret of secrets) if (secret.length >= 8) flat = flat.replaceAll(secret, '[redacted]');
   return flat.length > maximumMessageLength ? `${flat.slice(0, maximumMessageLength)}…` : flat;
 }
 
@@ -24,9 +26,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
  * An HTTP answer that is not 2xx, as a value. Retryable: 408, 409 (Anthropic's "try again"), 425, 429 and
  * every 5xx (529 is Anthropic's "overloaded"). Any other 4xx is our request or our key: asking again cannot help.
  */
-export function modelErrorFromStatus(provider: string, status: number, message: string, retryAfter?: string | null): ModelError {
+export function modelErrorFromStatus(provider: string, status: number, message: string, retryAfter?: string | null, secrets?: readonly string[]): ModelError {
   const retryAfterSeconds = parseRetryAfter(retryAfter);
-  const text = clean(`${provider} answered ${status}${message ? `: ${message}` : ''}`);
+  const text = clean(`${provider} answered ${status}${message ? `: ${message}` : ''}`, secrets);
   const base = { status, message: text, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
   if (status === 429) return { code: 'rate_limited', retryable: true, ...base };
   if (status >= 500 || status === 408 || status === 409 || status === 425) return { code: 'unavailable', retryable: true, ...base };
