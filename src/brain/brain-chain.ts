@@ -1,6 +1,6 @@
 import { canonicalJson } from '../domain/canonical-json.ts';
 import type { BrainPort, Diagnosis, DiagnosisInput, DiagnosisResult } from '../ports/brain-port.ts';
-import { type CallOptions, deadline } from '../ports/call-options.ts';
+import { type CallOptions, deadline, failureText } from '../ports/call-options.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { type Logger, silentLogger } from '../ports/logger.ts';
 import type { ModelError, ModelPort, ModelRequest, ModelResult } from '../ports/model-port.ts';
@@ -126,10 +126,12 @@ export class BrainChain implements BrainPort {
       const started = performance.now();
       const signal = deadline(callTimeoutMilliseconds, outer);
       try {
-        result = await model.complete(request, { signal });
+        result = await untilAborted(model.complete(request, { signal }), signal);
       } catch (error) {
-        // An adapter bug must not cost the incident its diagnosis: the next link answers.
-        result = { ok: false, error: { code: 'failed', message: `${model.provider}: ${(error as Error).message}`, retryable: false } };
+        // An adapter bug, or one that ignores its signal, must not cost the incident its diagnosis: the next link answers.
+        result = signal.aborted
+          ? { ok: false, error: { code: 'timeout', message: `${model.provider}: ${failureText(error, signal)}`, retryable: true } }
+          : { ok: false, error: { code: 'failed', message: `${model.provider}: ${failureText(error)}`, retryable: false } };
       }
       observer?.modelCall({
         provider: model.provider,
@@ -152,6 +154,16 @@ export class BrainChain implements BrainPort {
 function withRuleProposals(model: Diagnosis['proposals'], rules: Diagnosis['proposals']): Diagnosis['proposals'] {
   const seen = new Set(model.map((proposal) => canonicalJson(proposal.planned)));
   return [...model, ...rules.filter((proposal) => !seen.has(canonicalJson(proposal.planned)))];
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    }),
+  ]);
 }
 
 function wait(milliseconds: number, signal: AbortSignal): Promise<void> {

@@ -16,7 +16,8 @@ export function catalogText(): string {
     .map((entry) => {
       const schema = z.toJSONSchema(entry.params) as { properties?: Record<string, { type?: string; minimum?: number; maximum?: number }> };
       const params = Object.entries(schema.properties ?? {}).map(([name, property]) => {
-        const bounds = property.minimum !== undefined && property.maximum !== undefined ? ` ${property.minimum}–${property.maximum}` : '';
+        const { minimum, maximum } = property;
+        const bounds = minimum === undefined ? '' : maximum === undefined || maximum > 1_000_000 ? ` ≥ ${minimum}` : ` ${minimum}–${maximum}`;
         return `${name} (${property.type ?? 'value'}${bounds})`;
       });
       const where = clusterScoped.has(entry.targetKind) ? 'no namespace' : 'with its namespace';
