@@ -58,7 +58,8 @@ function renderText(incidents: OfflineIncident[]): string {
       }
       const radius = incident.blastRadius.map((entry) => `${entry.service} (${entry.depth})`).join(', ');
       lines.push(`  blast radius: ${radius || 'nothing depends on the failing services'}`);
-      lines.push(`  diagnosis (${incident.diagnosedBy}): ${incident.diagnosis}`);
+      lines.push(`  diagnosis: ${incident.diagnosis}`);
+      if (incident.diagnosedBy !== 'rules') lines.push(`  diagnosed by: ${incident.diagnosedBy}`);
       if (incident.proposals.length === 0) lines.push('  proposals: none (diagnosis only)');
       else {
         lines.push('  proposals, best first:');
