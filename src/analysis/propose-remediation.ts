@@ -82,7 +82,11 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
 
   let answer = await ask(deps.brain, question, timeout);
   const brainError = answer.ok || deps.brain === fallback ? null : answer.error;
-  if (!answer.ok && deps.brain !== fallback) answer = await ask(fallback, question, timeout);
+  if (!answer.ok && deps.brain !== fallback) {
+    answer = await ask(fallback, question, timeout);
+    // The card says why the rules answered (the chain says so itself when it falls back within its deadline).
+    if (answer.ok && brainError !== null) answer = { ok: true, diagnosis: { ...answer.diagnosis, by: answer.diagnosis.by ?? `rules (${brainError.message})` } };
+  }
   if (!answer.ok) {
     const error = { code: `brain_${answer.error.code}`, message: answer.error.message };
     return { diagnosis: null, brainError, outcome: { kind: 'failed', error }, ended: [] };
