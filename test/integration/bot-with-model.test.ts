@@ -72,5 +72,10 @@ describe('the bot with a model configured (fake Ollama API, simulated; sandbox c
     expect(vault).toHaveLength(1);
     expect(vault[0]!.incident_id).toBe(diagnosis.id);
     expect(vault[0]!.ciphertext.toString('latin1')).not.toContain(email);
+
+    const metrics = await (await fetch(`${test.bot.url}/metrics`)).text();
+    expect(metrics).toMatch(/awoooi_model_request_duration_seconds_count\{provider="ollama",model="llama3\.1:8b",outcome="ok"\} 1/);
+    expect(metrics).toMatch(/awoooi_model_tokens_total\{provider="ollama",model="llama3\.1:8b",direction="input"\} 812/);
+    expect(metrics).toMatch(/awoooi_model_breaker_state\{provider="ollama"\} 0/);
   });
 });
