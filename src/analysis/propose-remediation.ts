@@ -39,6 +39,8 @@ export interface RemediationDependencies {
   graph: () => TopologyGraph;
   /** Deadline of each diagnosis (`brain.timeoutSeconds`); default 60 s. Then the fallback answers. */
   brainTimeoutMilliseconds?: number;
+  /** Prices the affected services for the brain's question (a model weighs it; the rules do not need it). */
+  costAtStake?: (question: DiagnosisInput) => Promise<string | null>;
 }
 
 /** The incident as stored, and the analysis just computed for it. */
@@ -78,6 +80,8 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
   }
   const fallback = deps.fallback ?? new RuleBrain();
   const question = diagnosisInput(incident, input.analysis, deps.graph());
+  const cost = deps.costAtStake ? await deps.costAtStake(question) : null;
+  if (cost !== null) question.costAtStake = cost;
   const timeout = deps.brainTimeoutMilliseconds ?? 60_000;
 
   let answer = await ask(deps.brain, question, timeout);

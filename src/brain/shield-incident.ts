@@ -27,6 +27,7 @@ export interface ShieldedIncident {
   rootCauses: { service: string; kind: string; score: number; alerting: boolean; evidence: string[] }[];
   blastRadius: { service: string; depth: number }[];
   topology: { service: string; kind: string; namespace?: string }[];
+  costAtStake?: string;
 }
 
 const nameLabels = [
@@ -126,5 +127,6 @@ export function shieldIncident(input: DiagnosisInput, vault: PseudonymVault, opt
       kind: entry.kind,
       ...(entry.namespace === undefined ? {} : { namespace: text(entry.namespace) }),
     })),
+    ...(input.costAtStake === undefined ? {} : { costAtStake: text(input.costAtStake) }),
   };
 }

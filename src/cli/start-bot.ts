@@ -27,7 +27,7 @@ import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
-import { wireBrain } from './wire-brain.ts';
+import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
@@ -83,7 +83,7 @@ export async function startBot(
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
   const metrics = createMetrics();
-  const brain = options.brain ? { ok: true as const, brain: options.brain } : wireBrain(config, database, { clock, log, metrics });
+  const brain = options.brain ? { ok: true as const, brain: options.brain, asksModels: false } : wireBrain(config, database, { clock, log, metrics });
   if (!brain.ok) {
     await database.close();
     return { ok: false, errors: brain.errors };
@@ -130,6 +130,9 @@ export async function startBot(
           supersedeProposal: (proposalId, reason) => supersedeProposal(approval, proposalId, reason),
           endIncidentProposals: (id) => endIncidentProposals(approval, id),
           brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
+          ...(brain.asksModels
+            ? { costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000) }
+            : {}),
         },
         analysed,
       );

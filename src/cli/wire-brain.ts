@@ -2,7 +2,10 @@ import type { BrainObserver } from '../brain/brain-chain.ts';
 import { chainOf } from '../config/brain-settings.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { Metrics } from '../http/metrics.ts';
-import type { BrainPort } from '../ports/brain-port.ts';
+import { cardCost } from '../cards/card-cost.ts';
+import type { Prices } from '../finops/pricing.ts';
+import type { BrainPort, DiagnosisInput } from '../ports/brain-port.ts';
+import type { ClusterPort } from '../ports/cluster-port.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import { loadVaultKey } from '../privacy/vault-key.ts';
@@ -32,8 +35,8 @@ export function wireBrain(
   config: Config,
   database: Pick<DatabaseHandle, 'db' | 'embedded'>,
   wiring: { clock: Clock; log: Logger; metrics: Metrics },
-): { ok: true; brain: BrainPort } | { ok: false; errors: string[] } {
-  if (chainOf(config.brain).length === 0) return { ok: true, brain: chooseBrain(config.brain) };
+): { ok: true; brain: BrainPort; asksModels: boolean } | { ok: false; errors: string[] } {
+  if (chainOf(config.brain).length === 0) return { ok: true, brain: chooseBrain(config.brain), asksModels: false };
   const key = loadVaultKey({ configuredKey: config.privacy.vaultKey, dataDir: config.storage.dataDir, embedded: database.embedded });
   if (!key.ok) return { ok: false, errors: [`AWOOOI_VAULT_KEY: ${key.error.message}`] };
   const brain = chooseBrain(config.brain, {
@@ -42,5 +45,15 @@ export function wireBrain(
     log: wiring.log,
     observer: metricsObserver(wiring.metrics),
   });
-  return { ok: true, brain };
+  return { ok: true, brain, asksModels: true };
+}
+
+/** The card's cost at stake for a brain's question: the alerting services, then the blast radius, priced on the cluster. */
+export async function questionCost(question: DiagnosisInput, cluster: ClusterPort, prices: Prices, timeoutMilliseconds: number): Promise<string | null> {
+  const namespaceOf = (service: string) =>
+    question.topology.find((entry) => entry.service === service)?.namespace ??
+    question.alerts.find((alert) => alert.service === service && alert.labels['namespace'])?.labels['namespace'];
+  const services = [...question.services, ...question.analysis.blastRadius.map((entry) => entry.service)];
+  const cost = await cardCost({ services, namespaceOf, proposal: null }, cluster, prices, timeoutMilliseconds);
+  return cost?.text ?? null;
 }

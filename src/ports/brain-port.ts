@@ -34,6 +34,8 @@ export interface DiagnosisInput {
   };
   /** Kind and namespace of the services named above that the topology knows. */
   topology: { service: string; kind: ServiceKind; namespace?: string }[];
+  /** Monthly cost at stake of the affected services, in words (as on the card); absent when not priced. */
+  costAtStake?: string;
 }
 
 /** A remediation a brain suggests. Untrusted until `validatePlannedAction` accepts it; its risk comes from the catalog. */

@@ -68,6 +68,9 @@ describe('the bot with a model configured (fake Ollama API, simulated; sandbox c
     expect(refused.details.reason).toMatch(/CRITICAL: a model never proposes it/);
 
     expect(ollama.requests.map((request) => request.body).join('')).not.toContain(email);
+    // The model weighs what is at stake: the card's cost figure, priced on the (simulated) cluster.
+    const sent = incidentOfPrompt(JSON.parse(ollama.requests[0]!.body).messages[1].content);
+    expect(sent.costAtStake).toMatch(/\$[\d.,]+/);
     const vault = await db.withTables<{ incident_vaults: { incident_id: string; ciphertext: Buffer } }>().selectFrom('incident_vaults').selectAll().execute();
     expect(vault).toHaveLength(1);
     expect(vault[0]!.incident_id).toBe(diagnosis.id);
