@@ -1,8 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport } from '../../src/brain/model-errors.ts';
-import type { CallOptions } from '../../src/ports/call-options.ts';
-import type { ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
+import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport, streamCutOff } from '../../src/brain/model-errors.ts';
+import type { ModelCallOptions, ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
 
 export interface AnthropicModelOptions {
   /** ANTHROPIC_API_KEY. */
@@ -37,19 +36,39 @@ export class AnthropicModel implements ModelPort {
     this.#client = new Anthropic({ apiKey: options.apiKey, baseURL: options.baseUrl ?? null, maxRetries: 0, timeout: 10 * 60_000 });
   }
 
-  async complete(request: ModelRequest, { signal }: CallOptions): Promise<ModelResult> {
+  async complete(request: ModelRequest, { signal, onText }: ModelCallOptions): Promise<ModelResult> {
     let raw: unknown;
+    const body = {
+      model: this.model,
+      max_tokens: request.maxOutputTokens,
+      system: request.system,
+      messages: [{ role: 'user' as const, content: request.prompt }],
+      output_config: { format: { type: 'json_schema' as const, schema: request.schema } },
+    };
     try {
-      raw = await this.#client.messages.create(
-        {
-          model: this.model,
-          max_tokens: request.maxOutputTokens,
-          system: request.system,
-          messages: [{ role: 'user', content: request.prompt }],
-          output_config: { format: { type: 'json_schema', schema: request.schema } },
-        },
-        { signal },
-      );
+      if (onText === undefined) raw = await this.#client.messages.create(body, { signal });
+      else {
+        // Server-sent events: message_start (model, input tokens), text deltas, message_delta (stop reason, output tokens).
+        const stream = await this.#client.messages.create({ ...body, stream: true }, { signal });
+        let text = '';
+        let model = this.model;
+        let stopReason: string | null = null;
+        const usage = { input_tokens: 0, output_tokens: 0 };
+        for await (const event of stream) {
+          if (event.type === 'message_start') {
+            model = event.message?.model ?? model;
+            usage.input_tokens = event.message?.usage?.input_tokens ?? 0;
+          } else if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') {
+            text += event.delta.text;
+            onText(text);
+          } else if (event.type === 'message_delta') {
+            stopReason = event.delta.stop_reason ?? stopReason;
+            usage.output_tokens = event.usage?.output_tokens ?? 0;
+          }
+        }
+        if (signal.aborted || stopReason === null) return { ok: false, error: streamCutOff('anthropic', signal) };
+        raw = { model, content: [{ type: 'text', text }], stop_reason: stopReason, usage };
+      }
     } catch (error) {
       if (error instanceof Anthropic.APIError && error.status !== undefined) {
         const text = errorBodyText(JSON.stringify(error.error ?? { error: error.message }));

@@ -1,8 +1,7 @@
 import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport } from '../../src/brain/model-errors.ts';
-import type { CallOptions } from '../../src/ports/call-options.ts';
-import type { ModelError, ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
+import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport, streamCutOff } from '../../src/brain/model-errors.ts';
+import type { ModelCallOptions, ModelError, ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
 
 export interface OllamaModelOptions {
   /** OLLAMA_HOST, e.g. http://127.0.0.1:11434. */
@@ -44,11 +43,11 @@ export class OllamaModel implements ModelPort {
     this.#host = options.host;
   }
 
-  async complete(request: ModelRequest, { signal }: CallOptions): Promise<ModelResult> {
+  async complete(request: ModelRequest, { signal, onText }: ModelCallOptions): Promise<ModelResult> {
     const client = new Ollama({
       host: this.#host,
       fetch: async (input, init) => {
-        const response = await fetch(input, { ...init, signal });
+        const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
         if (!response.ok) {
           const body = await response.text().catch(() => '');
           throw new OllamaHttpError(modelErrorFromStatus('ollama', response.status, errorBodyText(body), response.headers.get('retry-after')));
@@ -58,16 +57,28 @@ export class OllamaModel implements ModelPort {
     });
     let raw: unknown;
     try {
-      raw = await client.chat({
+      const chat = {
         model: this.model,
         messages: [
           { role: 'system', content: request.system },
           { role: 'user', content: request.prompt },
         ],
         format: request.schema,
-        stream: false,
         options: { temperature: 0, num_predict: request.maxOutputTokens },
-      });
+      };
+      if (onText === undefined) raw = await client.chat({ ...chat, stream: false });
+      else {
+        // NDJSON parts: each carries the next piece of the message; the last one (done) the counts.
+        let text = '';
+        let last: unknown = null;
+        for await (const part of await client.chat({ ...chat, stream: true })) {
+          text += part.message?.content ?? '';
+          onText(text);
+          last = part;
+        }
+        if (signal.aborted || (last as { done?: unknown } | null)?.done !== true) return { ok: false, error: streamCutOff('ollama', signal) };
+        raw = { ...(last as object), message: { content: text } };
+      }
     } catch (error) {
       if (error instanceof OllamaHttpError) return { ok: false, error: error.failure };
       if (error instanceof SyntaxError) return { ok: false, error: invalidResponse('ollama', 'the answer is not JSON') };

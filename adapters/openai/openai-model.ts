@@ -1,8 +1,7 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport } from '../../src/brain/model-errors.ts';
-import type { CallOptions } from '../../src/ports/call-options.ts';
-import type { ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
+import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport, streamCutOff } from '../../src/brain/model-errors.ts';
+import type { ModelCallOptions, ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
 
 export interface OpenAiModelOptions {
   /** OPENAI_API_KEY; servers that want none (vLLM, LM Studio, llama.cpp, Ollama's /v1) get a placeholder. */
@@ -49,22 +48,41 @@ export class OpenAiModel implements ModelPort {
     this.#client = new OpenAI({ apiKey: options.apiKey ?? 'unused', baseURL: options.baseUrl ?? null, maxRetries: 0, timeout: 10 * 60_000 });
   }
 
-  async complete(request: ModelRequest, { signal }: CallOptions): Promise<ModelResult> {
+  async complete(request: ModelRequest, { signal, onText }: ModelCallOptions): Promise<ModelResult> {
     let raw: unknown;
+    const body = {
+      model: this.model,
+      messages: [
+        { role: 'system' as const, content: request.system },
+        { role: 'user' as const, content: request.prompt },
+      ],
+      response_format: { type: 'json_schema' as const, json_schema: { name: 'incident_diagnosis', schema: request.schema } },
+      // OpenAI's newer models refuse max_tokens and a temperature; the compatible servers know max_tokens best.
+      ...(this.#compatible ? { max_tokens: request.maxOutputTokens, temperature: 0 } : { max_completion_tokens: request.maxOutputTokens }),
+    };
     try {
-      raw = await this.#client.chat.completions.create(
-        {
-          model: this.model,
-          messages: [
-            { role: 'system', content: request.system },
-            { role: 'user', content: request.prompt },
-          ],
-          response_format: { type: 'json_schema', json_schema: { name: 'incident_diagnosis', schema: request.schema } },
-          // OpenAI's newer models refuse max_tokens and a temperature; the compatible servers know max_tokens best.
-          ...(this.#compatible ? { max_tokens: request.maxOutputTokens, temperature: 0 } : { max_completion_tokens: request.maxOutputTokens }),
-        },
-        { signal },
-      );
+      if (onText === undefined) raw = await this.#client.chat.completions.create(body, { signal });
+      else {
+        // Server-sent chunks, each a delta; usage comes in a last chunk where the server sends one.
+        const stream = await this.#client.chat.completions.create(
+          { ...body, stream: true, ...(this.#compatible ? {} : { stream_options: { include_usage: true } }) },
+          { signal },
+        );
+        let text = '';
+        let model = this.model;
+        let finishReason: string | null = null;
+        let usage: unknown = null;
+        for await (const chunk of stream) {
+          model = chunk.model ?? model;
+          const [choice] = chunk.choices ?? [];
+          text += choice?.delta?.content ?? '';
+          finishReason = choice?.finish_reason ?? finishReason;
+          usage = chunk.usage ?? usage;
+          onText(text);
+        }
+        if (signal.aborted || finishReason === null) return { ok: false, error: streamCutOff('openai', signal) };
+        raw = { model, choices: [{ message: { content: text }, finish_reason: finishReason }], usage };
+      }
     } catch (error) {
       if (error instanceof OpenAI.APIError && error.status !== undefined) {
         const message = errorBodyText(JSON.stringify({ error: error.error ?? error.message }));

@@ -42,6 +42,15 @@ export function modelErrorFromTransport(provider: string, error: unknown, signal
   return { code: 'unavailable', retryable: true, message: clean(`${provider} unreachable: ${failureText(error)}${cause}`) };
 }
 
+/**
+ * A stream that stopped before its last event: cut off by the deadline (the SDKs end the iteration quietly on
+ * abort), or by the connection. Either way the text so far is not an answer.
+ */
+export function streamCutOff(provider: string, signal: AbortSignal): ModelError {
+  if (signal.aborted) return modelErrorFromTransport(provider, signal.reason, signal);
+  return { code: 'unavailable', retryable: true, message: clean(`${provider}: the stream ended before the answer did`) };
+}
+
 /** An answer that is not what the API promises (not JSON, missing fields, cut off): the provider, not the network. */
 export function invalidResponse(provider: string, what: string): ModelError {
   return { code: 'invalid_response', retryable: false, message: clean(`${provider}: ${what}`) };

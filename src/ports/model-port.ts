@@ -27,12 +27,18 @@ export interface ModelAnswer {
 /** A provider's failure; `retryAfterSeconds` when the provider said how long to wait (a 429's Retry-After). */
 export type ModelError = BrainError & { status?: number; retryAfterSeconds?: number };
 
+/** A call's signal and, to stream, a callback that gets the answer's text so far as it grows. */
+export interface ModelCallOptions extends CallOptions {
+  /** When given, the adapter streams (where its provider can) and calls this with the text so far. */
+  onText?: (textSoFar: string) => void;
+}
+
 export type ModelResult = { ok: true; answer: ModelAnswer } | { ok: false; error: ModelError };
 
 /**
  * A language model behind one provider's API. Implemented by adapters/ollama, adapters/openai and
  * adapters/anthropic, each small and the same shape: it sends exactly the request it is given (never anything
- * else of the incident), passes `signal` to its HTTP client, does not retry on its own, and maps every failure
+ * else of the incident), streams when asked to (`onText`), passes `signal` to its HTTP client, does not retry on its own, and maps every failure
  * to a `ModelError` that says whether asking again could help (429, 5xx, timeouts: yes; other 4xx: no).
  */
 export interface ModelPort {
@@ -43,5 +49,5 @@ export interface ModelPort {
    * not be pseudonymized for it by default. PII and secrets always are.
    */
   readonly local: boolean;
-  complete(request: ModelRequest, options: CallOptions): Promise<ModelResult>;
+  complete(request: ModelRequest, options: ModelCallOptions): Promise<ModelResult>;
 }

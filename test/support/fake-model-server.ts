@@ -3,8 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** What the fake answers to one request. */
 export type FakeStep =
-  /** A normal answer whose model text is `text`, in the API's own envelope. */
-  | { text: string }
+  /**
+   * A normal answer whose model text is `text`, in the API's own envelope; streamed in pieces (NDJSON for
+   * Ollama, server-sent events for OpenAI and Anthropic) when the request asks to stream. `stallAfterPieces`:
+   * the stream stops sending after that many pieces and never ends (a model that stalls mid-answer).
+   */
+  | { text: string; stallAfterPieces?: number }
   /** An HTTP error with the API's error body (or `body` as given) and headers such as retry-after. */
   | { status: number; message?: string; headers?: Record<string, string>; body?: string }
   /** A 200 whose body is not JSON. */
@@ -72,6 +76,86 @@ function errorBody(api: FakeApi, status: number, message: string): unknown {
   return { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error', message } };
 }
 
+/** `text` in about four pieces. */
+function pieces(text: string): string[] {
+  const size = Math.max(1, Math.ceil(text.length / 4));
+  return Array.from({ length: Math.ceil(text.length / size) }, (_, index) => text.slice(index * size, (index + 1) * size));
+}
+
+/** The answer as each API streams it. */
+function streamAnswer(api: FakeApi, response: ServerResponse, text: string, model: string, stallAfter?: number): void {
+  const parts = pieces(text);
+  const shown = stallAfter === undefined ? parts : parts.slice(0, stallAfter);
+  const sse = (event: string | null, data: unknown) =>
+    `${event === null ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+  let body: string[];
+  let ending: string[];
+  if (api === 'ollama') {
+    const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+    body = shown.map((piece) => line({ model, created_at: '2026-12-02T08:00:00Z', message: { role: 'assistant', content: piece }, done: false }));
+    ending = [
+      line({
+        model,
+        created_at: '2026-12-02T08:00:01Z',
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 812,
+        eval_count: 96,
+      }),
+    ];
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  } else if (api === 'openai') {
+    const chunk = (delta: unknown, finish: string | null) => ({
+      id: 'chatcmpl-fake',
+      object: 'chat.completion.chunk',
+      created: 1_796_000_000,
+      model,
+      choices: [{ index: 0, delta, finish_reason: finish }],
+    });
+    body = shown.map((piece) => sse(null, chunk({ content: piece }, null)));
+    ending = [
+      sse(null, chunk({}, 'stop')),
+      sse(null, {
+        id: 'chatcmpl-fake',
+        object: 'chat.completion.chunk',
+        created: 1_796_000_000,
+        model,
+        choices: [],
+        usage: { prompt_tokens: 812, completion_tokens: 96, total_tokens: 908 },
+      }),
+      sse(null, '[DONE]'),
+    ];
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+  } else {
+    body = [
+      sse('message_start', {
+        type: 'message_start',
+        message: {
+          id: 'msg_fake',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 812, output_tokens: 1 },
+        },
+      }),
+      sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
+      ...shown.map((piece) => sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
+    ];
+    ending = [
+      sse('content_block_stop', { type: 'content_block_stop', index: 0 }),
+      sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 96 } }),
+      sse('message_stop', { type: 'message_stop' }),
+    ];
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+  }
+  for (const part of body) response.write(part);
+  if (stallAfter === undefined) response.end(ending.join(''));
+}
+
 /**
  * A fake of one provider's HTTP API (Ollama /api/chat, OpenAI /v1/chat/completions, Anthropic /v1/messages),
  * shaped like the real one, answering each request with the next step of `script` and recording every request
@@ -114,6 +198,10 @@ export async function startFakeModelServer(
     if ('status' in step) {
       const body = step.body ?? JSON.stringify(errorBody(api, step.status, step.message ?? 'fake failure'));
       response.writeHead(step.status, { 'content-type': 'application/json', ...step.headers }).end(body);
+      return;
+    }
+    if (JSON.parse(recorded.body || '{}').stream === true) {
+      streamAnswer(api, response, step.text, model, step.stallAfterPieces);
       return;
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(envelope(api, step.text, model)));

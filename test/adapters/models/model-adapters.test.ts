@@ -63,6 +63,29 @@ describe.each(providers)('$api adapter against a fake $api API (simulated server
     expect(server!.requests[0]!.body).toContain('Diagnose <incident-data>');
   });
 
+  it('streams when asked: the text so far grows piece by piece, and the answer is the same', async () => {
+    const text = '{"diagnosis":"the orders database refuses connections"}';
+    server = await startFakeModelServer(provider.api, () => ({ text }));
+    const seen: string[] = [];
+    const result = await provider.create(server.url).complete(request, { signal: deadline(10_000), onText: (soFar) => seen.push(soFar) });
+    expect(result).toEqual({ ok: true, answer: { text, model: `fake-${provider.api}-model`, usage: { inputTokens: 812, outputTokens: 96 } } });
+    expect(JSON.parse(server.requests[0]!.body).stream).toBe(true);
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    expect(seen.at(-1)).toBe(text);
+    seen.reduce((previous, current) => {
+      expect(current.startsWith(previous)).toBe(true);
+      return current;
+    }, '');
+  });
+
+  it('is cut off by its AbortSignal when the stream stalls mid-answer, after showing what came', async () => {
+    server = await startFakeModelServer(provider.api, () => ({ text: '{"diagnosis":"the orders database refuses connections"}', stallAfterPieces: 2 }));
+    const seen: string[] = [];
+    const result = await provider.create(server.url).complete(request, { signal: deadline(300), onText: (soFar) => seen.push(soFar) });
+    expect(result).toMatchObject({ ok: false, error: { code: 'timeout', retryable: true } });
+    expect(seen.at(-1)).toMatch(/^\{"diagnosis":"the orders/);
+  });
+
   it('maps a 429 to rate_limited, retryable, with the Retry-After, and does not retry on its own', async () => {
     const result = await ask({ status: 429, message: 'slow down', headers: { 'retry-after': '7' } });
     expect(result).toMatchObject({ ok: false, error: { code: 'rate_limited', retryable: true, retryAfterSeconds: 7, status: 429 } });
