@@ -11,6 +11,7 @@ import type { TopologyGraph } from '../topology/topology-graph.ts';
 import type { IncidentAnalysis } from './analyze-incident.ts';
 import { decideRemediation, type ExistingProposal, type RemediationDecision, type SkipReason } from './decide-remediation.ts';
 import { diagnosisInput } from './diagnosis-input.ts';
+import type { ThoughtStream } from './thought-stream.ts';
 
 /** What the approval engine's `createProposal` takes: the bot proposes, so nobody requested it. */
 export interface CreateProposalInput {
@@ -39,6 +40,8 @@ export interface RemediationDependencies {
   graph: () => TopologyGraph;
   /** Deadline of each diagnosis (`brain.timeoutSeconds`); default 60 s. Then the fallback answers. */
   brainTimeoutMilliseconds?: number;
+  /** Shows a model's diagnosis while it streams in (throttled writes); settled before the final one is stored. */
+  thoughts?: ThoughtStream;
   /** Prices the affected services for the brain's question (a model weighs it; the rules do not need it). */
   costAtStake?: (question: DiagnosisInput) => Promise<string | null>;
 }
@@ -84,7 +87,8 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
   if (cost !== null) question.costAtStake = cost;
   const timeout = deps.brainTimeoutMilliseconds ?? 60_000;
 
-  let answer = await ask(deps.brain, question, timeout);
+  let answer = await ask(deps.brain, question, timeout, deps.thoughts);
+  await deps.thoughts?.settle();
   const brainError = answer.ok || deps.brain === fallback ? null : answer.error;
   if (!answer.ok && deps.brain !== fallback) {
     answer = await ask(fallback, question, timeout);
@@ -137,10 +141,10 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
  * A brain that throws is treated like one that failed: the card must not lose its diagnosis to an adapter bug.
  * The deadline holds even for an adapter that ignores the signal: the answer is not waited for past it.
  */
-async function ask(brain: BrainPort, question: DiagnosisInput, timeoutMilliseconds: number): Promise<DiagnosisResult> {
+async function ask(brain: BrainPort, question: DiagnosisInput, timeoutMilliseconds: number, thoughts?: ThoughtStream): Promise<DiagnosisResult> {
   const signal = deadline(timeoutMilliseconds);
   try {
-    return await untilAborted(brain.diagnose(question, { signal }), signal);
+    return await untilAborted(brain.diagnose(question, thoughts ? { signal, onThought: (thought) => thoughts.onThought(thought) } : { signal }), signal);
   } catch (error) {
     const code = signal.aborted ? 'timeout' : 'failed';
     return { ok: false, error: { code, message: `${brain.description}: ${failureText(error, signal)}`, retryable: signal.aborted } };

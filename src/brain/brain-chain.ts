@@ -1,6 +1,6 @@
 import { canonicalJson } from '../domain/canonical-json.ts';
-import type { BrainPort, Diagnosis, DiagnosisInput, DiagnosisResult } from '../ports/brain-port.ts';
-import { type CallOptions, deadline, failureText } from '../ports/call-options.ts';
+import type { BrainPort, Diagnosis, DiagnoseOptions, DiagnosisInput, DiagnosisResult, Thought } from '../ports/brain-port.ts';
+import { deadline, failureText } from '../ports/call-options.ts';
 import { type Clock, systemClock } from '../ports/clock.ts';
 import { type Logger, silentLogger } from '../ports/logger.ts';
 import type { ModelError, ModelPort, ModelRequest, ModelResult } from '../ports/model-port.ts';
@@ -9,7 +9,9 @@ import { incidentScope } from './incident-scope.ts';
 import type { IncidentVaults } from './incident-vaults.ts';
 import { modelRequest } from './model-request.ts';
 import type { PromptTemplate } from './prompt-template.ts';
-import { readModelAnswer } from './read-model-answer.ts';
+import { partialDiagnosis } from './partial-diagnosis.ts';
+import type { PseudonymVault } from '../privacy/pseudonym-vault.ts';
+import { forPeople, readModelAnswer } from './read-model-answer.ts';
 import { diagnoseWithRules } from './rule-brain.ts';
 
 /** Whether topology names are pseudonymized: for cloud models only (`auto`), always, or never. */
@@ -64,7 +66,7 @@ export class BrainChain implements BrainPort {
     this.description = `${[...options.models.map((model) => `${label(model)} (${model.local ? 'local' : 'cloud'})`), 'rules'].join(' → ')}`;
   }
 
-  async diagnose(input: DiagnosisInput, { signal }: CallOptions): Promise<DiagnosisResult> {
+  async diagnose(input: DiagnosisInput, { signal, onThought }: DiagnoseOptions): Promise<DiagnosisResult> {
     const rules = diagnoseWithRules(input);
     const { models, observer } = this.#options;
     const log = this.#log.child({ incidentId: input.incidentId });
@@ -89,7 +91,7 @@ export class BrainChain implements BrainPort {
         observer?.fallback({ from: label(model), reason: 'circuit_open' });
         continue;
       }
-      const result = await this.#ask(model, prepared.value.get(hides(model))!, signal);
+      const result = await this.#ask(model, prepared.value.get(hides(model))!, signal, onThought && thinking(model, prepared.vault, onThought));
       const read = result.ok ? readModelAnswer(result.answer.text, prepared.vault, scope) : result;
       if (!read.ok) {
         breaker.failed();
@@ -119,14 +121,14 @@ export class BrainChain implements BrainPort {
   }
 
   /** One provider: attempts until an answer, a failure not worth repeating, or no more retries. */
-  async #ask(model: ModelPort, request: ModelRequest, outer: AbortSignal): Promise<ModelResult> {
+  async #ask(model: ModelPort, request: ModelRequest, outer: AbortSignal, onText?: (soFar: string) => void): Promise<ModelResult> {
     const { retries, callTimeoutMilliseconds, observer } = this.#options;
     let result: ModelResult = { ok: false, error: { code: 'failed', message: 'not asked', retryable: false } };
     for (let attempt = 0; attempt <= retries && !outer.aborted; attempt++) {
       const started = performance.now();
       const signal = deadline(callTimeoutMilliseconds, outer);
       try {
-        result = await untilAborted(model.complete(request, { signal }), signal);
+        result = await untilAborted(model.complete(request, onText ? { signal, onText } : { signal }), signal);
       } catch (error) {
         // An adapter bug, or one that ignores its signal, must not cost the incident its diagnosis: the next link answers.
         result = signal.aborted
@@ -148,6 +150,17 @@ export class BrainChain implements BrainPort {
     }
     return result;
   }
+}
+
+/** Streamed text to thoughts: the diagnosis so far, for people, each change once. */
+function thinking(model: ModelPort, vault: PseudonymVault, onThought: (thought: Thought) => void): (soFar: string) => void {
+  let last = '';
+  return (soFar) => {
+    const text = partialDiagnosis(soFar);
+    if (text === null || text === last) return;
+    last = text;
+    onThought({ by: label(model), text: forPeople(text, vault) });
+  };
 }
 
 /** The model's proposals first; the rules' after them, so a model that proposed nothing usable still leaves the rules' action. */

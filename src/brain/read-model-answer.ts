@@ -29,7 +29,7 @@ function unfence(text: string): string {
 }
 
 /** Model text for people: hidden characters out, topology labels back; PII and secret labels stay labels. */
-function forPeople(text: string, vault: PseudonymVault): string {
+export function forPeople(text: string, vault: PseudonymVault): string {
   const clean = stripHiddenCharacters(text);
   const rehydrated = rehydrate(clean, vault, { allowed: ['NAME', 'NAMESPACE', 'HOST'] });
   return rehydrated.ok ? rehydrated.value : clean;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { analysisPacer } from '../analysis/analysis-pacer.ts';
 import { markRemediated } from '../analysis/mark-remediated.ts';
 import { proposeRemediation } from '../analysis/propose-remediation.ts';
+import { storeThought, thoughtStream } from '../analysis/thought-stream.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
@@ -51,6 +52,8 @@ const auditSealMilliseconds = 1_000;
 const analysisBatchSize = 8;
 // Analyses of one incident start at least this far apart: a storm's alerts coalesce meanwhile (ADR 0009).
 const analysisIntervalMilliseconds = 250;
+// A model's diagnosis reaches the cards at most this often while it streams in (chat edits are rate-limited).
+const thoughtIntervalMilliseconds = 1_000;
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -131,7 +134,17 @@ export async function startBot(
           endIncidentProposals: (id) => endIncidentProposals(approval, id),
           brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
           ...(brain.asksModels
-            ? { costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000) }
+            ? {
+                costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000),
+                thoughts: thoughtStream({
+                  write: async (thought) => {
+                    await storeThought(database.db, incidentId, thought);
+                    await parts.events.publish({ type: 'incident-updated', incidentId });
+                  },
+                  intervalMilliseconds: thoughtIntervalMilliseconds,
+                  onError: (error) => log.warn({ incidentId, err: error }, 'live diagnosis not stored'),
+                }),
+              }
             : {}),
         },
         analysed,

@@ -70,6 +70,17 @@ export interface BrainError {
   retryable: boolean;
 }
 
+/** A model's diagnosis while it streams in: who speaks, and the text so far (for people: names put back). */
+export interface Thought {
+  by: string;
+  text: string;
+}
+
+/** A diagnosis's deadline and, to watch a model think, a callback for its diagnosis so far. */
+export interface DiagnoseOptions extends CallOptions {
+  onThought?: (thought: Thought) => void;
+}
+
 export type DiagnosisResult = { ok: true; diagnosis: Diagnosis } | { ok: false; error: BrainError };
 
 /**
@@ -80,5 +91,5 @@ export type DiagnosisResult = { ok: true; diagnosis: Diagnosis } | { ok: false; 
 export interface BrainPort {
   /** Shown at start-up and on cards, e.g. "rules (deterministic)". */
   readonly description: string;
-  diagnose(input: DiagnosisInput, options: CallOptions): Promise<DiagnosisResult>;
+  diagnose(input: DiagnosisInput, options: DiagnoseOptions): Promise<DiagnosisResult>;
 }

@@ -82,3 +82,45 @@ describe('the bot with a model configured (fake Ollama API, simulated; sandbox c
     expect(metrics).toMatch(/awoooi_model_breaker_state\{provider="ollama"\} 0/);
   });
 });
+
+describe('the bot shows a model’s diagnosis while it streams in (fake Ollama API that stalls, simulated)', () => {
+  let ollama: FakeModelServer;
+  let test: TestBot;
+
+  beforeAll(async () => {
+    const text = JSON.stringify({ diagnosis: 'The api pods crash loop because the config map they read was deleted.', confidence: 0.6, actions: [] });
+    ollama = await startFakeModelServer('ollama', () => ({ text, stallAfterPieces: 2 }));
+    test = await startTestBot({ brain: { chain: ['ollama'], ollama: { host: ollama.url }, callTimeoutSeconds: 4, retries: 0 }, privacy: { vaultKey } });
+  });
+
+  afterAll(async () => {
+    await test?.close();
+    await ollama?.close();
+  });
+
+  it('stores the diagnosis so far as it thinks, then the rules’ when the model stalls past its deadline', async () => {
+    const response = await fetch(`${test.bot.url}/api/v1/alerts/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fixture),
+    });
+    expect(response.status).toBe(200);
+    const db = test.bot.database.db;
+    const diagnosisNow = async () => {
+      const row = await db.selectFrom('incidents').select('analysis').executeTakeFirst();
+      return row ? (readStoredAnalysis(row.analysis).diagnosis ?? undefined) : undefined;
+    };
+    const thinking = await eventually(async () => {
+      const stored = await diagnosisNow();
+      return stored?.by?.endsWith('(thinking…)') ? stored : undefined;
+    });
+    expect(thinking).toMatchObject({ source: 'llm', by: 'ollama llama3.1:8b (thinking…)' });
+    expect('The api pods crash loop because the config map they read was deleted.'.startsWith(thinking.text)).toBe(true);
+    expect(thinking.text.length).toBeGreaterThan(0);
+    const final = await eventually(async () => {
+      const stored = await diagnosisNow();
+      return stored?.source === 'rules' ? stored : undefined;
+    });
+    expect(final.by).toMatch(/^rules \(ollama llama3\.1:8b: ollama: no answer within 4 s\)$/);
+  });
+});

@@ -67,6 +67,31 @@ describe('the brain chain (scripted models, simulated)', () => {
     expect(diagnosis.summary).toBe('checkout in shop is crash looping.');
   });
 
+  it('passes a streaming model’s diagnosis on as it grows, topology names put back for people', async () => {
+    const streaming: ModelPort = {
+      provider: 'anthropic',
+      model: 'streaming',
+      local: false,
+      complete: async (request, options) => {
+        const service = incidentOfPrompt(request.prompt).alerts[0].service as string;
+        const text = JSON.stringify({ diagnosis: `${service} is crash looping.`, confidence: 0.5, actions: [] });
+        for (let end = 5; end < text.length; end += 7) options.onText?.(text.slice(0, end));
+        options.onText?.(text);
+        return { ok: true, answer: { text, model: 'streaming', usage: null } };
+      },
+    };
+    const thoughts: string[] = [];
+    const result = await chain([streaming]).diagnose(pIIIncident('incident-1'), {
+      signal: deadline(10_000),
+      onThought: (thought) => thoughts.push(`${thought.by}: ${thought.text}`),
+    });
+    expect(result.ok && result.diagnosis.summary).toBe('checkout is crash looping.');
+    expect(thoughts.at(-1)).toBe('anthropic streaming: checkout is crash looping.');
+    expect(thoughts.length).toBeGreaterThan(2);
+    expect(new Set(thoughts).size).toBe(thoughts.length);
+    for (const shown of thoughts) expect(shown).not.toMatch(/\[NAME_\d+\]/);
+  });
+
   it('keeps names for a cloud model when told never to pseudonymize them, and hides them from a local one when told always', async () => {
     const cloud = scriptedModel('openai', false, () => answer('fine'));
     await diagnose(chain([cloud], { pseudonymizeNames: 'never' }));
