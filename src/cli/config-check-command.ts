@@ -1,3 +1,4 @@
+import { chainOf } from '../config/brain-settings.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
 import { checkListenerSafety } from './listener-safety.ts';
@@ -14,6 +15,9 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
   // The same refusals as `serve`, so that a deployment can be checked before it is rolled out.
   const safety = result.ok ? checkListenerSafety(result.config) : { errors: [], warnings: [] };
   problems.push(...safety.errors);
+  // The same refusal as `serve`: a model needs sealed vaults, and replicas on one database need one key.
+  if (result.ok && chainOf(result.config.brain).length > 0 && result.config.storage.databaseUrl && !result.config.privacy.vaultKey)
+    problems.push('AWOOOI_VAULT_KEY: a model is configured and DATABASE_URL is set: set AWOOOI_VAULT_KEY (openssl rand -base64 32), the same on every replica');
   if (problems.length > 0) {
     errors.write(`configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}\n`).join('')}`);
     return 2;

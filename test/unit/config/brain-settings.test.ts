@@ -76,4 +76,14 @@ describe('brain settings', () => {
     expect(code).toBe(0);
     expect(output.text()).toContain('  brain: ollama llama3.1:8b (local) → rules\n');
   });
+
+  it('make `awoooi config check` require the vault key with a model on an external database', async () => {
+    const output = collectOutput();
+    const errors = collectOutput();
+    const environment = { OLLAMA_HOST: 'http://127.0.0.1:11434', DATABASE_URL: 'postgres://db.internal/awoooi' };
+    expect(await configCheckCommand(output.stream, errors.stream, environment)).toBe(2);
+    expect(errors.text()).toContain('AWOOOI_VAULT_KEY: a model is configured and DATABASE_URL is set');
+    const fine = collectOutput();
+    expect(await configCheckCommand(fine.stream, collectOutput().stream, { ...environment, AWOOOI_VAULT_KEY: Buffer.alloc(32, 1).toString('base64') })).toBe(0);
+  });
 });
