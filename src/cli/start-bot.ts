@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { analysisPacer } from '../analysis/analysis-pacer.ts';
+import { startAnalysisDispatcher } from '../analysis/start-analysis-dispatcher.ts';
 import { markRemediated } from '../analysis/mark-remediated.ts';
 import { proposeRemediation } from '../analysis/propose-remediation.ts';
 import { storeThought, thoughtStream } from '../analysis/thought-stream.ts';
@@ -54,6 +55,8 @@ const analysisBatchSize = 8;
 const analysisIntervalMilliseconds = 250;
 // A model's diagnosis reaches the cards at most this often while it streams in (chat edits are rate-limited).
 const thoughtIntervalMilliseconds = 1_000;
+// Requests of a process that died before dispatching them wait at most this long (ADR 0013).
+const analysisDispatchMilliseconds = 1_000;
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -157,6 +160,7 @@ export async function startBot(
     },
     { batchSize: analysisBatchSize },
   );
+  const dispatcher = startAnalysisDispatcher({ db: database.db, jobs, log }, analysisDispatchMilliseconds);
   const sealer = startAuditSealer({ db: database.db, log }, auditSealMilliseconds);
   const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log, trustProxy: config.server.trustProxy });
   app.addHook('onResponse', async (request, reply) => {
@@ -165,7 +169,7 @@ export async function startBot(
   const credentials = config.webhook;
   const ingestDependencies = {
     db: database.db,
-    jobs,
+    analysisRequested: dispatcher.poke,
     clock,
     graph,
     serviceLabels: config.topology.serviceLabels,
@@ -222,6 +226,7 @@ export async function startBot(
         await app.close();
         await sweeps.stop();
         await sealer.stop();
+        await dispatcher.stop();
         await jobs.stop();
         await parts.events.close();
         await database.close();
