@@ -21,6 +21,9 @@ const redactPaths = [
   'config.slack',
   '*.webhookSecret',
   'config.telegram',
+  '*.apiKey',
+  'config.brain.openai',
+  'config.brain.anthropic',
 ];
 
 /**

@@ -4,6 +4,7 @@ import { severities } from '../alerts/alert.ts';
 import { risks, roles } from '../domain/risk.ts';
 import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting } from './security-settings.ts';
 import { parseVaultKey } from '../privacy/vault-key.ts';
+import { brainSettings } from './brain-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -202,11 +203,7 @@ export const configSchema = z
       .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(30) })
       .strict()
       .default({ timeoutSeconds: 30 }),
-    /** Deadline of a diagnosis; past it the rules answer instead. */
-    brain: z
-      .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(60) })
-      .strict()
-      .default({ timeoutSeconds: 60 }),
+    brain: brainSettings,
     privacy: z
       .object({
         /** Seals each incident's pseudonym vault (AES-256-GCM); without it, embedded defaults generate one in the data dir. */
