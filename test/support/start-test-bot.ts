@@ -34,9 +34,9 @@ export async function startTestBot(overrides: DeepPartial<Config> = {}, options:
   };
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after about ten seconds. */
-export async function eventually<T>(check: () => Promise<T | undefined>): Promise<T> {
-  const value = await waitFor(check, 10_000);
+/** Polls until `check` returns a value other than undefined, or fails after about ten seconds (or `timeoutMilliseconds`). */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMilliseconds = 10_000): Promise<T> {
+  const value = await waitFor(check, timeoutMilliseconds);
   if (value === undefined) throw new Error('condition not met in time');
   return value;
 }

@@ -218,7 +218,7 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
     expect(await answer.json()).toEqual({ challenge: JSON.parse(body).challenge });
   });
 
-  it('keeps editing the same message after a restart, waiting out a 429, until the card shows the outcome', async () => {
+  it('keeps editing the same message after a restart, waiting out a 429, until the card shows the outcome', { timeout: 60_000 }, async () => {
     const { ts } = theCard();
     const proposalId = buttonValue(theCard())!;
     await bot.close();
@@ -226,7 +226,8 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', () => {
 
     slack.rateLimitNext('chat.update', 1, 1);
     expect((await send(click('U0BOB', proposalId))).status).toBe(200);
-    await eventually(async () => (JSON.stringify(theCard().blocks).includes('SUCCEEDED') ? true : undefined));
+    // A restart, an execution and a 429 waited out: more room than the other steps on a loaded machine.
+    await eventually(async () => (JSON.stringify(theCard().blocks).includes('SUCCEEDED') ? true : undefined), 25_000);
     expect(cards()).toHaveLength(1);
     expect(theCard().ts).toBe(ts);
     const updates = slack.calls.filter((call) => call.method === 'chat.update');

@@ -18,7 +18,7 @@ describe('Slack unreachable at start-up [fake Slack, sandbox cluster, simulated]
     await slack?.close();
   });
 
-  it('serves, reports Slack in /readyz details, and delivers the card when Slack comes back', async () => {
+  it('serves, reports Slack in /readyz details, and delivers the card when Slack comes back', { timeout: 60_000 }, async () => {
     const probe = await startFakeSlackApi({ token: botToken, team });
     const url = probe.url;
     const port = Number(new URL(url).port);
@@ -36,7 +36,8 @@ describe('Slack unreachable at start-up [fake Slack, sandbox cluster, simulated]
     expect(JSON.stringify(details)).not.toContain(botToken);
 
     slack = await startFakeSlackApi({ token: botToken, team, port });
-    await eventually(async () => (slack!.messages.size === 1 ? true : undefined));
+    // The failed post comes back with the job queue's backoff (1 s, then doubling).
+    await eventually(async () => (slack!.messages.size === 1 ? true : undefined), 25_000);
     const ready = (await (await fetch(`${test.bot.url}/readyz`)).json()) as { details?: { slack?: string } };
     expect(ready.details?.slack).toBe(`ok (workspace ${team})`);
   });

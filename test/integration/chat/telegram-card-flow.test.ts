@@ -117,9 +117,9 @@ describe('Telegram card flow [fake Telegram, sandbox cluster, simulated]', () =>
     expect(await count('SELECT count(*)::int AS n FROM signatures')).toBe(signatures + 1);
   });
 
-  it('waits out a 429 with retry_after and ends showing the outcome on the same message', async () => {
+  it('waits out a 429 with retry_after and ends showing the outcome on the same message', { timeout: 60_000 }, async () => {
     const { messageId } = theCard();
-    await eventually(async () => (theCard().text.includes('SUCCEEDED') ? true : undefined));
+    await eventually(async () => (theCard().text.includes('SUCCEEDED') ? true : undefined), 25_000);
     expect(cards()).toHaveLength(1);
     expect(theCard().messageId).toBe(messageId);
     expect(approveData(theCard())).toBeUndefined();
