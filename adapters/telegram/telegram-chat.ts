@@ -32,12 +32,14 @@ export class TelegramChat implements ChatPort {
   #api: Api;
   #consoleUrl: string | undefined;
   #health = 'not contacted yet';
+  #polling = false;
 
   constructor(options: TelegramChatOptions) {
     this.channel = { workspace: options.chatId, channel: options.chatId };
     this.#consoleUrl = options.consoleUrl;
     this.description = `Telegram chat ${options.chatId}${options.apiUrl.startsWith('https://api.telegram.org') ? '' : ` via ${new URL(options.apiUrl).origin}`}`;
-    this.#api = new Api(options.botToken, { apiRoot: options.apiUrl.replace(/\/$/, ''), timeoutSeconds: options.timeoutSeconds ?? 10, sensitiveLogs: false });
+    // Long enough for a long poll (25 s) and its answer.
+    this.#api = new Api(options.botToken, { apiRoot: options.apiUrl.replace(/\/$/, ''), timeoutSeconds: options.timeoutSeconds ?? 40, sensitiveLogs: false });
   }
 
   /** How the last call went, for `/readyz` details. */
@@ -53,6 +55,21 @@ export class TelegramChat implements ChatPort {
       this.#api.setMyCommands([{ command: 'awoooi', description: 'diagnose <service> | status | approve <n> | reject <n> | help' }]),
     );
     return commands.ok ? { ok: true, value: `@${me.value.username}` } : commands;
+  }
+
+  /**
+   * Long polling: the updates after `offset`, waiting up to `waitSeconds` for one. The webhook is dropped first
+   * (once), since Telegram refuses getUpdates while one is set.
+   */
+  async fetchUpdates(offset: number, waitSeconds: number, abort: AbortSignal): Promise<ChatResult<unknown[]>> {
+    // grammY types its signal as the abort-controller shim's; node-fetch takes the native one alike.
+    const signal = abort as unknown as Parameters<Api['getUpdates']>[1];
+    if (!this.#polling) {
+      const dropped = await this.#call(() => this.#api.deleteWebhook({}, signal));
+      if (!dropped.ok) return dropped;
+      this.#polling = true;
+    }
+    return this.#call(() => this.#api.getUpdates({ offset, timeout: waitSeconds, allowed_updates: ['message', 'callback_query'] }, signal));
   }
 
   async postCard(channel: ChatChannel, card: IncidentCard): Promise<ChatResult<ChatMessageRef>> {

@@ -20,7 +20,7 @@ export interface BotParts {
   /** Slack, when configured (ADR 0014): cards go there and its requests come in at /slack/*. */
   slack: { chat: SlackChat; signingSecret: string } | undefined;
   /** Telegram, when configured (ADR 0016): cards go to its chat and its updates come in at /telegram/webhook. */
-  telegram: { chat: TelegramChat; webhookSecret: string } | undefined;
+  telegram: { chat: TelegramChat; webhookSecret: string | undefined } | undefined;
   /** No people configured: the web console offers demo people and says so. */
   demoMode: boolean;
   /** For the start-up log: part → what it is. */
@@ -51,7 +51,7 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
       : undefined;
   const telegramConfig = config.telegram;
   const telegram =
-    telegramConfig.botToken !== undefined && telegramConfig.webhookSecret !== undefined && telegramConfig.chatId !== undefined
+    telegramConfig.botToken !== undefined && telegramConfig.chatId !== undefined
       ? {
           chat: new TelegramChat({
             botToken: telegramConfig.botToken,
@@ -62,7 +62,9 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
           webhookSecret: telegramConfig.webhookSecret,
         }
       : undefined;
-  const chats = [slack?.chat.description, telegram?.chat.description].filter((description) => description !== undefined);
+  const telegramMode =
+    telegram === undefined ? undefined : `${telegram.chat.description} (${telegram.webhookSecret === undefined ? 'long polling' : 'webhook'})`;
+  const chats = [slack?.chat.description, telegramMode].filter((description) => description !== undefined);
   return {
     slack,
     telegram,

@@ -9,10 +9,11 @@ import { redisLimiters } from '../chat/redis-limiters.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
-import type { ChatPort } from '../ports/chat-port.ts';
+import type { ChatPort, PrivateRecipient } from '../ports/chat-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
+import { pollTelegramUpdates } from '../../adapters/telegram/poll-telegram-updates.ts';
 import { registerTelegramRoutes } from '../../adapters/telegram/register-telegram-routes.ts';
 import type { BotParts } from './choose-parts.ts';
 import { reachInBackground } from './reach-in-background.ts';
@@ -67,23 +68,27 @@ export async function startChat(
       handleCommand,
     });
   }
+  let stopPolling = async () => {};
+  let pollingStopped: Promise<void> = Promise.resolve();
   if (telegram !== undefined) {
     chats.push(telegram.chat);
     reachers.push(reachInBackground(() => telegram.chat.reach(), log));
-    registerTelegramRoutes(app, {
-      webhookSecret: telegram.webhookSecret,
+    const doors = {
       log,
-      answerPrivately: (recipient, text) => telegram.chat.answerPrivately(recipient, text),
+      answerPrivately: (recipient: PrivateRecipient, text: string) => telegram.chat.answerPrivately(recipient, text),
       handleClick: handleCardClick,
       handleCommand,
-      firstDelivery: (key) => firstReceipt(db, 'telegram', key, clock.now()),
-    });
+      firstDelivery: (key: string) => firstReceipt(db, 'telegram', key, clock.now()),
+    };
+    if (telegram.webhookSecret !== undefined) registerTelegramRoutes(app, { webhookSecret: telegram.webhookSecret, ...doors });
+    else stopPolling = pollTelegramUpdates(telegram.chat, doors);
   }
   const details = (): Record<string, string> => ({
     ...(slack === undefined ? {} : { slack: slack.chat.health() }),
     ...(telegram === undefined ? {} : { telegram: telegram.chat.health() }),
   });
   if (chats.length === 0) return { publisher: undefined, details, stop: () => {}, close: async () => {} };
+  const stopPruning = startReceiptPruning(db, clock, log);
 
   const limiters = config.storage.redisUrl ? redisLimiters(config.storage.redisUrl) : undefined;
   await limiters?.ready();
@@ -98,16 +103,17 @@ export async function startChat(
     routes: { slack: config.slack.routes, telegram: config.telegram.routes },
     ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
   });
-  const stopPruning = startReceiptPruning(db, clock, log);
   return {
     publisher,
     details,
     stop: () => {
       publisher.stop();
       stopPruning();
+      pollingStopped = stopPolling();
       for (const stop of reachers) stop();
     },
     close: async () => {
+      await pollingStopped;
       await limiters?.close();
     },
   };

@@ -89,7 +89,7 @@ const telegramSchema = z
       .string()
       .regex(/^\d{3,20}:[A-Za-z0-9_-]{20,100}$/, 'must be a bot token from @BotFather (digits:letters)')
       .optional(),
-    /** The secret given to setWebhook; Telegram sends it in X-Telegram-Bot-Api-Secret-Token. */
+    /** The secret given to setWebhook; Telegram sends it in X-Telegram-Bot-Api-Secret-Token. Without it: long polling. */
     webhookSecret: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -')
@@ -106,11 +106,10 @@ const telegramSchema = z
   })
   .strict()
   .superRefine((telegram, context) => {
-    const set = [telegram.botToken, telegram.webhookSecret, telegram.chatId].filter((value) => value !== undefined).length;
-    if (set > 0 && set < 3)
+    if ((telegram.botToken === undefined) !== (telegram.chatId === undefined) || (telegram.webhookSecret !== undefined && telegram.botToken === undefined))
       context.addIssue({
         code: 'custom',
-        message: 'botToken, webhookSecret and chatId go together (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)',
+        message: 'botToken and chatId go together (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID); TELEGRAM_WEBHOOK_SECRET only with them (without it: long polling)',
       });
   })
   .default({ apiUrl: 'https://api.telegram.org', routes: [] });
@@ -215,7 +214,7 @@ export const configSchema = z
       .default({}),
     /** Slack (ADR 0014): on when bot token, signing secret and channel are all set. */
     slack: slackSchema,
-    /** Telegram (ADR 0016): on when bot token, webhook secret and chat id are all set. */
+    /** Telegram (ADR 0016): on when bot token and chat id are set; webhook with a webhook secret, else long polling. */
     telegram: telegramSchema,
     prices: z
       .object({

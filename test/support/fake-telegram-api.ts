@@ -29,6 +29,8 @@ export interface FakeTelegramApi {
   callbackAnswers: { id: string; text: string; showAlert: boolean }[];
   /** Commands the bot set with setMyCommands. */
   commands: string[];
+  /** Updates getUpdates hands out (from its `offset` on), as Telegram keeps them for a polling bot. */
+  queueUpdate(update: { update_id: number; [field: string]: unknown }): void;
   /** The next `count` calls of `method` answer 429 with `parameters.retry_after: seconds`. */
   rateLimitNext(method: string, count: number, seconds: number): void;
   close(): Promise<void>;
@@ -37,7 +39,8 @@ export interface FakeTelegramApi {
 /**
  * A local server shaped like the Telegram Bot API (SIMULATED Telegram): `/bot<token>/<method>` with JSON bodies,
  * `{ok, result}` answers, `{ok: false, error_code, description, parameters.retry_after}` with HTTP 429 when told
- * to rate-limit. Knows getMe, setMyCommands, sendMessage, editMessageText and answerCallbackQuery.
+ * to rate-limit. Knows getMe, setMyCommands, deleteWebhook, getUpdates (waiting up to a second for an update), sendMessage, editMessageText and
+ * answerCallbackQuery.
  */
 export async function startFakeTelegramApi(options: { token: string }): Promise<FakeTelegramApi> {
   const calls: FakeTelegramCall[] = [];
@@ -47,6 +50,7 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
   const callbackAnswers: FakeTelegramApi['callbackAnswers'] = [];
   const limits = new Map<string, { count: number; seconds: number }>();
   const commands: string[] = [];
+  const updates: { update_id: number; [field: string]: unknown }[] = [];
   let nextId = 100;
 
   const message = (chatId: string, id: number, text: string) => ({
@@ -90,6 +94,13 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
         Object.assign(card, { text, keyboard, edits: card.edits + 1 });
         return { status: 200, body: { ok: true, result: message(chatId, card.messageId, text) } };
       }
+      case 'deleteWebhook':
+        return { status: 200, body: { ok: true, result: true } };
+      case 'getUpdates': {
+        const offset = Number(body['offset'] ?? 0);
+        const ready = updates.filter((update) => update.update_id >= offset);
+        return { status: 200, body: { ok: true, result: ready } };
+      }
       case 'setMyCommands':
         commands.push(...((body['commands'] as { command: string }[] | undefined) ?? []).map((entry) => entry.command));
         return { status: 200, body: { ok: true, result: true } };
@@ -105,6 +116,13 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(request.url ?? '');
     const raw = await readBody(request);
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    // A long poll with nothing to hand out waits (up to a second here) as Telegram's does, instead of spinning.
+    if (match?.[2] === 'getUpdates') {
+      const offset = Number(body['offset'] ?? 0);
+      for (let waited = 0; waited < 1000 && !updates.some((update) => update.update_id >= offset); waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
     const result =
       match === null || match[1] !== options.token
         ? { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } }
@@ -123,6 +141,7 @@ export async function startFakeTelegramApi(options: { token: string }): Promise<
     plain,
     callbackAnswers,
     commands,
+    queueUpdate: (update) => void updates.push(update),
     rateLimitNext: (method, count, seconds) => void limits.set(method, { count, seconds }),
     close: () =>
       new Promise((resolve) => {

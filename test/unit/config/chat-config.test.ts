@@ -58,7 +58,7 @@ describe('chat platform settings', () => {
     expect(half.ok).toBe(false);
     const errors = half.ok ? '' : half.errors.join('\n');
     expect(errors).toContain('SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL');
-    expect(errors).toContain('TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID');
+    expect(errors).toContain('botToken and chatId go together (TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT_ID)');
 
     const bad = loadConfig({ ...slack, SLACK_BOT_TOKEN: 'xoxp-user-token', SLACK_CHANNEL: '#ops', SLACK_API_URL: 'ftp://x' });
     expect(bad.ok).toBe(false);
