@@ -51,8 +51,7 @@ export function correlateAlerts(
       // group opened months ago, however open that one still is.
       candidates.find(
         ({ summary }) => alert.groupKey !== null && summary.groupKey === alert.groupKey && withinWindow(alert, summary, options.windowMilliseconds),
-      ) ??
-      candidates.find(({ summary }) => withinWindow(alert, summary, options.windowMilliseconds) && connected(alert, summary, options));
+      ) ?? candidates.find(({ summary }) => withinWindow(alert, summary, options.windowMilliseconds) && connected(alert, summary, options));
     if (match) {
       absorb(match.summary, alert);
       return match.reference;

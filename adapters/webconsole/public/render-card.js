@@ -111,13 +111,16 @@ function impactSection(card) {
 
 function diagnosisSection(card) {
   const diagnosis = card.diagnosis;
-  if (!diagnosis) return section('Diagnosis', 'diagnosis', el('p', { class: 'muted' }, 'Thinking…'));
+  // Past incidents like this one (the knowledge base), beside whatever the brain says.
+  const history = card.history ? el('p', { class: 'small history' }, text(card.history.text)) : null;
+  if (!diagnosis) return section('Diagnosis', 'diagnosis', el('p', { class: 'muted' }, 'Thinking…'), history);
   return section(
     'Diagnosis',
     'diagnosis',
     el('span', { class: 'chip chip-source', title: text(diagnosis.by || '') }, diagnosis.source === 'llm' ? 'LLM' : 'rules'),
     diagnosis.by ? el('span', { class: 'muted small' }, ` ${text(diagnosis.by)}`) : null,
     el('p', { class: 'diagnosis-text' }, text(diagnosis.text)),
+    history,
   );
 }
 
