@@ -81,6 +81,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     cost,
     diagnosis: analysis.diagnosis,
     proposal: proposal === undefined ? null : cardProposal(proposal, signatures, deps.people),
+    flapped: incident.flapped,
     history: cardHistory(history, new Date()),
     runbooks: runbookLinks(incident),
     updatedAt: updatedAt.toISOString(),

@@ -25,6 +25,8 @@ export interface IncidentCard {
   /** `by`: which brain spoke ("ollama llama3.1:8b", or "rules (ollama: …)" after a fallback); absent on older rows. */
   diagnosis: { source: 'rules' | 'llm'; text: string; by?: string } | null;
   proposal: CardProposal | null;
+  /** Reopened because an alert fired again soon after it resolved: how often and when last; null when never. */
+  flapped: { count: number; lastAt: string } | null;
   /** Resolved incidents like this one (knowledge base), null when none is known. */
   history: CardHistory | null;
   /** Alert runbook links, already checked to be http(s). */

@@ -176,6 +176,7 @@ export async function startBot(
     graph,
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
+    flapQuietMilliseconds: config.incidents.flapQuietMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
     log,
   };

@@ -22,6 +22,12 @@ export function renderCard(card, view) {
       el('h2', { class: 'title' }, text(card.title)),
       el('span', { class: `chip status-chip-${token(card.status)}` }, text(card.status).toUpperCase()),
       el('span', { class: 'muted when', title: text(card.openedAt) }, `opened ${clock(card.openedAt)} · ${ago(card.openedAt)}`),
+      card.flapped &&
+        el(
+          'span',
+          { class: 'chip flapped', 'data-testid': 'flapped', title: text(card.flapped.lastAt) },
+          `flapped ${Number(card.flapped.count) || 0}× · last ${clock(card.flapped.lastAt)}`,
+        ),
     ),
     list(card.services).length > 0 && el('div', { class: 'services mono' }, list(card.services).map(text).join(' · ')),
     el('div', { class: 'grid' }, rootCauseSection(card), impactSection(card), diagnosisSection(card)),
