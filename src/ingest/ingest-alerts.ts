@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
@@ -18,6 +18,7 @@ import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { applyIncidentChanges } from './apply-incident-changes.ts';
 import { correlateNewAlerts } from './correlate-new-alerts.ts';
+import { type FlapRule, flapRule, reopenFlappingIncidents } from './reopen-flapping-incidents.ts';
 import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
 import { type ChangedAlert, writeAlerts, type PlacedAlert } from './write-alerts.ts';
 
@@ -239,19 +240,6 @@ async function storeAlerts(
   return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents, resolving: resolvingIn(changedAlerts) };
 }
 
-/**
- * Reopens incidents an alert fired again in within the quiet period after they resolved (the caller holds their
- * keys exclusive). One that is open again already is left as it is; one resolved too long ago by now stays
- * resolved, and the write's look at it sends the batch round again, to a new incident.
- */
-async function reopenFlappingIncidents(trx: Transaction<DatabaseSchema>, ids: readonly string[], flapping: FlapRule, log?: Logger) {
-  const { rows } = await sql<{ id: string; flaps: number }>`
-    UPDATE incidents SET status = 'open', resolved_at = NULL, flaps = flaps + 1, last_flap_at = now(), updated_at = now()
-    WHERE id = ANY(${ids}::uuid[]) AND status = 'resolved' AND resolved_at >= ${flapping.since}::timestamptz
-    RETURNING id, flaps`.execute(trx);
-  for (const row of rows) log?.info({ incidentId: row.id, flaps: row.flaps }, 'incident reopened: an alert fired again soon after it resolved');
-}
-
 /** The incidents where this batch resolved a firing alert, each with the latest end among the batch's alerts. */
 function resolvingIn(changed: readonly ChangedAlert[]): Map<string, Date | null> {
   const resolving = new Map<string, Date | null>();
@@ -284,15 +272,6 @@ function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>, fl
     else unplaced.push(alert); // new, or firing again long after its incident resolved: a new occurrence
   }
   return { placed, unplaced, ignored };
-}
-
-/** Incidents resolved at or after `since` reopen when one of their alerts fires again (issue 10). */
-interface FlapRule {
-  since: Date;
-}
-
-function flapRule(deps: IngestDependencies): FlapRule {
-  return { since: new Date(deps.clock.now().getTime() - (deps.flapQuietMilliseconds ?? 0)) };
 }
 
 // Re-sends of a long-lived group are most of a storm: they skip the upsert entirely (no row lock, no write).
