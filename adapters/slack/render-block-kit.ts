@@ -74,9 +74,14 @@ export function renderBlockKit(card: IncidentCard, consoleUrl?: string): SlackMe
     section(
       card.diagnosis === null
         ? '*Diagnosis*\n_pending_'
-        : `*Diagnosis* (${card.diagnosis.source === 'llm' ? 'model' : 'rules'})\n${escapeMrkdwn(card.diagnosis.text)}`,
+        : `*Diagnosis* (${escapeMrkdwn(card.diagnosis.by ?? (card.diagnosis.source === 'llm' ? 'model' : 'rules'))})\n${escapeMrkdwn(card.diagnosis.text)}`,
     ),
   ];
+  const past = [
+    ...(card.flapped === null ? [] : [`*Flapping:* reopened ${card.flapped.count} time(s), last at ${escapeMrkdwn(card.flapped.lastAt)}`]),
+    ...(card.history === null ? [] : [`*Seen before:* ${escapeMrkdwn(card.history.text)}`]),
+  ];
+  if (past.length > 0) blocks.push(section(past.join('\n')));
   if (card.proposal === null) blocks.push(section('*Proposal*\nnone'));
   else blocks.push(...proposalBlocks(card.proposal, section));
   if (card.runbooks.length > 0) {

@@ -53,9 +53,11 @@ export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): Tel
     `<b>Blast radius</b>: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
+    ...(card.flapped === null ? [] : [`<b>Flapping</b>: reopened ${card.flapped.count} time(s), last at ${escapeHtml(card.flapped.lastAt)}`]),
+    ...(card.history === null ? [] : [`<b>Seen before</b>: ${clip(card.history.text, bounds.line)}`]),
     card.diagnosis === null
       ? '<b>Diagnosis</b>: <i>pending</i>'
-      : `<b>Diagnosis</b> (${card.diagnosis.source === 'llm' ? 'model' : 'rules'}): ${clip(card.diagnosis.text, bounds.diagnosis)}`,
+      : `<b>Diagnosis</b> (${clip(card.diagnosis.by ?? (card.diagnosis.source === 'llm' ? 'model' : 'rules'), bounds.title)}): ${clip(card.diagnosis.text, bounds.diagnosis)}`,
     '',
     ...(card.proposal === null ? ['<b>Proposal</b>: none'] : proposalLines(card.proposal, clip)),
     ...(card.runbooks.length > 0 ? [`<b>Runbooks</b>: ${card.runbooks.map((url, index) => htmlLink(url, `runbook ${index + 1}`)).join(', ')}`] : []),

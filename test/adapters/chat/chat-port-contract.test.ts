@@ -29,6 +29,8 @@ const card: IncidentCard = {
   cost: null,
   diagnosis: { source: 'llm', text: `${hostile} ${'long '.repeat(3000)}` },
   proposal: null,
+  flapped: null,
+  history: null,
   runbooks: [],
   updatedAt: '2026-03-01T03:00:00.000Z',
 };

@@ -24,6 +24,8 @@ const card = (incidentId: string, title: string): IncidentCard => ({
   cost: null,
   diagnosis: null,
   proposal: null,
+  flapped: null,
+  history: null,
   runbooks: [],
   updatedAt: testStart.toISOString(),
 });

@@ -23,6 +23,8 @@ const baseCard = (incidentId: string): IncidentCard => ({
   cost: null,
   diagnosis: null,
   proposal: null,
+  flapped: null,
+  history: null,
   runbooks: [],
   updatedAt: testStart.toISOString(),
 });

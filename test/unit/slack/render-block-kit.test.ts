@@ -42,6 +42,8 @@ const card: IncidentCard = {
   cost: { monthlyAtStake: 43.8, text: 'checkout: $43.80/month at stake', actionDelta: null },
   diagnosis: { source: 'rules', text: 'checkout restarts in a loop; a rollout restart usually clears it.' },
   proposal,
+  flapped: null,
+  history: null,
   runbooks: ['https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping'],
   updatedAt: '2026-03-01T03:05:00.000Z',
 };
@@ -117,6 +119,20 @@ describe('renderBlockKit', () => {
     expect(all).toContain(`<${consoleUrl}/#incident-${card.incidentId}|open in the web console>`);
     expect(all).not.toContain('truncated');
     expect(message.text).toContain('KubePodCrashLooping');
+    expectWithinLimits(message);
+  });
+
+  it('shows flapping, what fixed similar incidents before, and which brain spoke', () => {
+    const message = renderBlockKit({
+      ...card,
+      flapped: { count: 2, lastAt: '2026-03-01T02:50:00.000Z' },
+      history: { seen: 3, text: 'seen 3 times, last 12 days ago: restart deployment shop/checkout fixed it in 4 min', similar: [] },
+      diagnosis: { source: 'llm', text: 'checkout restarts in a loop.', by: 'ollama llama3.1:8b' },
+    });
+    const all = JSON.stringify(message.blocks);
+    expect(all).toContain('*Flapping:* reopened 2 time(s), last at 2026-03-01T02:50:00.000Z');
+    expect(all).toContain('*Seen before:* seen 3 times, last 12 days ago: restart deployment shop/checkout fixed it in 4 min');
+    expect(all).toContain('*Diagnosis* (ollama llama3.1:8b)');
     expectWithinLimits(message);
   });
 
@@ -197,7 +213,8 @@ describe('renderBlockKit', () => {
       rootCauses: [{ service: text, kind: 'service', score: 1, alerting: true, evidence: [text] }],
       blastRadius: [{ service: text, depth: 1 }],
       cost: { monthlyAtStake: 1, text, actionDelta: text },
-      diagnosis: { source: 'llm', text },
+      diagnosis: { source: 'llm', text, by: text },
+      history: { seen: 1, text, similar: [] },
       analysis: { state: 'failed', unmappedAlerts: [text], failure: text },
       proposal: {
         ...proposal,

@@ -37,6 +37,8 @@ const card: IncidentCard = {
   cost: { monthlyAtStake: 43.8, text: 'checkout: $43.80/month at stake', actionDelta: null },
   diagnosis: { source: 'rules', text: 'checkout restarts in a loop.' },
   proposal,
+  flapped: null,
+  history: null,
   runbooks: ['https://runbooks.example.com/a?b=1&c=2'],
   updatedAt: '2026-03-01T03:05:00.000Z',
 };
@@ -93,7 +95,9 @@ describe('renderTelegramCard', () => {
       title: text,
       services: [text],
       rootCauses: [{ service: text, kind: 'service', score: 1, alerting: true, evidence: [text] }],
-      diagnosis: { source: 'llm', text },
+      diagnosis: { source: 'llm', text, by: text },
+      history: { seen: 1, text, similar: [] },
+      flapped: { count: 1, lastAt: '2026-03-01T02:50:00.000Z' },
       proposal: { ...proposal, description: text, reason: text, outcome: text, signatures: [{ ...proposal.signatures[0]!, personName: text }] },
       runbooks: ['javascript:alert(1)'],
     };
@@ -102,6 +106,8 @@ describe('renderTelegramCard', () => {
     expect(html).not.toContain('javascript:');
     expect(html.replace(ourTags, '')).not.toMatch(/[<>]/);
     expect(html).toContain('&lt;b&gt;fake&lt;/b&gt;');
+    expect(html).toContain('<b>Seen before</b>: &lt;b&gt;fake');
+    expect(html).toContain('<b>Flapping</b>: reopened 1 time(s)');
     expect(renderTelegramText('<a href="x">y</a>')).toBe('&lt;a href=&quot;x&quot;&gt;y&lt;/a&gt;');
   });
 });
