@@ -125,9 +125,22 @@ export const configSchema = z
       .default({ expiryMinutes: 30, people: [], riskOverrides: {} }),
     /** Deadline of every cluster call (dry-run, execute, reconcile, resources); a timed-out execute is reconciled, never retried. */
     cluster: z
-      .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(30) })
+      .object({
+        timeoutSeconds: z.coerce.number().positive().max(600).default(30),
+        /** `sandbox` (simulated, the default) or `kubernetes` (the real API through adapters/kubernetes). */
+        kind: z.enum(['sandbox', 'kubernetes']).default('sandbox'),
+        /** Kubeconfig file; without it, in-cluster (service account) when running in a pod, else ~/.kube/config. */
+        kubeconfig: optionalText,
+        /** Context of the kubeconfig to use; its current context by default. */
+        context: optionalText,
+        /**
+         * Namespaces the bot may act in. Empty: every namespace but the system ones (kube-system, kube-public,
+         * kube-node-lease), which are refused unless listed here.
+         */
+        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label')).default([]),
+      })
       .strict()
-      .default({ timeoutSeconds: 30 }),
+      .default({ timeoutSeconds: 30, kind: 'sandbox', namespaces: [] }),
     /** Deadline of a diagnosis; past it the rules answer instead. */
     brain: z
       .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(60) })

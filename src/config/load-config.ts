@@ -23,11 +23,15 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],
+  AWOOOI_CLUSTER: ['cluster', 'kind'],
+  KUBECONFIG: ['cluster', 'kubeconfig'],
+  KUBE_CONTEXT: ['cluster', 'context'],
+  AWOOOI_NAMESPACES: ['cluster', 'namespaces'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
   AWOOOI_VAULT_KEY: ['privacy', 'vaultKey'],
 };
 
-const listVariables = new Set(['AWOOOI_SERVICE_LABELS']);
+const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES']);
 
 export type ConfigResult = { ok: true; config: Config; source: string } | { ok: false; errors: string[] };
 
