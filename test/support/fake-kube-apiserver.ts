@@ -57,13 +57,13 @@ function labelsMatch(selector: string | undefined, labels: Record<string, string
   if (selector === undefined || selector === '') return true;
   return selector.split(',').every((term) => {
     const [key, value] = term.split('=');
-    return (labels ?? {})[key!] === value;
+    return labels?.[key!] === value;
   });
 }
 
 function selectorMatches(selector: any, labels: Record<string, string> | undefined): boolean {
   if (selector === undefined || selector === null) return false;
-  return Object.entries(selector.matchLabels ?? {}).every(([key, value]) => (labels ?? {})[key] === value);
+  return Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels?.[key] === value);
 }
 
 /**
