@@ -26,6 +26,7 @@ import { migrateToLatest } from '../storage/migrate.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
+import { chooseCluster } from './choose-cluster.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
@@ -73,6 +74,8 @@ export async function startBot(
   if (safety.errors.length > 0) return { ok: false, errors: safety.errors };
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
+  const chosen = options.cluster === undefined ? chooseCluster(config, clock) : { ok: true as const, cluster: options.cluster };
+  if (!chosen.ok) return chosen;
   const opened = await openBotDatabase(config, log, options.onFatal);
   if (!opened.ok) return opened;
   const { database } = opened;
@@ -81,7 +84,7 @@ export async function startBot(
     await database.close();
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
-  const parts = await chooseParts(config, clock, options);
+  const parts = await chooseParts(config, clock, { ...options, cluster: chosen.cluster });
   const metrics = createMetrics();
   const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
