@@ -27,6 +27,22 @@ export const permissionsOf: Readonly<Record<ActionName, readonly Permission[]>> 
   delete_namespace: [patch('', 'namespaces'), { verb: 'delete', group: '', resource: 'namespaces' }],
 };
 
+const read = (verb: 'get' | 'list', group: string, resource: string): Permission => ({ verb, group, resource });
+
+/** The reads each action's dry-run makes: `cluster check` asks for them too (deploy/kubernetes/rbac.yaml grants them). */
+export const readsOf: Readonly<Record<ActionName, readonly Permission[]>> = {
+  restart_deployment: [read('get', 'apps', 'deployments'), read('list', 'policy', 'poddisruptionbudgets')],
+  scale_deployment: [read('get', 'apps', 'deployments'), read('list', 'policy', 'poddisruptionbudgets')],
+  rollback_deployment: [read('get', 'apps', 'deployments'), read('list', 'apps', 'replicasets'), read('list', 'policy', 'poddisruptionbudgets')],
+  evict_pod: [read('get', '', 'pods'), read('list', 'policy', 'poddisruptionbudgets')],
+  cordon_node: [read('get', '', 'nodes'), read('list', '', 'nodes'), read('list', '', 'pods')],
+  delete_pvc: [read('get', '', 'persistentvolumeclaims'), read('list', '', 'pods')],
+  delete_namespace: [read('get', '', 'namespaces'), read('list', 'apps', 'deployments'), read('list', '', 'pods'), read('list', '', 'persistentvolumeclaims')],
+};
+
+/** The reads of `workloadResources` (cost at stake): a pod's ReplicaSet and the deployment that owns it. */
+export const costReads: readonly Permission[] = [read('get', '', 'pods'), read('get', 'apps', 'replicasets'), read('get', 'apps', 'deployments')];
+
 /** "patch deployments.apps", "create pods/eviction". */
 export function permissionText(permission: Permission): string {
   const resource = permission.group === '' ? permission.resource : `${permission.resource}.${permission.group}`;

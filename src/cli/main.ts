@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load-config.ts';
 import type { Config } from '../config/config-schema.ts';
 import { analyzeCommand } from './analyze-command.ts';
 import { auditVerifyCommand } from './audit-verify-command.ts';
+import { clusterCheckCommand } from './cluster-check-command.ts';
 import { configCheckCommand } from './config-check-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { createLogger } from './create-logger.ts';
@@ -69,6 +70,16 @@ program
   .description('validate configuration, list every problem')
   .action(async () => {
     process.exitCode = await configCheckCommand(process.stdout, process.stderr);
+  });
+
+program
+  .command('cluster')
+  .description('cluster tools')
+  .command('check')
+  .description('per catalog action: may the bot run it (SelfSubjectAccessReview), and in which namespaces')
+  .option('--json', 'machine-readable output', false)
+  .action(async (options: { json: boolean }) => {
+    process.exitCode = await clusterCheckCommand(configOrExit(), options, process.stdout, process.stderr);
   });
 
 program

@@ -17,6 +17,16 @@ export type KubeObject = {
   [key: string]: unknown;
 };
 
+/** What RBAC decides on: a SelfSubjectAccessReview's resourceAttributes, or a request's. */
+export interface AccessAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
 /** One request as the fake API server saw it. */
 export interface RecordedRequest {
   method: string;
@@ -76,6 +86,7 @@ export class FakeKubeApiserver {
   readonly requests: RecordedRequest[] = [];
   readonly #objects = new Map<string, KubeObject>();
   readonly #denied = new Set<string>();
+  #authorizer: (attributes: AccessAttributes) => boolean = () => true;
   readonly #before: { method: string; path: RegExp; run: () => void }[] = [];
   #version = 100;
   #server = createServer((request, response) => void this.#handle(request, response));
@@ -155,6 +166,16 @@ export class FakeKubeApiserver {
     this.#denied.add(`${verb} ${group}/${resource}`);
   }
 
+  /** RBAC as rules: reviews and requests are allowed when `authorize` says so (and no `deny` refuses them). */
+  authorizeWith(authorize: (attributes: AccessAttributes) => boolean): void {
+    this.#authorizer = authorize;
+  }
+
+  #allowed(attributes: AccessAttributes): boolean {
+    const resource = `${attributes.resource}${attributes.subresource ? `/${attributes.subresource}` : ''}`;
+    return !this.#denied.has(`${attributes.verb} ${attributes.group}/${resource}`) && this.#authorizer(attributes);
+  }
+
   /** Runs `run` once, right before the next request matching `method` and `path` is handled (a race in between). */
   beforeNext(method: string, path: RegExp, run: () => void): void {
     this.#before.push({ method, path, run });
@@ -196,8 +217,7 @@ export class FakeKubeApiserver {
   #answer(request: RecordedRequest): [number, unknown] {
     if (request.path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews' && request.method === 'POST') {
       const attributes = request.body?.spec?.resourceAttributes ?? {};
-      const resource = `${attributes.resource}${attributes.subresource ? `/${attributes.subresource}` : ''}`;
-      const allowed = !this.#denied.has(`${attributes.verb} ${attributes.group ?? ''}/${resource}`);
+      const allowed = this.#allowed({ ...attributes, group: attributes.group ?? '' });
       return [201, { ...request.body, metadata: { creationTimestamp: null }, status: { allowed, ...(allowed ? {} : { reason: 'no RBAC policy matched' }) } }];
     }
     const route = this.#route(request.path);
@@ -205,8 +225,17 @@ export class FakeKubeApiserver {
     const { resource, kind, namespace, name, subresource } = route;
     const verb =
       subresource === 'eviction' ? 'create' : { GET: name === undefined ? 'list' : 'get', PATCH: 'patch', DELETE: 'delete', POST: 'create' }[request.method];
-    const permission = `${verb} ${resource.group}/${resource.plural}${subresource ? `/${subresource}` : ''}`;
-    if (this.#denied.has(permission)) {
+    // The API server authorizes a namespace object by its own name as the namespace.
+    const scopeOf = kind === 'Namespace' ? name : namespace;
+    const attributes: AccessAttributes = {
+      verb: verb ?? 'get',
+      group: resource.group,
+      resource: resource.plural,
+      ...(subresource !== undefined && { subresource }),
+      ...(scopeOf !== undefined && { namespace: scopeOf }),
+      ...(name !== undefined && { name }),
+    };
+    if (!this.#allowed(attributes)) {
       const scope = namespace === undefined ? 'at the cluster scope' : `in the namespace "${namespace}"`;
       const message = `${resource.plural}${resource.group ? `.${resource.group}` : ''} "${name ?? ''}" is forbidden: User "${user}" cannot ${verb} resource "${resource.plural}" in API group "${resource.group}" ${scope}`;
       return [403, status(403, 'Forbidden', message)];
