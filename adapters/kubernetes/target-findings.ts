@@ -32,8 +32,10 @@ async function deploymentFindings(apis: KubeApis, planned: PlannedAction, deploy
   const budgets = await budgetsFor(apis, namespace, deployment.spec?.template.metadata?.labels, signal);
   if (!budgets.ok) return [readFailed('PodDisruptionBudgets', budgets.failure)];
   const budget = budgets.value[0];
-  if (deployment.spec?.paused === true)
+  // A paused deployment does not roll: a restart or rollback would wait, unseen, until someone resumes it.
+  if (deployment.spec?.paused === true && planned.action !== 'scale_deployment') {
     findings.push({ check: 'parameters', ok: false, message: `deployment ${planned.target.name} is paused: resume it first` });
+  }
   if (planned.action === 'scale_deployment') {
     const to = Number(planned.params['replicas']);
     const change = to - replicas;

@@ -104,6 +104,16 @@ describe('Kubernetes adapter: each catalog action, dry-run and execute at the wi
     expect(server.writes()).toEqual([]);
   });
 
+  it('a paused deployment: restart and rollback are refused at the dry-run (they would wait unseen), scaling is not', async () => {
+    server.updateSpec('Deployment', 'payments', 'api', (spec) => {
+      spec.paused = true;
+    });
+    const restart = await cluster.dryRun(restartApi, { signal: signal() });
+    expect(restart.findings).toContainEqual({ check: 'parameters', ok: false, message: 'deployment api is paused: resume it first' });
+    expect((await cluster.dryRun({ ...restartApi, action: 'rollback_deployment', params: {} }, { signal: signal() })).ok).toBe(false);
+    expect((await cluster.dryRun({ ...restartApi, action: 'scale_deployment', params: { replicas: 2 } }, { signal: signal() })).ok).toBe(true);
+  });
+
   it('evict_pod: stamps the pod, then POSTs an Eviction with a uid precondition (dryRun=All first); the pod is gone', async () => {
     const planned: PlannedAction = { action: 'evict_pod', target: { kind: 'Pod', namespace: 'payments', name: 'api-7d9f4b6c8-x2k4q' }, params: {} };
     const uid = server.get('Pod', 'payments', 'api-7d9f4b6c8-x2k4q')!.metadata.uid;
