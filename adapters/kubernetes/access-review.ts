@@ -43,6 +43,9 @@ export const readsOf: Readonly<Record<ActionName, readonly Permission[]>> = {
 /** The reads of `workloadResources` (cost at stake): a pod's ReplicaSet and the deployment that owns it. */
 export const costReads: readonly Permission[] = [read('get', '', 'pods'), read('get', 'apps', 'replicasets'), read('get', 'apps', 'deployments')];
 
+/** The reads of topology discovery, across all namespaces (then filtered by the namespace scope). */
+export const discoveryReads: readonly Permission[] = [read('list', 'apps', 'deployments'), read('list', 'apps', 'statefulsets'), read('list', '', 'services')];
+
 /** "patch deployments.apps", "create pods/eviction". */
 export function permissionText(permission: Permission): string {
   const resource = permission.group === '' ? permission.resource : `${permission.resource}.${permission.group}`;

@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze-command.ts';
 import { auditVerifyCommand } from './audit-verify-command.ts';
 import { clusterCheckCommand } from './cluster-check-command.ts';
 import { configCheckCommand } from './config-check-command.ts';
+import { topologyCommand } from './topology-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { createLogger } from './create-logger.ts';
 import { hashPasswordCommand } from './hash-password-command.ts';
@@ -80,6 +81,14 @@ program
   .option('--json', 'machine-readable output', false)
   .action(async (options: { json: boolean }) => {
     process.exitCode = await clusterCheckCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
+  .command('topology')
+  .description('topology tools')
+  .requiredOption('--discover', 'print the services and dependencies found in the cluster as topology YAML')
+  .action(async () => {
+    process.exitCode = await topologyCommand(configOrExit(), process.stdout, process.stderr);
   });
 
 program

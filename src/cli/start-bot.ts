@@ -26,12 +26,14 @@ import { migrateToLatest } from '../storage/migrate.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
+import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
 import { chooseCluster } from './choose-cluster.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
+import { startTopologyDiscovery } from './topology-discovery.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -88,7 +90,15 @@ export async function startBot(
   const metrics = createMetrics();
   const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
-  const graph = () => topology.graph;
+  const discovery =
+    chosen.cluster instanceof KubernetesCluster && config.topology.discover
+      ? await startTopologyDiscovery(chosen.cluster, topology.services, {
+          log,
+          intervalMilliseconds: config.topology.refreshMinutes * 60_000,
+          timeoutMilliseconds: config.cluster.timeoutSeconds * 1000,
+        })
+      : undefined;
+  const graph = discovery?.graph ?? (() => topology.graph);
   const approval: ApprovalDependencies = {
     db: database.db,
     cluster: parts.cluster,
@@ -161,7 +171,9 @@ export async function startBot(
     people: parts.people,
     cluster: parts.cluster,
     prices: config.prices,
-    topology: topology.graph,
+    get topology() {
+      return graph();
+    },
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   registerWebConsole(app, {
@@ -181,7 +193,7 @@ export async function startBot(
     {
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
-        topology: topology.source,
+        topology: discovery?.source() ?? topology.source,
         webhookAuth: hasWebhookCredentials(credentials)
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
@@ -200,6 +212,7 @@ export async function startBot(
       parts,
       approval,
       close: async () => {
+        discovery?.stop();
         await app.close();
         await sweeps.stop();
         await sealer.stop();

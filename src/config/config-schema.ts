@@ -88,6 +88,10 @@ export const configSchema = z
       .object({
         file: optionalText,
         maxDepth: z.coerce.number().int().min(1).max(10).default(3),
+        /** With a Kubernetes cluster: discover services and `awoooi.io/depends-on` edges, merged with the file. */
+        discover: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).default(true),
+        /** How often discovery runs again. */
+        refreshMinutes: z.coerce.number().positive().max(1440).default(5),
         serviceLabels: z
           .array(z.string().min(1))
           .min(1)
@@ -96,6 +100,8 @@ export const configSchema = z
       .strict()
       .default({
         maxDepth: 3,
+        discover: true,
+        refreshMinutes: 5,
         serviceLabels: ['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod'],
       }),
     incidents: z

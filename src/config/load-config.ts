@@ -19,6 +19,8 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_WEBHOOK_PASSWORD: ['webhook', 'password'],
   AWOOOI_TOPOLOGY: ['topology', 'file'],
   AWOOOI_TOPOLOGY_MAX_DEPTH: ['topology', 'maxDepth'],
+  AWOOOI_TOPOLOGY_DISCOVER: ['topology', 'discover'],
+  AWOOOI_TOPOLOGY_REFRESH_MINUTES: ['topology', 'refreshMinutes'],
   AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],

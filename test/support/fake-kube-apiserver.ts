@@ -46,6 +46,8 @@ interface Resource {
 const resources: Record<string, Resource> = {
   Deployment: { group: 'apps', plural: 'deployments', namespaced: true, generation: true },
   ReplicaSet: { group: 'apps', plural: 'replicasets', namespaced: true, generation: true },
+  StatefulSet: { group: 'apps', plural: 'statefulsets', namespaced: true, generation: true },
+  Service: { group: '', plural: 'services', namespaced: true, generation: false },
   Pod: { group: '', plural: 'pods', namespaced: true, generation: false },
   PersistentVolumeClaim: { group: '', plural: 'persistentvolumeclaims', namespaced: true, generation: false },
   Node: { group: '', plural: 'nodes', namespaced: false, generation: false },

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { costReads, permissionsOf, readsOf } from '../../../adapters/kubernetes/access-review.ts';
+import { costReads, discoveryReads, permissionsOf, readsOf } from '../../../adapters/kubernetes/access-review.ts';
 import { KubernetesCluster } from '../../../adapters/kubernetes/kubernetes-cluster.ts';
 import { actionCatalog } from '../../../src/actions/action-catalog.ts';
 import { clusterCheckCommand } from '../../../src/cli/cluster-check-command.ts';
@@ -68,7 +68,9 @@ describe('deploy/kubernetes/rbac.yaml and `awoooi cluster check` [fake API serve
           ),
         ),
     );
-    const used = new Set([...[...actionCatalog.keys()].flatMap((action) => [...permissionsOf[action], ...readsOf[action]]), ...costReads].map(key));
+    const used = new Set(
+      [...[...actionCatalog.keys()].flatMap((action) => [...permissionsOf[action], ...readsOf[action]]), ...costReads, ...discoveryReads].map(key),
+    );
     expect([...granted].sort()).toEqual([...used].sort());
   });
 
