@@ -1,6 +1,8 @@
 import { validatePlannedAction } from '../../src/actions/action-catalog.ts';
 import type { DryRunFinding, DryRunResult, PlannedAction } from '../../src/ports/cluster-port.ts';
 import { reviewAccess } from './access-review.ts';
+import type { ArgoCdClient } from './argocd-client.ts';
+import { argoFindings, writeArgoRollback } from './argocd-rollback.ts';
 import { gitOpsFinding, gitOpsOwner } from './gitops-owner.ts';
 import type { KubeApis } from './kube-connection.ts';
 import type { NamespaceScope } from './namespace-scope.ts';
@@ -23,7 +25,14 @@ function refused(findings: DryRunFinding[]): DryRunResult {
  * own permissions (SelfSubjectAccessReview), existence, PDB headroom and blast radius, GitOps ownership, and the
  * write itself sent with `dryRun=All`. Persists nothing.
  */
-export async function kubeDryRun(apis: KubeApis, scope: NamespaceScope, input: PlannedAction, signal: AbortSignal, now: Date): Promise<DryRunResult> {
+export async function kubeDryRun(
+  apis: KubeApis,
+  scope: NamespaceScope,
+  input: PlannedAction,
+  signal: AbortSignal,
+  now: Date,
+  argocd?: ArgoCdClient,
+): Promise<DryRunResult> {
   const validated = validatePlannedAction(input);
   if (!validated.ok) return refused([{ check: 'parameters', ok: false, message: validated.error.message }]);
   const planned = validated.action;
@@ -31,7 +40,7 @@ export async function kubeDryRun(apis: KubeApis, scope: NamespaceScope, input: P
   const outside = scope.refusal(planned.target);
   if (outside !== null) return refused([parameters, { check: 'scope', ok: false, message: outside }]);
 
-  const [rbac, observed] = await Promise.all([reviewAccess(apis, planned, signal), observeTarget(apis, planned, signal)]);
+  const [rbac, observed] = await Promise.all([reviewAccess(apis, planned, signal), observeTarget(apis, planned, signal, argocd)]);
   const findings: DryRunFinding[] = [parameters, rbac];
   if (!observed.ok) {
     const closed = observed.failure.status === 403 || observed.failure.status === 401;
@@ -42,7 +51,7 @@ export async function kubeDryRun(apis: KubeApis, scope: NamespaceScope, input: P
     });
     return refused(findings);
   }
-  const { found, state, fingerprint, rollback } = observed.observation;
+  const { found, state, fingerprint, rollback, argo } = observed.observation;
   if (found === null) {
     findings.push({ check: 'existence', ok: false, message: `${planned.target.kind} ${where(planned)} not found` });
     return { ok: false, findings, state, fingerprint };
@@ -53,10 +62,21 @@ export async function kubeDryRun(apis: KubeApis, scope: NamespaceScope, input: P
   }
   findings.push(...(await targetFindings(apis, planned, found, signal)));
   const owner = found.kind === 'Pod' ? null : gitOpsOwner(found.object.metadata ?? {});
-  if (owner !== null) findings.push(gitOpsFinding(owner));
+  // A rollback through Argo CD is no direct change: nothing for Argo CD to revert.
+  if (owner !== null && typeof observed.observation.argo !== 'object') findings.push(gitOpsFinding(owner));
 
-  if (typeof rollback === 'string') {
-    findings.push({ check: 'server_dry_run', ok: false, message: rollback });
+  if (typeof argo === 'object') findings.push(...argoFindings(argo));
+  if (typeof rollback === 'string' || typeof argo === 'string') {
+    findings.push({ check: 'server_dry_run', ok: false, message: String(rollback ?? argo) });
+  } else if (typeof argo === 'object' && found.kind === 'Deployment' && argocd !== undefined) {
+    if (findings.every((finding) => finding.ok)) {
+      const written = await writeArgoRollback(apis, argocd, found.object, argo, { executionId: 'dry-run', dryRun: true, signal });
+      findings.push(
+        written.ok
+          ? { check: 'server_dry_run', ok: true, message: `dry-runs accepted (dryRun=All, Argo CD dryRun): ${written.message}` }
+          : { check: 'server_dry_run', ok: false, message: `dry-run refused: ${written.error.message}` },
+      );
+    }
   } else if (findings.every((finding) => finding.ok)) {
     const written = await writeAction(apis, planned, found, rollback, { executionId: 'dry-run', dryRun: true, signal, now });
     findings.push(

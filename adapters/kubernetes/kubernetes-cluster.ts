@@ -11,6 +11,8 @@ import type {
   ReconcileResult,
   WorkloadResources,
 } from '../../src/ports/cluster-port.ts';
+import { ArgoCdClient, type ArgoCdOptions } from './argocd-client.ts';
+import { argoRollbackAnnotation, argoUnreadable, reconcileArgoRollback, writeArgoRollback } from './argocd-rollback.ts';
 import { connectKube, type KubeApis, type KubeConnectionOptions } from './kube-connection.ts';
 import { clusterErrorOf } from './kube-failure.ts';
 import { kubeDryRun } from './kube-dry-run.ts';
@@ -23,6 +25,8 @@ import { writeAction } from './write-action.ts';
 export interface KubernetesClusterOptions extends KubeConnectionOptions {
   /** AWOOOI_NAMESPACES: where the bot may act; empty = everywhere but the system namespaces. */
   namespaces?: readonly string[];
+  /** Argo CD's API: rollbacks of Argo-managed deployments go through it (same approval and TOCTOU rules). */
+  argocd?: ArgoCdOptions | undefined;
   clock?: Clock;
 }
 
@@ -37,12 +41,15 @@ export class KubernetesCluster implements ClusterPort {
   readonly scope: NamespaceScope;
   readonly #apis: KubeApis;
   readonly #clock: Clock;
+  readonly #argocd: ArgoCdClient | undefined;
 
   constructor(options: KubernetesClusterOptions) {
     this.#apis = connectKube(options);
+    this.#argocd = options.argocd === undefined ? undefined : new ArgoCdClient(options.argocd);
     this.#clock = options.clock ?? systemClock;
     this.scope = new NamespaceScope(options.namespaces ?? []);
-    this.description = `kubernetes (${this.#apis.where}; namespaces: ${this.scope.describe()})`;
+    const argo = options.argocd === undefined ? '' : `; Argo CD ${options.argocd.url}`;
+    this.description = `kubernetes (${this.#apis.where}; namespaces: ${this.scope.describe()}${argo})`;
   }
 
   /** The API clients, for `cluster check` and topology discovery. */
@@ -51,7 +58,7 @@ export class KubernetesCluster implements ClusterPort {
   }
 
   dryRun(action: PlannedAction, options: CallOptions): Promise<DryRunResult> {
-    return kubeDryRun(this.#apis, this.scope, action, options.signal, this.#clock.now());
+    return kubeDryRun(this.#apis, this.scope, action, options.signal, this.#clock.now(), this.#argocd);
   }
 
   async execute(action: PlannedAction, options: ExecuteOptions): Promise<ExecuteResult> {
@@ -61,31 +68,44 @@ export class KubernetesCluster implements ClusterPort {
     const outside = this.scope.refusal(planned.target);
     if (outside !== null) return { ok: false, error: { code: 'forbidden', message: outside, retryable: false } };
     const { signal } = options;
-    const before = await observeTarget(this.#apis, planned, signal);
+    const before = await observeTarget(this.#apis, planned, signal, this.#argocd);
     if (!before.ok) return { ok: false, error: clusterErrorOf(before.failure, `read ${planned.target.kind} ${planned.target.name}`) };
-    const { found, fingerprint, rollback } = before.observation;
+    const { found, fingerprint, rollback, argo } = before.observation;
     if (found === null)
       return { ok: false, error: { code: 'not_found', message: `${planned.target.kind} ${planned.target.name} not found`, retryable: false } };
+    // Argo CD not answering is no change of the world: nothing is written, and the proposal is not voided for it.
+    if (typeof argo === 'string' && argo.startsWith(argoUnreadable)) return { ok: false, error: { code: 'unavailable', message: argo, retryable: true } };
     if (fingerprint !== options.expectedFingerprint) {
       return {
         ok: false,
         error: { code: 'state_changed', message: `${planned.target.kind} ${planned.target.name} changed since the dry-run`, retryable: false },
       };
     }
-    if (typeof rollback === 'string') return { ok: false, error: { code: 'invalid', message: rollback, retryable: false } };
-    const written = await writeAction(this.#apis, planned, found, rollback, {
-      executionId: options.executionId,
-      dryRun: false,
-      signal,
-      now: this.#clock.now(),
-    });
+    if (typeof rollback === 'string' || typeof argo === 'string')
+      return { ok: false, error: { code: 'invalid', message: String(rollback ?? argo), retryable: false } };
+    const written =
+      typeof argo === 'object' && found.kind === 'Deployment' && this.#argocd !== undefined
+        ? await writeArgoRollback(this.#apis, this.#argocd, found.object, argo, { executionId: options.executionId, dryRun: false, signal })
+        : await writeAction(this.#apis, planned, found, rollback, {
+            executionId: options.executionId,
+            dryRun: false,
+            signal,
+            now: this.#clock.now(),
+          });
     if (!written.ok) return written;
-    const after = await observeTarget(this.#apis, planned, signal).catch(() => undefined);
+    const after = await observeTarget(this.#apis, planned, signal, this.#argocd).catch(() => undefined);
     return { ok: true, message: written.message, state: after?.ok ? after.observation.state : before.observation.state };
   }
 
-  reconcile(action: PlannedAction, executionId: string, options: CallOptions): Promise<ReconcileResult> {
-    return kubeReconcile(this.#apis, action, executionId, options.signal);
+  async reconcile(action: PlannedAction, executionId: string, options: CallOptions): Promise<ReconcileResult> {
+    const found = await kubeReconcile(this.#apis, action, executionId, options.signal);
+    if (found !== 'applied' || action.action !== 'rollback_deployment' || this.#argocd === undefined) return found;
+    // Stamped: for a rollback through Argo CD, applied only once the application runs the stamped revision.
+    const observed = await observeTarget(this.#apis, { ...action, action: 'restart_deployment', params: {} }, options.signal);
+    if (!observed.ok || observed.observation.found?.kind !== 'Deployment') return 'unknown';
+    const deployment = observed.observation.found.object;
+    if (deployment.metadata?.annotations?.[argoRollbackAnnotation] === undefined) return found;
+    return reconcileArgoRollback(this.#argocd, deployment, executionId, options.signal);
   }
 
   workloadResources(target: ActionTarget, options: CallOptions): Promise<WorkloadResources | null> {

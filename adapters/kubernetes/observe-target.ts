@@ -1,6 +1,8 @@
 import type { V1Deployment, V1Namespace, V1Node, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
 import { canonicalJson, sha256Hex } from '../../src/domain/canonical-json.ts';
 import type { DryRunResult, PlannedAction } from '../../src/ports/cluster-port.ts';
+import type { ArgoCdClient } from './argocd-client.ts';
+import { type ArgoRollbackPlan, argoState, planArgoRollback } from './argocd-rollback.ts';
 import { gitOpsKey, gitOpsOwner } from './gitops-owner.ts';
 import { callWith, type KubeApis } from './kube-connection.ts';
 import { kubeFailure, type KubeFailure } from './kube-failure.ts';
@@ -24,6 +26,8 @@ export interface Observation {
   fingerprint: string;
   /** For rollback_deployment: where it would go, or why it cannot. */
   rollback?: RollbackTarget | string;
+  /** For rollback_deployment of an Argo CD application (when Argo CD is configured): its rollback instead. */
+  argo?: ArgoRollbackPlan | string;
 }
 
 export type Observed = { ok: true; observation: Observation } | { ok: false; failure: KubeFailure };
@@ -103,23 +107,35 @@ export function stateOf(found: FoundObject | null, planned: PlannedAction, rollb
   }
 }
 
-/** Reads the target (and, for a rollback, the deployment's ReplicaSets) and computes its fingerprinted state. */
-export async function observeTarget(apis: KubeApis, planned: PlannedAction, signal: AbortSignal): Promise<Observed> {
+/**
+ * Reads the target (and, for a rollback, the deployment's ReplicaSets or, when Argo CD manages it and is configured,
+ * the Application) and computes its fingerprinted state.
+ */
+export async function observeTarget(apis: KubeApis, planned: PlannedAction, signal: AbortSignal, argocd?: ArgoCdClient): Promise<Observed> {
   const result = await read(apis, planned, signal);
   if (!result.ok) return result;
   const { found } = result;
   let rollback: RollbackTarget | string | undefined;
+  let argo: ArgoRollbackPlan | string | undefined;
   if (found?.kind === 'Deployment' && planned.action === 'rollback_deployment') {
-    const labelSelector = selectorQuery(found.object.spec?.selector);
-    const sets = await attempt(signal, () =>
-      apis.apps.listNamespacedReplicaSet(
-        { namespace: planned.target.namespace ?? '', ...(labelSelector !== undefined && { labelSelector }) },
-        callWith(signal),
-      ),
-    );
-    if (!sets.ok) return sets;
-    rollback = rollbackTarget(found.object, sets.value?.items ?? [], planned.params['toRevision']);
+    const owner = gitOpsOwner(found.object.metadata ?? {});
+    if (argocd !== undefined && owner?.tool === 'Argo CD')
+      argo = (await planArgoRollback(argocd, owner.name, planned.params['toRevision'], signal)) ?? undefined;
+    if (argo === undefined) {
+      const labelSelector = selectorQuery(found.object.spec?.selector);
+      const sets = await attempt(signal, () =>
+        apis.apps.listNamespacedReplicaSet(
+          { namespace: planned.target.namespace ?? '', ...(labelSelector !== undefined && { labelSelector }) },
+          callWith(signal),
+        ),
+      );
+      if (!sets.ok) return sets;
+      rollback = rollbackTarget(found.object, sets.value?.items ?? [], planned.params['toRevision']);
+    }
   }
-  const state = stateOf(found, planned, rollback);
-  return { ok: true, observation: { found, state, fingerprint: fingerprintOf(state), ...(rollback !== undefined && { rollback }) } };
+  const state = { ...stateOf(found, planned, rollback), ...(argo !== undefined && typeof argo !== 'string' && argoState(argo)) };
+  return {
+    ok: true,
+    observation: { found, state, fingerprint: fingerprintOf(state), ...(rollback !== undefined && { rollback }), ...(argo !== undefined && { argo }) },
+  };
 }

@@ -21,7 +21,13 @@ export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
   try {
     return {
       ok: true,
-      cluster: new KubernetesCluster({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context, namespaces: config.cluster.namespaces, clock }),
+      cluster: new KubernetesCluster({
+        kubeconfig: config.cluster.kubeconfig,
+        context: config.cluster.context,
+        namespaces: config.cluster.namespaces,
+        argocd: config.cluster.argocd,
+        clock,
+      }),
     };
   } catch (error) {
     return { ok: false, errors: [`AWOOOI_CLUSTER=kubernetes: ${error instanceof Error ? error.message : String(error)}`] };

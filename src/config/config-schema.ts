@@ -144,6 +144,11 @@ export const configSchema = z
          * kube-node-lease), which are refused unless listed here.
          */
         namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label')).default([]),
+        /** Argo CD's API (ARGOCD_URL, ARGOCD_TOKEN): rollbacks of Argo-managed deployments go through it. */
+        argocd: z
+          .object({ url: z.string().regex(/^https?:\/\//, 'must start with http:// or https://'), token: z.string().min(1) })
+          .strict()
+          .optional(),
       })
       .strict()
       .default({ timeoutSeconds: 30, kind: 'sandbox', namespaces: [] }),

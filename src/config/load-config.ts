@@ -29,6 +29,8 @@ const environmentVariables: Record<string, string[]> = {
   KUBECONFIG: ['cluster', 'kubeconfig'],
   KUBE_CONTEXT: ['cluster', 'context'],
   AWOOOI_NAMESPACES: ['cluster', 'namespaces'],
+  ARGOCD_URL: ['cluster', 'argocd', 'url'],
+  ARGOCD_TOKEN: ['cluster', 'argocd', 'token'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
   AWOOOI_VAULT_KEY: ['privacy', 'vaultKey'],
 };
@@ -82,7 +84,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (parsed.success) return { ok: true, config: parsed.data, source: configPath ?? 'environment' };
   const errors = parsed.error.issues.map((issue) => {
     const path = issue.path.map(String);
-    const variable = origins.get(path.slice(0, 2).join('.'));
+    const variable = origins.get(path.slice(0, 3).join('.')) ?? origins.get(path.slice(0, 2).join('.'));
     const name = variable ?? `${configPath ?? 'config'}: ${path.join('.') || '(top level)'}`;
     return `${name}: ${issue.message}`;
   });
