@@ -97,9 +97,10 @@ async function main() {
             return;
           }
           const { incidents } = JSON.parse(answer.body) as { incidents: string[] };
-          const { rows } = await database.query(`SELECT id, alerts_revision, (analysis->>'revision')::bigint AS analysed FROM incidents WHERE id = ANY($1)`, [
-            incidents,
-          ]);
+          const { rows } = await database.query(
+            `SELECT id, (SELECT max(revision) FROM incident_alert_groups WHERE incident_id = incidents.id) AS alerts_revision, (analysis->>'revision')::bigint AS analysed FROM incidents WHERE id = ANY($1)`,
+            [incidents],
+          );
           for (const row of rows as { id: string; alerts_revision: string; analysed: string | null }[]) {
             const revision = Number(row.alerts_revision);
             // Already on the card when answered.

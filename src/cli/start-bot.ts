@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { analysisPacer } from '../analysis/analysis-pacer.ts';
+import { startAnalysisDispatcher } from '../analysis/start-analysis-dispatcher.ts';
 import { markRemediated } from '../analysis/mark-remediated.ts';
 import { proposeRemediation } from '../analysis/propose-remediation.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
@@ -53,6 +54,8 @@ const auditSealMilliseconds = 1_000;
 const analysisBatchSize = 8;
 // Analyses of one incident start at least this far apart: a storm's alerts coalesce meanwhile (ADR 0009).
 const analysisIntervalMilliseconds = 250;
+// Requests of a process that died before dispatching them wait at most this long (ADR 0013).
+const analysisDispatchMilliseconds = 1_000;
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -148,6 +151,7 @@ export async function startBot(
     },
     { batchSize: analysisBatchSize },
   );
+  const dispatcher = startAnalysisDispatcher({ db: database.db, jobs, log }, analysisDispatchMilliseconds);
   const sealer = startAuditSealer({ db: database.db, log }, auditSealMilliseconds);
   const app = createHttpServer({ bodyLimitBytes: config.server.bodyLimitBytes, logger: log, trustProxy: config.server.trustProxy });
   app.addHook('onResponse', async (request, reply) => {
@@ -156,7 +160,7 @@ export async function startBot(
   const credentials = config.webhook;
   const ingestDependencies = {
     db: database.db,
-    jobs,
+    analysisRequested: dispatcher.poke,
     clock,
     graph,
     serviceLabels: config.topology.serviceLabels,
@@ -216,6 +220,7 @@ export async function startBot(
         await app.close();
         await sweeps.stop();
         await sealer.stop();
+        await dispatcher.stop();
         await jobs.stop();
         await parts.events.close();
         await database.close();

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** Row shape of `incidents` (migrations/0001, 0005). */
+/** Row shape of `incidents` (migrations/0001, 0005, 0009). */
 export interface IncidentTable {
   id: Generated<string>;
   number: ColumnType<string, never, never>;
@@ -13,17 +13,13 @@ export interface IncidentTable {
   last_alert_at: ColumnType<Date, Date, Date>;
   resolved_at: ColumnType<Date | null, Date | null, Date | null>;
   analysis: ColumnType<unknown | null, string | null, string | null>;
-  /** Alerts of the incident that fire; maintained by each ingestion from what it changed. */
-  firing_count: Generated<number>;
-  /** Bumped by every ingestion that changed the incident's alerts (bigint, as text). */
-  alerts_revision: ColumnType<string, never, never>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
 
 export type IncidentRow = Selectable<IncidentTable>;
 
-/** Row shape of `incident_alert_groups` (migrations/0005): alerts of an incident counted by service, name, status, severity. */
+/** Row shape of `incident_alert_groups` (migrations/0005, 0009): alerts of an incident counted by service, name, status, severity. */
 export interface IncidentAlertGroupTable {
   incident_id: string;
   /** '' when the alerts name no service. */
@@ -34,4 +30,6 @@ export interface IncidentAlertGroupTable {
   alerts: number;
   first_starts_at: ColumnType<Date | null, Date | null, Date | null>;
   sample_fingerprint: string | null;
+  /** From the global sequence, stamped by the batch that last moved this count; the incident's revision is the newest (bigint, as text). */
+  revision: ColumnType<string, never, never>;
 }

@@ -6,9 +6,10 @@ import type { AlertRepair } from '../alerts/storable-alert.ts';
 import type { AuditEntry } from '../audit/append-audit.ts';
 import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
+import { lockCorrelationKeys } from '../incidents/correlation-locks.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
 import type { ServiceAlert } from '../incidents/correlate-alerts.ts';
-import type { JobQueue } from '../jobs/job-queue.ts';
+import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
@@ -17,14 +18,13 @@ import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { applyIncidentChanges } from './apply-incident-changes.ts';
 import { correlateNewAlerts } from './correlate-new-alerts.ts';
-import { lockCorrelationKeys } from './correlation-locks.ts';
 import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
-import { writeAlerts, type PlacedAlert } from './write-alerts.ts';
+import { type ChangedAlert, writeAlerts, type PlacedAlert } from './write-alerts.ts';
 
 export interface IngestDependencies {
   db: Kysely<DatabaseSchema>;
-  /** `notify`, when given, wakes this process's analysis worker right after the commit. */
-  jobs: Pick<JobQueue, 'enqueue'> & Partial<Pick<JobQueue, 'notify'>>;
+  /** Called after a commit that requested analyses (the dispatcher's wake-up); they wait for its next tick otherwise. */
+  analysisRequested?: () => void;
   clock: Clock;
   graph: () => TopologyGraph;
   serviceLabels: readonly string[];
@@ -37,7 +37,11 @@ export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[]; repaired?: AlertRepair[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[] };
+/** What a stored batch leaves to do after its commit: analyses to request, incidents that may have resolved (with the latest end seen). */
+type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[]; resolving: Map<string, Date | null> };
+
+/** How often a batch starts over because an incident it was adding to resolved meanwhile, before giving up. */
+const maxAttempts = 3;
 
 /**
  * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
@@ -47,34 +51,63 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
-  let stored: Stored | 'needs-neighbourhood';
+  let stored: Stored | undefined;
   try {
-    // Read first without any lock: a storm is mostly re-sends, and what is stored as sent needs nothing more.
-    const read = place(
-      alerts,
-      await latestOccurrences(
-        deps.db,
-        alerts.map((alert) => alert.fingerprint),
-      ),
-    );
-    const settled = read.placed.filter((entry) => entry.unchanged);
-    const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
-    const batch = { settled, pending, ignored: read.ignored };
-    if (pending.length === 0) stored = await receiveUnchanged(deps, batch);
-    else {
-      stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, batch, 'services'));
-      // It wrote nothing and released its locks: again, with the locks that may open an incident.
-      if (stored === 'needs-neighbourhood') stored = await deps.db.transaction().execute((trx) => storeAlerts(trx, deps, batch, 'neighbourhood'));
+    for (let attempt = 1; stored === undefined; attempt++) {
+      const outcome = await storeBatch(deps, alerts);
+      if (outcome !== 'restart') stored = outcome;
+      else if (attempt === maxAttempts) throw new Error(`incidents kept resolving under the batch (${maxAttempts} attempts)`);
     }
-    if (stored === 'needs-neighbourhood') throw new Error('correlation asked for the neighbourhood it held');
+    if (stored.resolving.size > 0) await resolveQuietIncidents(deps.db, stored.resolving, deps.log);
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;
   }
-  if (stored.analysed.length > 0) await afterCommit(deps, stored.analysed);
+  // The requests are committed: the dispatcher turns them into jobs now rather than at its next tick.
+  if (stored.analysed.length > 0) deps.analysisRequested?.();
   const result = { ok: true as const, stored: stored.stored, ignored: stored.ignored, incidents: stored.incidents };
   return parsed.repairs.length > 0 ? { ...result, repaired: parsed.repairs } : result;
 }
+
+/**
+ * One attempt at storing the batch: read first without any lock (a storm is mostly re-sends, and what is stored
+ * as sent needs nothing more), then the transactions of `storeAlerts` for the rest. 'restart': an incident the
+ * batch was adding firing alerts to resolved meanwhile; nothing was written, read again.
+ */
+async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[]): Promise<Stored | 'restart'> {
+  const read = place(
+    alerts,
+    await latestOccurrences(
+      deps.db,
+      alerts.map((alert) => alert.fingerprint),
+    ),
+  );
+  const settled = read.placed.filter((entry) => entry.unchanged);
+  const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
+  const batch = { settled, pending, ignored: read.ignored };
+  if (pending.length === 0) return receiveUnchanged(deps, batch);
+  const attempt = (scope: 'services' | 'neighbourhood') =>
+    deps.db
+      .transaction()
+      .execute(async (trx) => {
+        const outcome = await storeAlerts(trx, deps, batch, scope);
+        // Rolled back: it may have opened an incident already.
+        if (outcome === 'restart') throw restart;
+        return outcome;
+      })
+      .catch((error: unknown) => {
+        if (error === restart) return 'restart' as const;
+        throw error;
+      });
+  const stored = await attempt('services');
+  if (stored !== 'needs-neighbourhood') return stored;
+  // It wrote nothing and released its locks: again, with the locks that may open an incident.
+  const again = await attempt('neighbourhood');
+  if (again === 'needs-neighbourhood') throw new Error('correlation asked for the neighbourhood it held');
+  return again;
+}
+
+const restart = new Error('an incident of the batch resolved meanwhile');
 
 /**
  * A batch as first read, without a lock: alerts stored exactly as sent (`settled`: nothing to write, as if the
@@ -91,7 +124,7 @@ interface ReadBatch {
 async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
   const touched = [...new Set(batch.settled.map((entry) => entry.incidentId))];
   if (batch.settled.length > 0) await queueAuditEntry(deps.db, receiptOf(deps, batch.settled, touched));
-  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [] };
+  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [], resolving: new Map() };
 }
 
 /** The audit receipt of a stored batch (through the outbox, ADR 0009). */
@@ -110,21 +143,6 @@ function receiptOf(deps: IngestDependencies, placed: readonly PlacedAlert[], tou
 }
 
 /**
- * A job that already waited for an incident added nothing in the transaction, and may have started before the
- * commit, missing this change: enqueue once more (a no-op while one still waits, which then starts after the
- * commit). Then wake this process's worker, so the card does not wait for the next poll.
- */
-async function afterCommit(deps: IngestDependencies, incidentIds: readonly string[]): Promise<void> {
-  try {
-    for (const incidentId of incidentIds) await deps.jobs.enqueue(deps.db, 'analyze-incident', { incidentId });
-  } catch (error) {
-    // The alerts are stored and the job of the transaction covers all but this race; never a 5xx for it.
-    deps.log?.warn({ err: error, incidents: incidentIds.length }, 'analysis not re-enqueued after commit');
-  }
-  deps.jobs.notify?.('analyze-incident');
-}
-
-/**
  * Two phases (ADR 0008), for the alerts that the first read found new or changed (the others are settled: each
  * alert is its own register, so they need no lock). Phase 1 locks the group (two replicas deliver the same one)
  * and reads those alerts again. Phase 2, only for alerts without an open incident, locks their services
@@ -132,18 +150,18 @@ async function afterCommit(deps: IngestDependencies, incidentIds: readonly strin
  * 'neighbourhood'), reads again (another group may have placed the same fingerprint meanwhile), then
  * correlates. Joining an open incident needs only the alerts' own services; opening one must exclude everything
  * next to it. With `scope` 'services', a correlation that would open an incident returns 'needs-neighbourhood'
- * before writing anything, and the caller starts over.
+ * before writing anything, and the caller starts over. Phase 3 holds the incidents that receive firing alerts
+ * shared, so none resolves meanwhile, and returns 'restart' when one already has (ADR 0013).
  */
 async function storeAlerts(
   trx: Transaction<DatabaseSchema>,
   deps: IngestDependencies,
   batch: ReadBatch,
   scope: 'services' | 'neighbourhood',
-): Promise<Stored | 'needs-neighbourhood'> {
+): Promise<Stored | 'needs-neighbourhood' | 'restart'> {
   await lockCorrelationKeys(
     trx,
-    'placement',
-    batch.pending.map((alert) => (alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}`)),
+    batch.pending.map((alert) => ({ space: 'placement', name: alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}` })),
   );
   const first = place(
     batch.pending,
@@ -158,10 +176,18 @@ async function storeAlerts(
   if (first.unplaced.length > 0) {
     const services = [...new Set(first.unplaced.flatMap((alert) => (alert.service ? [alert.service] : [])))];
     const neighborhood = correlationNeighborhood(deps.graph(), services, deps.maxDepth);
-    await lockCorrelationKeys(trx, 'neighbourhood', [
-      ...(scope === 'services' ? services : neighborhood).map((service) => `service:${service}`),
-      // Same fingerprint, same labels, same name: two groups racing with a new unmapped alert meet here.
-      ...first.unplaced.flatMap((alert) => (alert.service ? [] : [`unmapped:${alert.name}`])),
+    await lockCorrelationKeys(trx, [
+      // Joiners hold their services shared: they exclude an opener next to them, not each other.
+      ...(scope === 'services' ? services : neighborhood).map((service) => ({
+        space: 'neighbourhood' as const,
+        name: `service:${service}`,
+        shared: scope === 'services',
+      })),
+      // Two groups racing with the same new alert meet here; one naming no service, by its name.
+      ...first.unplaced.map((alert) => ({
+        space: 'newAlert' as const,
+        name: alert.service ? `fingerprint:${alert.fingerprint}` : `unmapped:${alert.name}`,
+      })),
     ]);
     const second = place(
       first.unplaced,
@@ -179,19 +205,40 @@ async function storeAlerts(
     }
   }
 
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [] };
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map() };
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];
-  const changedAlerts = await writeAlerts(
+  const firingInto = [...new Set(placed.flatMap((entry) => (!entry.unchanged && entry.alert.status === 'firing' ? [entry.incidentId] : [])))];
+  if (firingInto.length > 0) {
+    await lockCorrelationKeys(
+      trx,
+      firingInto.map((incidentId) => ({ space: 'incident', name: incidentId, shared: true })),
+    );
+  }
+  // Its statement looks at those incidents again after the lock: one resolved just before cannot take a firing alert.
+  const written = await writeAlerts(
     trx,
     placed.filter((entry) => !entry.unchanged),
     receiptOf(deps, placed, touched),
+    firingInto,
   );
-  // Only a change needs a new analysis; the stately queue keeps at most one waiting per incident (ADR 0009).
+  if (written.blocked) return 'restart';
+  const changedAlerts = written.changed;
+  // Only a change needs a new analysis (requested in the write); at most one waits per incident (ADR 0009, 0013).
   const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
-  for (const incidentId of changedIncidents) await deps.jobs.enqueue(trx, 'analyze-incident', { incidentId });
   // Last: a storm's busiest incident row is locked from here to the commit only (ADR 0008).
-  await applyIncidentChanges(trx, changedAlerts);
-  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents };
+  await applyIncidentChanges(trx, changedAlerts, deps.windowMilliseconds / 10);
+  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents, resolving: resolvingIn(changedAlerts) };
+}
+
+/** The incidents where this batch resolved a firing alert, each with the latest end among the batch's alerts. */
+function resolvingIn(changed: readonly ChangedAlert[]): Map<string, Date | null> {
+  const resolving = new Map<string, Date | null>();
+  for (const row of changed) {
+    if (row.previousStatus !== 'firing' || row.status !== 'resolved') continue;
+    const latest = resolving.get(row.incidentId) ?? null;
+    resolving.set(row.incidentId, row.endsAt !== null && (latest === null || row.endsAt > latest) ? row.endsAt : latest);
+  }
+  return resolving;
 }
 
 /** An alert, its incident, and whether it is stored exactly as sent (nothing to write). */

@@ -22,10 +22,15 @@ export interface ChangedAlert {
   endsAt: Date | null;
 }
 
+/** What the batch's one write statement did: the rows it inserted or changed, or nothing at all (`blocked`). */
+export type WriteOutcome = { blocked: false; changed: ChangedAlert[] } | { blocked: true };
+
 /**
  * One statement for a batch's writes (each statement costs a round trip and a plan, the larger part of a
  * storm's batch): the alerts inserted or updated, the incident's alert counts by (service, name, status, severity)
- * moved by what changed, and the receipt queued for the audit chain. Returns the rows it inserted or changed.
+ * moved by what changed (stamped with a new revision), the receipt queued for the audit chain and the analysis of
+ * each changed incident requested (ADR 0013). Writes nothing and answers `blocked` when one of `mustBeOpen` is
+ * no longer open (the caller holds their keys shared, so none resolves after this statement's snapshot).
  *
  * The upsert records each row's status and severity as locked (RETURNING sees only new values), so the counts
  * move by exactly what changed even when two groups update one alert at once: an inserted alert enters its group;
@@ -33,11 +38,17 @@ export interface ChangedAlert {
  * (incident, fingerprint) order and count rows in key order, after all alert rows (the counts aggregate them
  * first), so two ingestions never wait for each other in a cycle (ADR 0008).
  */
-export async function writeAlerts(trx: Transaction<DatabaseSchema>, placed: readonly PlacedAlert[], receipt: AuditEntry): Promise<ChangedAlert[]> {
+export async function writeAlerts(
+  trx: Transaction<DatabaseSchema>,
+  placed: readonly PlacedAlert[],
+  receipt: AuditEntry,
+  mustBeOpen: readonly string[],
+): Promise<WriteOutcome> {
   const ordered = [...placed].sort((a, b) => compare(a.incidentId, b.incidentId) || compare(a.alert.fingerprint, b.alert.fingerprint));
   const column = <T>(pick: (entry: PlacedAlert) => T) => ordered.map(pick);
   const entry = outboxValues(receipt);
   const { rows } = await sql<{
+    blocked: boolean;
     incident_id: string;
     status: AlertStatus;
     previous_status: AlertStatus | null;
@@ -46,7 +57,9 @@ export async function writeAlerts(trx: Transaction<DatabaseSchema>, placed: read
     starts_at: Date;
     ends_at: Date | null;
   }>`
-    WITH upserted AS (
+    WITH blocked AS (
+      SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ANY(${mustBeOpen}::uuid[]) AND status <> 'open') AS blocked
+    ), upserted AS (
       INSERT INTO alerts (incident_id, fingerprint, name, status, severity, service, labels, annotations, starts_at, ends_at, source, group_key, generator_url)
       SELECT * FROM unnest(
         ${column((entry) => entry.incidentId)}::uuid[], ${column((entry) => entry.alert.fingerprint)}::text[],
@@ -56,6 +69,7 @@ export async function writeAlerts(trx: Transaction<DatabaseSchema>, placed: read
         ${column((entry) => entry.alert.startsAt.toISOString())}::timestamptz[], ${column((entry) => entry.alert.endsAt?.toISOString() ?? null)}::timestamptz[],
         ${column((entry) => entry.alert.source)}::text[], ${column((entry) => entry.alert.groupKey)}::text[],
         ${column((entry) => entry.alert.generatorUrl)}::text[])
+      WHERE NOT (SELECT blocked FROM blocked)
       ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
         -- alerts.* is the row as locked, whatever another group wrote meanwhile: the exact previous state.
         previous_status = alerts.status, previous_severity = alerts.severity,
@@ -79,7 +93,7 @@ export async function writeAlerts(trx: Transaction<DatabaseSchema>, placed: read
       INSERT INTO incident_alert_groups AS g (incident_id, service, name, status, severity, alerts, first_starts_at, sample_fingerprint)
       SELECT * FROM deltas ORDER BY incident_id, service, name, status, severity
       ON CONFLICT (incident_id, service, name, status, severity) DO UPDATE SET
-        alerts = greatest(0, g.alerts + excluded.alerts),
+        alerts = greatest(0, g.alerts + excluded.alerts), revision = excluded.revision,
         -- A group that was empty starts afresh; alerts that only leave keep its earliest start as it was.
         first_starts_at = CASE WHEN excluded.first_starts_at IS NULL THEN g.first_starts_at
           WHEN g.alerts = 0 THEN excluded.first_starts_at ELSE least(g.first_starts_at, excluded.first_starts_at) END,
@@ -87,18 +101,29 @@ export async function writeAlerts(trx: Transaction<DatabaseSchema>, placed: read
           WHEN g.alerts = 0 OR excluded.first_starts_at < g.first_starts_at THEN excluded.sample_fingerprint ELSE g.sample_fingerprint END
     ), receipt AS (
       INSERT INTO audit_outbox (at, kind, actor, incident_id, proposal_id, details)
-      VALUES (${entry.at.toISOString()}::timestamptz, ${entry.kind}, ${entry.actor}, ${entry.incident_id}::uuid, ${entry.proposal_id}::uuid, ${entry.details}::jsonb)
+      SELECT ${entry.at.toISOString()}::timestamptz, ${entry.kind}, ${entry.actor}, ${entry.incident_id}::uuid, ${entry.proposal_id}::uuid, ${entry.details}::jsonb
+      WHERE NOT (SELECT blocked FROM blocked)
+    ), requested AS (
+      INSERT INTO analysis_requests (incident_id) SELECT DISTINCT incident_id FROM upserted ORDER BY incident_id
     )
-    SELECT incident_id, status, previous_status, severity, service, starts_at, ends_at FROM upserted`.execute(trx);
-  return rows.map((row) => ({
-    incidentId: row.incident_id,
-    status: row.status,
-    previousStatus: row.previous_status,
-    severity: row.severity,
-    service: row.service,
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-  }));
+    -- One row at least, so the caller learns whether it was blocked.
+    SELECT blocked.blocked, upserted.incident_id, upserted.status, upserted.previous_status, upserted.severity, upserted.service,
+      upserted.starts_at, upserted.ends_at
+    FROM blocked LEFT JOIN upserted ON true`.execute(trx);
+  if (rows[0]?.blocked) return { blocked: true };
+  const changed = rows.filter((row) => row.incident_id !== null);
+  return {
+    blocked: false,
+    changed: changed.map((row) => ({
+      incidentId: row.incident_id,
+      status: row.status,
+      previousStatus: row.previous_status,
+      severity: row.severity,
+      service: row.service,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+    })),
+  };
 }
 
 function compare(a: string, b: string): number {

@@ -136,8 +136,8 @@ export class JobQueue {
 
   /**
    * For a stately name, nothing is added while a job of the same key waits; that job may start before the
-   * caller commits and then miss its change, so such callers enqueue once more after their commit (a no-op
-   * while a job still waits, and that one then starts after the commit).
+   * caller commits and then miss its change. Analyses are therefore enqueued only from committed requests
+   * (`dispatchAnalysisRequests`, ADR 0013), never inside the transaction that made the change.
    */
   async enqueue<N extends JobName>(executor: SqlExecutor, name: N, data: JobTypes[N]): Promise<void> {
     const singletonKey = statelyKeys[name]?.(data);

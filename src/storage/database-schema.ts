@@ -1,4 +1,5 @@
 import type { AlertTable } from '../alerts/alert.table.ts';
+import type { AnalysisRequestTable } from '../analysis/analysis-request.table.ts';
 import type { ExecutionTable, ProposalTable, SignatureTable, TrustScoreTable } from '../approval/proposal.table.ts';
 import type { AuditOutboxTable, AuditTable } from '../audit/audit.table.ts';
 import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incident.table.ts';
@@ -9,6 +10,7 @@ export interface DatabaseSchema {
   alerts: AlertTable;
   incidents: IncidentTable;
   incident_alert_groups: IncidentAlertGroupTable;
+  analysis_requests: AnalysisRequestTable;
   proposals: ProposalTable;
   signatures: SignatureTable;
   executions: ExecutionTable;

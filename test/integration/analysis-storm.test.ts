@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Severity } from '../../src/alerts/alert.ts';
 import { analyzeIncident } from '../../src/analysis/analyze-incident.ts';
 import { markRemediated } from '../../src/analysis/mark-remediated.ts';
+import { dispatchAnalysisRequests } from '../../src/analysis/dispatch-analysis-requests.ts';
 import { runIncidentAnalysis } from '../../src/analysis/run-incident-analysis.ts';
-import { JobQueue, type JobName, type JobTypes } from '../../src/jobs/job-queue.ts';
+import { startAnalysisDispatcher } from '../../src/analysis/start-analysis-dispatcher.ts';
+import { JobQueue } from '../../src/jobs/job-queue.ts';
 import { silentLogger } from '../../src/ports/logger.ts';
 import type { DatabaseSchema } from '../../src/storage/database-schema.ts';
 import { createIngestHarness, type IngestHarness, type TestAlert } from '../support/ingest-harness.ts';
@@ -132,31 +134,60 @@ describe('analysis under a storm: a debounced queue that keeps up', () => {
     expect(await eventually(async () => (seen.includes(incidentId) ? seen : undefined))).toEqual([incidentId]);
   });
 
-  it('enqueues again after the commit when the waiting analysis started before it (it could not see the change)', async () => {
+  it('turns committed requests into one waiting job per incident, after the commit, shared by two replicas without loss or double', async () => {
     harness = await createIngestHarness();
     const db = harness.deps.db;
     const queue = await startQueue(harness.database.url);
-    let startWaitingJob = false;
-    harness.deps.jobs = {
-      enqueue: async <N extends JobName>(executor: Parameters<JobQueue['enqueue']>[0], name: N, data: JobTypes[N]) => {
-        await queue.enqueue(executor, name, data);
-        // The worker fetches the waiting job while this ingestion has not committed yet.
-        if (startWaitingJob && executor !== db) {
-          await sql`UPDATE pgboss.job SET state = 'active', started_on = now() WHERE name = 'analyze-incident' AND state = 'created'`.execute(db);
-        }
-      },
-    };
-    const first = await harness.ingest('group-late', [{ fingerprint: 'late-1', service: 'cart' }]);
-    const incidentId = first.incidents[0]!;
-    expect(await analysisJobs(db, incidentId)).toEqual([{ key: incidentId, state: 'created' }]);
+    const incidents: string[] = [];
+    for (const index of range(6)) {
+      const { incidents: ids } = await harness.ingest(`group-r${index}`, [
+        { fingerprint: `r-${index}`, service: ['cart', 'orders-db', 'payments'][index % 3], startsAt: `2026-03-0${index + 1}T10:00:00Z` },
+      ]);
+      incidents.push(...ids);
+    }
+    // Asked again and again while the first requests wait: still one job per incident.
+    for (const index of range(6)) await harness.ingest(`group-r${index}`, [{ fingerprint: `r-${index}`, status: 'resolved' }]);
+    expect((await harness.requestedAnalyses()).length).toBe(12);
+    // A request not yet committed is invisible: the job that covers it can only start after its commit.
+    const uncommitted = gate();
+    const holding = db.transaction().execute(async (trx) => {
+      await sql`INSERT INTO analysis_requests (incident_id) VALUES (${incidents[0]!}::uuid)`.execute(trx);
+      await uncommitted.opened;
+    });
+    // Two replicas at once: SKIP LOCKED splits the requests; neither waits for the other.
+    const [one, two] = await Promise.all([dispatchAnalysisRequests(db, queue), dispatchAnalysisRequests(db, queue)]);
+    expect(one.requests + two.requests).toBe(12);
+    expect([...one.incidents, ...two.incidents].sort()).toEqual([...new Set(incidents)].sort());
+    expect(await harness.requestedAnalyses()).toEqual([]);
+    expect((await analysisJobs(db)).map((job) => job.key).sort()).toEqual([...new Set(incidents)].sort());
+    uncommitted.open();
+    await holding;
+    // Its job still waits: the late request adds nothing, and it is gone.
+    expect(await dispatchAnalysisRequests(db, queue)).toEqual({ incidents: [incidents[0]], requests: 1 });
+    expect((await analysisJobs(db, incidents[0])).map((job) => job.state)).toEqual(['created']);
+  });
 
-    startWaitingJob = true;
-    await harness.ingest('group-late', [{ fingerprint: 'late-1', service: 'cart', status: 'resolved' }]);
-    // The started job read the incident before this commit: another waits to cover it.
-    expect(await analysisJobs(db, incidentId)).toEqual([
-      { key: incidentId, state: 'active' },
-      { key: incidentId, state: 'created' },
-    ]);
+  it('dispatches when poked after a commit and, for requests a dead process left, at its next tick', async () => {
+    harness = await createIngestHarness();
+    const db = harness.deps.db;
+    const queue = await startQueue(harness.database.url);
+    const dispatcher = startAnalysisDispatcher({ db, jobs: queue, log: silentLogger }, 60_000);
+    try {
+      harness.deps.analysisRequested = dispatcher.poke;
+      const { incidents } = await harness.ingest('group-poke', [{ fingerprint: 'poke-1', service: 'cart' }]);
+      expect(await eventually(async () => ((await analysisJobs(db, incidents[0])).length === 1 ? true : undefined))).toBe(true);
+      expect(await harness.requestedAnalyses()).toEqual([]);
+    } finally {
+      await dispatcher.stop();
+    }
+    // Left by a process that died after its commit: the next dispatcher's tick takes it.
+    await sql`INSERT INTO analysis_requests (incident_id) VALUES ('4d000000-0000-4000-8000-000000000001')`.execute(db);
+    const ticking = startAnalysisDispatcher({ db, jobs: queue, log: silentLogger }, 200);
+    try {
+      expect(await eventually(async () => ((await analysisJobs(db, '4d000000-0000-4000-8000-000000000001')).length === 1 ? true : undefined))).toBe(true);
+    } finally {
+      await ticking.stop();
+    }
   });
 
   it('analyses a 3,000-alert incident from its alert counts: the same result as from every row, reading only sample rows', async () => {
@@ -210,7 +241,7 @@ describe('analysis under a storm: a debounced queue that keeps up', () => {
     if (!analysed?.changed) throw new Error(`expected a new analysis, got ${JSON.stringify(analysed)}`);
     const { analysis, incident } = analysed;
     expect({ rootCauses: analysis.rootCauses, blastRadius: analysis.blastRadius, unmappedAlerts: analysis.unmappedAlerts }).toEqual(expected);
-    const stored = await db.selectFrom('incidents').select(['alerts_revision', 'analysis']).where('id', '=', incidentId).executeTakeFirstOrThrow();
+    const stored = await storedRevision(db, incidentId);
     expect(analysis).toMatchObject({ alertsAnalysed: 3000, revision: Number(stored.alerts_revision) });
     expect(stored.analysis).toMatchObject({ revision: analysis.revision, alertsAnalysed: 3000 });
     // At most one sample alert per (service, name, status, severity) for the brain, firing ones only here.
@@ -244,7 +275,7 @@ describe('analysis under a storm: a debounced queue that keeps up', () => {
 
     await harness.ingest('group-pods', [...pods(0, 10, 'checkout'), ...pods(0, 2, 'orders-db')]);
     const again = await analyse();
-    const stored = await db.selectFrom('incidents').select(['alerts_revision', 'analysis']).where('id', '=', incidentId).executeTakeFirstOrThrow();
+    const stored = await storedRevision(db, incidentId);
     expect(again).toEqual({ changed: false, revision: Number(stored.alerts_revision), alertsAnalysed: 12 });
     expect(stored.analysis).toMatchObject({
       revision: Number(stored.alerts_revision),
@@ -258,3 +289,11 @@ describe('analysis under a storm: a debounced queue that keeps up', () => {
     expect(changed).toMatchObject({ changed: true, analysis: { alertsAnalysed: 13 } });
   });
 });
+
+/** The incident's analysis and its revision: the newest stamped on its alert counts. */
+async function storedRevision(db: Kysely<DatabaseSchema>, incidentId: string) {
+  const { rows } = await sql<{ alerts_revision: string; analysis: unknown }>`
+    SELECT (SELECT max(revision) FROM incident_alert_groups WHERE incident_id = incidents.id) AS alerts_revision, analysis
+    FROM incidents WHERE id = ${incidentId}::uuid`.execute(db);
+  return rows[0]!;
+}

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAlertRoutes } from '../../src/http/alert-routes.ts';
@@ -34,7 +35,7 @@ describe('storage down', () => {
   });
 
   it('answers 503 with Retry-After so Alertmanager retries', async () => {
-    const { app, url } = await serve({ ...baseDependencies, db: unreachable.db, jobs: { enqueue: async () => {} } });
+    const { app, url } = await serve({ ...baseDependencies, db: unreachable.db });
     const response = await fetch(`${url}/api/v1/alerts/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -46,13 +47,13 @@ describe('storage down', () => {
     await app.close();
   });
 
-  it('stores nothing when the connection dies mid-transaction (alerts and job are one unit)', async () => {
-    const dyingQueue = {
-      enqueue: async () => {
-        throw Object.assign(new Error('Connection terminated unexpectedly'), { code: 'ECONNRESET' });
-      },
-    };
-    const { app, url } = await serve({ ...baseDependencies, db: real.handle.db, jobs: dyingQueue });
+  it('stores nothing when the connection dies mid-transaction (alerts and their analysis request are one unit)', async () => {
+    // The server ends the session in the middle of the batch's write, as a failover or pg_terminate_backend does.
+    await sql`
+      CREATE FUNCTION end_session() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$`.execute(real.handle.db);
+    await sql`CREATE TRIGGER end_session BEFORE INSERT ON analysis_requests FOR EACH ROW EXECUTE FUNCTION end_session()`.execute(real.handle.db);
+    const { app, url } = await serve({ ...baseDependencies, db: real.handle.db });
     const response = await fetch(`${url}/api/v1/alerts/alertmanager`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -43,22 +43,20 @@ export function alertmanagerPayload(groupKey: string, alerts: readonly TestAlert
 export interface IngestHarness {
   database: TestDatabase;
   deps: IngestDependencies;
-  /** Jobs the ingest enqueued (a stub queue), in order. */
-  enqueued: { name: string; incidentId: string }[];
+  /** The incidents whose analysis the ingest requested (not dispatched: no dispatcher runs here), in order. */
+  requestedAnalyses(): Promise<string[]>;
   ingest(groupKey: string, alerts: readonly TestAlert[]): Promise<Extract<IngestResult, { ok: true }>>;
   close(): Promise<void>;
 }
 
-/** ingestAlerts on a throwaway database with the demo shop's topology and a stub job queue. */
+/** ingestAlerts on a throwaway database with the demo shop's topology; analysis requests stay where the ingest wrote them. */
 export async function createIngestHarness(options: { poolSize?: number; deps?: Partial<IngestDependencies> } = {}): Promise<IngestHarness> {
   const topology = await readTopologyFile(demoTopologyPath);
   if (!topology.ok) throw new Error(topology.errors.join('\n'));
   const graph = TopologyGraph.build(topology.services);
   const database = await createTestDatabase({ poolSize: options.poolSize ?? 10 });
-  const enqueued: IngestHarness['enqueued'] = [];
   const deps: IngestDependencies = {
     db: database.handle.db,
-    jobs: { enqueue: async (_executor, name, data) => void enqueued.push({ name, incidentId: (data as { incidentId: string }).incidentId }) },
     clock: systemClock,
     graph: () => graph,
     serviceLabels: ['service'],
@@ -70,7 +68,8 @@ export async function createIngestHarness(options: { poolSize?: number; deps?: P
   return {
     database,
     deps,
-    enqueued,
+    requestedAnalyses: async () =>
+      (await database.handle.db.selectFrom('analysis_requests').select('incident_id').orderBy('id').execute()).map((row) => row.incident_id),
     ingest: async (groupKey, alerts) => {
       const result = await ingestAlerts(deps, 'alertmanager', alertmanagerPayload(groupKey, alerts));
       if (!result.ok) throw new Error(JSON.stringify(result.error));
@@ -80,14 +79,25 @@ export async function createIngestHarness(options: { poolSize?: number; deps?: P
   };
 }
 
-/** What the incidents table and the alert counts say, beside what the alert rows say: they must agree. */
+/**
+ * What the incidents table and the alert counts say, beside what the alert rows say: they must agree.
+ * `firing_count` and `alerts_revision` are read off the counts (the firing alerts, the newest revision).
+ */
 export async function incidentBookkeeping(database: TestDatabase, incidentId: string) {
   const db = database.handle.db;
-  const incident = await db
-    .selectFrom('incidents')
-    .select(['status', 'firing_count', 'severity', 'services', 'resolved_at', 'alerts_revision'])
-    .where('id', '=', incidentId)
-    .executeTakeFirstOrThrow();
+  const { rows: incidents } = await sql<{
+    status: string;
+    severity: string;
+    services: string[];
+    resolved_at: Date | null;
+    firing_count: number;
+    alerts_revision: string;
+  }>`
+    SELECT status, severity, services, resolved_at,
+      (SELECT coalesce(sum(alerts), 0)::int FROM incident_alert_groups WHERE incident_id = incidents.id AND status = 'firing') AS firing_count,
+      (SELECT max(revision) FROM incident_alert_groups WHERE incident_id = incidents.id) AS alerts_revision
+    FROM incidents WHERE id = ${incidentId}::uuid`.execute(db);
+  const incident = incidents[0]!;
   const { rows } = await sql<{ firing: number; total: number }>`
     SELECT count(*) FILTER (WHERE status = 'firing')::int AS firing, count(*)::int AS total FROM alerts WHERE incident_id = ${incidentId}::uuid`.execute(db);
   const groups = await sql<{ key: string; alerts: number }>`
