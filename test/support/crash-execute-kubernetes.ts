@@ -41,7 +41,7 @@ const crashing: ClusterPort = {
 };
 
 const database = await openDatabase({ databaseUrl, dataDir: 'unused', poolSize: 2 });
-await executeProposal(
+const result = await executeProposal(
   {
     db: database.db,
     cluster: crashing,
@@ -55,5 +55,5 @@ await executeProposal(
   },
   proposalId,
 );
-process.stderr.write('crash-execute-kubernetes: execute was never called\n');
+process.stderr.write(`crash-execute-kubernetes: execute was never called (${JSON.stringify(result)})\n`);
 process.exit(3);

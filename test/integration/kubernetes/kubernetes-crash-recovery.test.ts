@@ -16,7 +16,8 @@ import { FakeKubeApiserver } from '../../support/fake-kube-apiserver.ts';
 import { eventually } from '../../support/start-test-bot.ts';
 
 const childScript = fileURLToPath(new URL('../../support/crash-execute-kubernetes.ts', import.meta.url));
-const childLease = 400;
+// Long enough for the dry-run's requests to the API server on a loaded machine, short enough for the sweep to take over soon.
+const childLease = 2_000;
 const restartApi: PlannedAction = { action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} };
 
 describe('the bot dies mid-execution on Kubernetes: the sweep asks the API server, never writes again (fake API server, simulated)', () => {
