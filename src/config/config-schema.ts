@@ -152,6 +152,42 @@ export const configSchema = z
       })
       .strict()
       .default({ timeoutSeconds: 30, kind: 'sandbox', namespaces: [] }),
+    /**
+     * MCP execution: catalog actions run as tool calls of configured MCP servers (stdio or Streamable HTTP), under the
+     * same approval, dry-run and fingerprint rules. Only the tools named here are ever called.
+     */
+    mcp: z
+      .object({
+        servers: z
+          .record(
+            z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, _ -'),
+            z.union([
+              z.object({ command: z.string().min(1), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).optional() }).strict(),
+              z.object({ url: z.string().regex(/^https?:\/\//, 'must start with http:// or https://'), token: z.string().min(1).optional() }).strict(),
+            ]),
+          )
+          .default({}),
+        actions: z
+          .record(
+            z.string(),
+            z.object({ server: z.string().min(1), tool: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).strict(),
+          )
+          .default({})
+          .superRefine((actions, context) => {
+            for (const name of Object.keys(actions)) {
+              if (!isActionName(name))
+                context.addIssue({ code: 'custom', path: [name], message: `not an action of the catalog (${[...actionCatalog.keys()].join(', ')})` });
+            }
+          }),
+      })
+      .strict()
+      .default({ servers: {}, actions: {} })
+      .superRefine((mcp, context) => {
+        for (const [action, mapping] of Object.entries(mcp.actions)) {
+          if (!(mapping.server in mcp.servers))
+            context.addIssue({ code: 'custom', path: ['actions', action, 'server'], message: `no MCP server named ${mapping.server}` });
+        }
+      }),
     /** Deadline of a diagnosis; past it the rules answer instead. */
     brain: z
       .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(60) })
