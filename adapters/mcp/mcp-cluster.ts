@@ -57,6 +57,11 @@ export class McpCluster implements ClusterPort {
     this.description = `${base.description}; MCP: ${mapped.join(', ')}`;
   }
 
+  /** The cluster the dry-runs, fingerprints and unmapped actions go to. */
+  get base(): ClusterPort {
+    return this.#base;
+  }
+
   dryRun(action: PlannedAction, options: CallOptions): Promise<DryRunResult> {
     return this.#base.dryRun(action, options);
   }

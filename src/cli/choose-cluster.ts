@@ -2,6 +2,7 @@ import type { Config } from '../config/config-schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
 import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
+import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 
 export type ChosenCluster = { ok: true; cluster: ClusterPort } | { ok: false; errors: string[] };
@@ -11,7 +12,11 @@ export type ChosenCluster = { ok: true; cluster: ClusterPort } | { ok: false; er
  * console must not be able to sign a change to production as "alice".
  */
 export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
-  if (config.cluster.kind === 'sandbox') return { ok: true, cluster: SandboxCluster.withDemoData({ clock }) };
+  const mcpActions = Object.keys(config.mcp.actions).length > 0;
+  if (config.cluster.kind === 'sandbox') {
+    if (mcpActions) return { ok: false, errors: ['mcp.actions: MCP execution needs a real cluster for its dry-runs (AWOOOI_CLUSTER=kubernetes)'] };
+    return { ok: true, cluster: SandboxCluster.withDemoData({ clock }) };
+  }
   if (config.approvals.people.length === 0) {
     return {
       ok: false,
@@ -19,16 +24,14 @@ export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
     };
   }
   try {
-    return {
-      ok: true,
-      cluster: new KubernetesCluster({
-        kubeconfig: config.cluster.kubeconfig,
-        context: config.cluster.context,
-        namespaces: config.cluster.namespaces,
-        argocd: config.cluster.argocd,
-        clock,
-      }),
-    };
+    const kubernetes = new KubernetesCluster({
+      kubeconfig: config.cluster.kubeconfig,
+      context: config.cluster.context,
+      namespaces: config.cluster.namespaces,
+      argocd: config.cluster.argocd,
+      clock,
+    });
+    return { ok: true, cluster: mcpActions ? new McpCluster(kubernetes, config.mcp) : kubernetes };
   } catch (error) {
     return { ok: false, errors: [`AWOOOI_CLUSTER=kubernetes: ${error instanceof Error ? error.message : String(error)}`] };
   }

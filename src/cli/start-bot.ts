@@ -23,11 +23,13 @@ import { hasWebhookCredentials } from '../http/webhook-auth.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import type { JobQueue, JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
+import type { ClusterPort } from '../ports/cluster-port.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
+import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { chooseCluster } from './choose-cluster.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { createJobQueue } from './create-job-queue.ts';
@@ -44,6 +46,12 @@ export interface RunningBot {
   parts: BotParts;
   approval: ApprovalDependencies;
   close(): Promise<void>;
+}
+
+/** The Kubernetes adapter behind the chosen cluster (directly, or under MCP execution), for topology discovery. */
+function kubernetesOf(cluster: ClusterPort): KubernetesCluster | undefined {
+  const inner = cluster instanceof McpCluster ? cluster.base : cluster;
+  return inner instanceof KubernetesCluster ? inner : undefined;
 }
 
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
@@ -94,8 +102,8 @@ export async function startBot(
   const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
   const discovery =
-    chosen.cluster instanceof KubernetesCluster && config.topology.discover
-      ? await startTopologyDiscovery(chosen.cluster, topology.services, {
+    kubernetesOf(chosen.cluster) !== undefined && config.topology.discover
+      ? await startTopologyDiscovery(kubernetesOf(chosen.cluster)!, topology.services, {
           log,
           intervalMilliseconds: config.topology.refreshMinutes * 60_000,
           timeoutMilliseconds: config.cluster.timeoutSeconds * 1000,
@@ -218,6 +226,8 @@ export async function startBot(
       close: async () => {
         discovery?.stop();
         await app.close();
+        // MCP servers over stdio are child processes of the bot.
+        if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
         await sealer.stop();
         await dispatcher.stop();

@@ -54,4 +54,33 @@ describe('chooseCluster: the sandbox by default, Kubernetes when AWOOOI_CLUSTER 
     const loaded = loadConfig({ AWOOOI_NAMESPACES: 'shop,Bad_Name' });
     expect(loaded).toMatchObject({ ok: false, errors: [expect.stringMatching(/^AWOOOI_NAMESPACES: a DNS-1123 label/)] });
   });
+
+  it('MCP execution wraps the Kubernetes adapter; it needs a real cluster, a known action and a configured server', () => {
+    const mcp = {
+      servers: { k8s: { command: 'npx', args: ['kubernetes-mcp-server', '--kubeconfig', kubeconfig] } },
+      actions: {
+        scale_deployment: {
+          server: 'k8s',
+          tool: 'resources_scale',
+          arguments: { namespace: '{target.namespace}', name: '{target.name}', scale: '{params.replicas}' },
+        },
+      },
+    };
+    const chosen = chooseCluster(configSchema.parse({ cluster: { kind: 'kubernetes', kubeconfig }, approvals: { people }, mcp }), systemClock);
+    expect(chosen.ok && chosen.cluster.description).toMatch(/^kubernetes \(.*\); MCP: scale_deployment → k8s\/resources_scale$/);
+    expect(chooseCluster(configSchema.parse({ mcp }), systemClock)).toEqual({
+      ok: false,
+      errors: ['mcp.actions: MCP execution needs a real cluster for its dry-runs (AWOOOI_CLUSTER=kubernetes)'],
+    });
+    const wrong = configSchema.safeParse({
+      mcp: { servers: {}, actions: { scale_deploy: { server: 'k8s', tool: 'x' }, cordon_node: { server: 'nope', tool: 'x' } } },
+    });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^mcp.actions.scale_deploy: not an action of the catalog/),
+        'mcp.actions.cordon_node.server: no MCP server named nope',
+      ]),
+    );
+  });
 });
