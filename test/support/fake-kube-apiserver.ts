@@ -65,6 +65,72 @@ function status(code: number, reason: string, message: string, extra: Record<str
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: code < 300 ? 'Success' : 'Failure', message, reason, code, ...extra };
 }
 
+const verbs = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+const apiResource = (name: string, kind: string, namespaced: boolean, extra: Record<string, unknown> = {}) => ({
+  name,
+  singularName: '',
+  namespaced,
+  kind,
+  verbs,
+  ...extra,
+});
+
+/** Discovery (the legacy, unaggregated form) for the groups the fake serves: clients with a REST mapper read it first. */
+function discoveryDocument(path: string): unknown {
+  const group = (name: string) => ({
+    name,
+    versions: [{ groupVersion: `${name}/v1`, version: 'v1' }],
+    preferredVersion: { groupVersion: `${name}/v1`, version: 'v1' },
+  });
+  switch (path) {
+    case '/api':
+      return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+    case '/apis':
+      return { kind: 'APIGroupList', apiVersion: 'v1', groups: [group('apps'), group('policy'), group('authorization.k8s.io')] };
+    case '/api/v1':
+      return {
+        kind: 'APIResourceList',
+        groupVersion: 'v1',
+        resources: [
+          apiResource('pods', 'Pod', true),
+          apiResource('pods/eviction', 'Eviction', true, { group: 'policy', version: 'v1', verbs: ['create'] }),
+          apiResource('nodes', 'Node', false),
+          apiResource('namespaces', 'Namespace', false),
+          apiResource('persistentvolumeclaims', 'PersistentVolumeClaim', true),
+          apiResource('services', 'Service', true),
+        ],
+      };
+    case '/apis/apps/v1':
+      return {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'apps/v1',
+        resources: [
+          apiResource('deployments', 'Deployment', true),
+          apiResource('deployments/scale', 'Scale', true, { group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }),
+          apiResource('replicasets', 'ReplicaSet', true),
+          apiResource('statefulsets', 'StatefulSet', true),
+        ],
+      };
+    case '/apis/policy/v1':
+      return {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'policy/v1',
+        resources: [apiResource('poddisruptionbudgets', 'PodDisruptionBudget', true)],
+      };
+    case '/apis/authorization.k8s.io/v1':
+      return {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: 'authorization.k8s.io/v1',
+        resources: [apiResource('selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, { verbs: ['create'] })],
+      };
+    default:
+      return undefined;
+  }
+}
+
 function labelsMatch(selector: string | undefined, labels: Record<string, string> | undefined): boolean {
   if (selector === undefined || selector === '') return true;
   return selector.split(',').every((term) => {
@@ -96,8 +162,12 @@ export class FakeKubeApiserver {
   url = '';
   kubeconfigPath = join(this.#directory, 'kubeconfig');
 
-  static async start(objects: readonly KubeObject[] = []): Promise<FakeKubeApiserver> {
+  /** Requests without the token are refused (401) unless `anonymous`: some clients (kubernetes-mcp-server) drop it over plain HTTP. */
+  anonymous = false;
+
+  static async start(objects: readonly KubeObject[] = [], options: { anonymous?: boolean } = {}): Promise<FakeKubeApiserver> {
     const server = new FakeKubeApiserver();
+    server.anonymous = options.anonymous ?? false;
     for (const object of objects) server.put(object);
     await new Promise<void>((resolve) => server.#server.listen(0, '127.0.0.1', resolve));
     server.url = `http://127.0.0.1:${(server.#server.address() as AddressInfo).port}`;
@@ -209,7 +279,7 @@ export class FakeKubeApiserver {
       response.writeHead(code, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
-    if (request.headers.authorization !== `Bearer ${fakeToken}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    if (request.headers.authorization !== `Bearer ${fakeToken}` && !this.anonymous) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
     const hook = this.#before.findIndex((entry) => entry.method === recorded.method && entry.path.test(recorded.path));
     if (hook >= 0) this.#before.splice(hook, 1)[0]!.run();
     const [code, body] = this.#answer(recorded);
@@ -222,6 +292,8 @@ export class FakeKubeApiserver {
       const allowed = this.#allowed({ ...attributes, group: attributes.group ?? '' });
       return [201, { ...request.body, metadata: { creationTimestamp: null }, status: { allowed, ...(allowed ? {} : { reason: 'no RBAC policy matched' }) } }];
     }
+    const discovery = discoveryDocument(request.path);
+    if (discovery !== undefined && request.method === 'GET') return [200, discovery];
     const route = this.#route(request.path);
     if (route === undefined) return [404, status(404, 'NotFound', `the server could not find the requested resource (${request.path})`)];
     const { resource, kind, namespace, name, subresource } = route;
@@ -251,6 +323,7 @@ export class FakeKubeApiserver {
     if (current === undefined) return [404, notFound];
     const dryRun = request.query['dryRun'] === 'All';
     if (subresource === 'eviction') return this.#evict(request, key, current, dryRun);
+    if (subresource === 'scale') return this.#scale(request, key, current, dryRun);
     switch (request.method) {
       case 'GET':
         return [200, current];
@@ -311,6 +384,43 @@ export class FakeKubeApiserver {
     patched.metadata.resourceVersion = String(++this.#version);
     this.#objects.set(key, patched);
     return [200, patched];
+  }
+
+  /** The scale subresource (autoscaling/v1 Scale) of a deployment: GET, PUT and merge PATCH of spec.replicas. */
+  #scale(request: RecordedRequest, key: string, current: KubeObject, dryRun: boolean): [number, unknown] {
+    const scaleOf = (object: KubeObject) => ({
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name: object.metadata.name,
+        namespace: object.metadata.namespace,
+        uid: object.metadata.uid,
+        resourceVersion: object.metadata.resourceVersion,
+      },
+      spec: { replicas: object.spec?.replicas ?? 1 },
+      status: { replicas: object.status?.replicas ?? 0 },
+    });
+    if (request.method === 'GET') return [200, scaleOf(current)];
+    const replicas = request.body?.spec?.replicas;
+    if (typeof replicas !== 'number') return [422, status(422, 'Invalid', 'spec.replicas: Required value')];
+    const resourceVersion = request.body?.metadata?.resourceVersion;
+    if (request.method === 'PUT' && resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) {
+      return [
+        409,
+        status(
+          409,
+          'Conflict',
+          'Operation cannot be fulfilled on deployments.apps: the object has been modified; please apply your changes to the latest version and try again',
+        ),
+      ];
+    }
+    const updated = structuredClone(current);
+    if (updated.spec.replicas !== replicas) updated.metadata.generation = (updated.metadata.generation ?? 0) + 1;
+    updated.spec.replicas = replicas;
+    if (dryRun) return [200, scaleOf(updated)];
+    updated.metadata.resourceVersion = String(++this.#version);
+    this.#objects.set(key, updated);
+    return [200, scaleOf(updated)];
   }
 
   #preconditionFailure(body: any, current: KubeObject): [number, unknown] | undefined {
