@@ -8,6 +8,7 @@ import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { alertmanagerIntake } from './alertmanager-intake.ts';
+import { cpuPerThousand, readCpu } from './cpu-meter.ts';
 import { benchToken, closedLoop, percentile, post, round, startBenchBot } from './bench-bot.ts';
 import { StormGroups, stormTopology, topologyFile, type StormBatch } from './storm-shape.ts';
 
@@ -66,7 +67,14 @@ async function main() {
 
     // 2. Throughput: `connections` connections, as fast as the bot answers.
     const throughputBatches = stormBatches(requests);
+    const databaseName = new URL(bot.databaseUrl).pathname.slice(1);
+    const cpuBefore = await readCpu(bot.pid, database, databaseName);
     const throughput = { ...(await closedLoop(send, throughputBatches, connections)), connections };
+    const cpu = cpuPerThousand(
+      cpuBefore,
+      await readCpu(bot.pid, database, databaseName),
+      throughputBatches.reduce((sum, batch) => sum + batch.alerts, 0),
+    );
 
     // 3. Per-batch cost against incident size: one group growing to `hugeAlerts` alerts, measured with batches of
     //    100 (95 re-sent, 5 new) when its incident is young and again when it holds them all.
@@ -114,6 +122,9 @@ async function main() {
       `ingest throughput: ${throughput.alertsPerSecond} alerts/s stored durably (${connections} connections, ${requests} batches), answer p50 ${throughput.p50Ms} ms, p99 ${throughput.p99Ms} ms, failures ${throughput.failures} (target ≥ 20,000 alerts/s)`,
     );
     console.log(
+      `CPU per 1,000 alerts in that run: bot ${cpu.botSeconds} s, PostgreSQL ${cpu.postgresSeconds} s (hardly moved by other work on the machine; 2 cores give 2 s a second)`,
+    );
+    console.log(
       `ingest at 1,000 alerts/s: answer p50 ${atThousand.p50Ms} ms, p99 ${atThousand.p99Ms} ms, max ${atThousand.maxMs} ms over ${atThousand.requests} batches (target p99 < 50 ms)`,
     );
     console.log(
@@ -129,6 +140,7 @@ async function main() {
     console.log(
       `BENCH ingest ${JSON.stringify({
         throughput,
+        cpuPerThousandAlerts: cpu,
         atThousand,
         incidentSize,
         alertmanager,

@@ -5,6 +5,8 @@ import type { IncidentAnalysis } from './analyze-incident.ts';
 
 /** What the live path (IncidentView) and `awoooi analyze` (parsed alerts) both know about an incident. */
 export interface IncidentFacts {
+  /** The stored incident's id (keys its pseudonym vault); absent offline. */
+  id?: string;
   title: string;
   severity: string;
   services: readonly string[];
@@ -39,6 +41,7 @@ export function diagnosisInput(
     topology.push(namespace === undefined ? { service, kind: graph.kindOf(node) } : { service, kind: graph.kindOf(node), namespace });
   }
   return {
+    ...(facts.id === undefined ? {} : { incidentId: facts.id }),
     title: facts.title,
     severity: normalizeSeverity(facts.severity),
     services: [...facts.services],

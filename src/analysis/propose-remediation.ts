@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { ProposalRow } from '../approval/proposal.table.ts';
+import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { RuleBrain } from '../brain/rule-brain.ts';
 import type { IncidentView } from '../incidents/incident-repository.ts';
 import type { BrainError, BrainPort, Diagnosis, DiagnosisInput, DiagnosisResult } from '../ports/brain-port.ts';
@@ -10,6 +11,7 @@ import type { TopologyGraph } from '../topology/topology-graph.ts';
 import type { IncidentAnalysis } from './analyze-incident.ts';
 import { decideRemediation, type ExistingProposal, type RemediationDecision, type SkipReason } from './decide-remediation.ts';
 import { diagnosisInput } from './diagnosis-input.ts';
+import type { ThoughtStream } from './thought-stream.ts';
 
 /** What the approval engine's `createProposal` takes: the bot proposes, so nobody requested it. */
 export interface CreateProposalInput {
@@ -38,6 +40,10 @@ export interface RemediationDependencies {
   graph: () => TopologyGraph;
   /** Deadline of each diagnosis (`brain.timeoutSeconds`); default 60 s. Then the fallback answers. */
   brainTimeoutMilliseconds?: number;
+  /** Shows a model's diagnosis while it streams in (throttled writes); settled before the final one is stored. */
+  thoughts?: ThoughtStream;
+  /** Prices the affected services for the brain's question (a model weighs it; the rules do not need it). */
+  costAtStake?: (question: DiagnosisInput) => Promise<string | null>;
 }
 
 /** The incident as stored, and the analysis just computed for it. */
@@ -77,17 +83,25 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
   }
   const fallback = deps.fallback ?? new RuleBrain();
   const question = diagnosisInput(incident, input.analysis, deps.graph());
+  const cost = deps.costAtStake ? await deps.costAtStake(question) : null;
+  if (cost !== null) question.costAtStake = cost;
   const timeout = deps.brainTimeoutMilliseconds ?? 60_000;
 
-  let answer = await ask(deps.brain, question, timeout);
+  let answer = await ask(deps.brain, question, timeout, deps.thoughts);
+  await deps.thoughts?.settle();
   const brainError = answer.ok || deps.brain === fallback ? null : answer.error;
-  if (!answer.ok && deps.brain !== fallback) answer = await ask(fallback, question, timeout);
+  if (!answer.ok && deps.brain !== fallback) {
+    answer = await ask(fallback, question, timeout);
+    // The card says why the rules answered (the chain says so itself when it falls back within its deadline).
+    if (answer.ok && brainError !== null) answer = { ok: true, diagnosis: { ...answer.diagnosis, by: answer.diagnosis.by ?? `rules (${brainError.message})` } };
+  }
   if (!answer.ok) {
     const error = { code: `brain_${answer.error.code}`, message: answer.error.message };
     return { diagnosis: null, brainError, outcome: { kind: 'failed', error }, ended: [] };
   }
   const diagnosis = answer.diagnosis;
   await storeDiagnosis(deps.db, incident.id, diagnosis);
+  await auditRefusedProposals(deps.db, incident.id, diagnosis);
 
   const existing = await existingProposals(deps.db, incident.id);
   const topRootCause = input.analysis.rootCauses[0]?.service ?? null;
@@ -127,10 +141,10 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
  * A brain that throws is treated like one that failed: the card must not lose its diagnosis to an adapter bug.
  * The deadline holds even for an adapter that ignores the signal: the answer is not waited for past it.
  */
-async function ask(brain: BrainPort, question: DiagnosisInput, timeoutMilliseconds: number): Promise<DiagnosisResult> {
+async function ask(brain: BrainPort, question: DiagnosisInput, timeoutMilliseconds: number, thoughts?: ThoughtStream): Promise<DiagnosisResult> {
   const signal = deadline(timeoutMilliseconds);
   try {
-    return await untilAborted(brain.diagnose(question, { signal }), signal);
+    return await untilAborted(brain.diagnose(question, thoughts ? { signal, onThought: (thought) => thoughts.onThought(thought) } : { signal }), signal);
   } catch (error) {
     const code = signal.aborted ? 'timeout' : 'failed';
     return { ok: false, error: { code, message: `${brain.description}: ${failureText(error, signal)}`, retryable: signal.aborted } };
@@ -149,12 +163,24 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 /** Merged into the stored analysis in one statement, so a concurrent writer of other keys loses nothing. */
 async function storeDiagnosis(db: Kysely<DatabaseSchema>, incidentId: string, diagnosis: Diagnosis): Promise<void> {
-  const stored = JSON.stringify({ source: diagnosis.source, text: diagnosis.summary });
+  const stored = JSON.stringify({ source: diagnosis.source, text: diagnosis.summary, ...(diagnosis.by === undefined ? {} : { by: diagnosis.by }) });
   await db
     .updateTable('incidents')
     .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || jsonb_build_object('diagnosis', ${stored}::jsonb)` })
     .where('id', '=', incidentId)
     .execute();
+}
+
+/** A model's proposal that was refused is an attempt someone may ask about: each one goes to the audit trail. */
+async function auditRefusedProposals(db: Kysely<DatabaseSchema>, incidentId: string, diagnosis: Diagnosis): Promise<void> {
+  for (const refused of diagnosis.refused ?? []) {
+    await queueAuditEntry(db, {
+      kind: 'model_proposal_refused',
+      incidentId,
+      details: { by: diagnosis.by ?? diagnosis.source, reason: refused.reason, proposal: refused.proposal },
+      at: new Date(),
+    });
+  }
 }
 
 async function existingProposals(db: Kysely<DatabaseSchema>, incidentId: string): Promise<ExistingProposal[]> {

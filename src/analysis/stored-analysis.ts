@@ -15,7 +15,7 @@ const storedSchema = z.object({
   blastRadius: z.array(z.object({ service: z.string(), depth: z.number() })).catch([]),
   unmappedAlerts: z.array(z.string()).catch([]),
   diagnosis: z
-    .object({ source: z.enum(['rules', 'llm']), text: z.string() })
+    .object({ source: z.enum(['rules', 'llm']), text: z.string(), by: z.string().optional() })
     .nullable()
     .optional()
     .catch(null),
@@ -27,7 +27,7 @@ export interface StoredAnalysis {
   rootCauses: z.infer<typeof rootCause>[];
   blastRadius: { service: string; depth: number }[];
   unmappedAlerts: string[];
-  diagnosis: { source: 'rules' | 'llm'; text: string } | null;
+  diagnosis: { source: 'rules' | 'llm'; text: string; by?: string } | null;
   /** Set when the analysis job exhausted its retries: why, and when (ISO). Cleared by the next success. */
   failure: { message: string; at: string } | null;
 }

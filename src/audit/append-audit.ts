@@ -17,6 +17,7 @@ export const auditKinds = [
   'execution_failed',
   'execution_reconciled',
   'trust_changed',
+  'model_proposal_refused',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 

@@ -21,7 +21,8 @@ export interface IncidentCard {
   rootCauses: { service: string; kind: string; score: number; alerting: boolean; evidence: string[] }[];
   blastRadius: { service: string; depth: number }[];
   cost: CardCost | null;
-  diagnosis: { source: 'rules' | 'llm'; text: string } | null;
+  /** `by`: which brain spoke ("ollama llama3.1:8b", or "rules (ollama: …)" after a fallback); absent on older rows. */
+  diagnosis: { source: 'rules' | 'llm'; text: string; by?: string } | null;
   proposal: CardProposal | null;
   /** Alert runbook links, already checked to be http(s). */
   runbooks: string[];

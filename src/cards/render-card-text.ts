@@ -25,7 +25,7 @@ export function renderCardText(card: IncidentCard): string {
     lines.push(`cost: ${card.cost.text}`);
     if (card.cost.actionDelta !== null) lines.push(`  proposal: ${card.cost.actionDelta}`);
   }
-  lines.push(card.diagnosis === null ? 'diagnosis: pending' : `diagnosis (${card.diagnosis.source}): ${card.diagnosis.text}`);
+  lines.push(card.diagnosis === null ? 'diagnosis: pending' : `diagnosis (${card.diagnosis.by ?? card.diagnosis.source}): ${card.diagnosis.text}`);
   lines.push(...(card.proposal === null ? ['proposal: none'] : proposalLines(card.proposal)));
   for (const runbook of card.runbooks) lines.push(`runbook: ${runbook}`);
   return `${lines.join('\n')}\n`;

@@ -3,6 +3,7 @@ import { describeAction, validatePlannedAction } from '../actions/action-catalog
 import type { Config } from '../config/config-schema.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
 import { TopologyGraph } from '../topology/topology-graph.ts';
+import { chooseBrain } from './choose-brain.ts';
 import { analyzeOffline, type OfflineIncident, type OfflineProposal } from './analyze-offline.ts';
 
 export interface AnalyzeArguments {
@@ -37,6 +38,8 @@ export async function analyzeCommand(config: Config, args: AnalyzeArguments, out
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
     brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
+    // The same chain as the bot (without a database: a fresh vault per incident), so this shows what a model would propose.
+    brain: chooseBrain(config.brain),
   });
   if (!result.ok) return fail(result.errors.map((line) => `${args.alerts}: ${line}`));
   output.write(args.json ? `${JSON.stringify({ incidents: result.incidents }, null, 2)}\n` : renderText(result.incidents));
@@ -56,6 +59,7 @@ function renderText(incidents: OfflineIncident[]): string {
       const radius = incident.blastRadius.map((entry) => `${entry.service} (${entry.depth})`).join(', ');
       lines.push(`  blast radius: ${radius || 'nothing depends on the failing services'}`);
       lines.push(`  diagnosis: ${incident.diagnosis}`);
+      if (incident.diagnosedBy !== 'rules') lines.push(`  diagnosed by: ${incident.diagnosedBy}`);
       if (incident.proposals.length === 0) lines.push('  proposals: none (diagnosis only)');
       else {
         lines.push('  proposals, best first:');

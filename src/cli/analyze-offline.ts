@@ -36,6 +36,8 @@ export interface OfflineIncident {
   blastRadius: { service: string; depth: number }[];
   /** The brain's summary in plain words. */
   diagnosis: string;
+  /** Which brain spoke: `rules`, a model, or rules after a model failed (and why). */
+  diagnosedBy: string;
   /** Catalog-valid proposals of the brain, best first; the live path would propose the first. */
   proposals: OfflineProposal[];
 }
@@ -89,6 +91,7 @@ export async function analyzeOffline(payloads: readonly unknown[], options: Offl
       rootCauses: analysis.rootCauses.map(({ service, kind, score, alerting, evidence }) => ({ service, kind, score, alerting, evidence })),
       blastRadius: analysis.blastRadius,
       diagnosis: answer.ok ? answer.diagnosis.summary : `no diagnosis: ${answer.error.message}`,
+      diagnosedBy: answer.ok ? (answer.diagnosis.by ?? answer.diagnosis.source) : 'none',
       proposals: answer.ok ? offlineProposals(answer.diagnosis.proposals) : [],
     });
   }

@@ -1,6 +1,8 @@
+import { chainOf } from '../config/brain-settings.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
 import { checkListenerSafety } from './listener-safety.ts';
+import { brainChainText } from './choose-brain.ts';
 
 /** `awoooi config check`: every problem, by name; exit 0 when none, 2 otherwise. */
 export async function configCheckCommand(output: NodeJS.WritableStream, errors: NodeJS.WritableStream, environment = process.env): Promise<number> {
@@ -13,6 +15,9 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
   // The same refusals as `serve`, so that a deployment can be checked before it is rolled out.
   const safety = result.ok ? checkListenerSafety(result.config) : { errors: [], warnings: [] };
   problems.push(...safety.errors);
+  // The same refusal as `serve`: a model needs sealed vaults, and replicas on one database need one key.
+  if (result.ok && chainOf(result.config.brain).length > 0 && result.config.storage.databaseUrl && !result.config.privacy.vaultKey)
+    problems.push('AWOOOI_VAULT_KEY: a model is configured and DATABASE_URL is set: set AWOOOI_VAULT_KEY (openssl rand -base64 32), the same on every replica');
   if (problems.length > 0) {
     errors.write(`configuration has ${problems.length} problem(s):\n${problems.map((problem) => `  - ${problem}\n`).join('')}`);
     return 2;
@@ -24,6 +29,7 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  topology: ${config?.topology.file ?? 'demo topology of the sandbox'}\n` +
       `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (allowed on a loopback listener only)'}\n` +
       `  people: ${config?.approvals.people.length ?? 0}\n` +
+      `  brain: ${config ? brainChainText(config.brain) : ''}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );
   return 0;

@@ -16,6 +16,9 @@ const redactPaths = [
   'config.approvals.people[*].password',
   'config.privacy',
   '*.vaultKey',
+  '*.apiKey',
+  'config.brain.openai',
+  'config.brain.anthropic',
 ];
 
 /**

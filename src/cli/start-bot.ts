@@ -3,6 +3,7 @@ import { analysisPacer } from '../analysis/analysis-pacer.ts';
 import { startAnalysisDispatcher } from '../analysis/start-analysis-dispatcher.ts';
 import { markRemediated } from '../analysis/mark-remediated.ts';
 import { proposeRemediation } from '../analysis/propose-remediation.ts';
+import { storeThought, thoughtStream } from '../analysis/thought-stream.ts';
 import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
@@ -32,6 +33,7 @@ import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.
 import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { chooseCluster } from './choose-cluster.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
+import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
@@ -62,6 +64,8 @@ const auditSealMilliseconds = 1_000;
 const analysisBatchSize = 8;
 // Analyses of one incident start at least this far apart: a storm's alerts coalesce meanwhile (ADR 0009).
 const analysisIntervalMilliseconds = 250;
+// A model's diagnosis reaches the cards at most this often while it streams in (chat edits are rate-limited).
+const thoughtIntervalMilliseconds = 1_000;
 // Requests of a process that died before dispatching them wait at most this long (ADR 0013).
 const analysisDispatchMilliseconds = 1_000;
 
@@ -97,8 +101,13 @@ export async function startBot(
     await database.close();
     return { ok: false, errors: [`migrations: ${migrated.error}`] };
   }
-  const parts = await chooseParts(config, clock, { ...options, cluster: chosen.cluster });
   const metrics = createMetrics();
+  const brain = options.brain ? { ok: true as const, brain: options.brain, asksModels: false } : wireBrain(config, database, { clock, log, metrics });
+  if (!brain.ok) {
+    await database.close();
+    return { ok: false, errors: brain.errors };
+  }
+  const parts = await chooseParts(config, clock, { ...options, brain: brain.brain, cluster: chosen.cluster });
   const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
   const discovery =
@@ -148,6 +157,19 @@ export async function startBot(
           supersedeProposal: (proposalId, reason) => supersedeProposal(approval, proposalId, reason),
           endIncidentProposals: (id) => endIncidentProposals(approval, id),
           brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,
+          ...(brain.asksModels
+            ? {
+                costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000),
+                thoughts: thoughtStream({
+                  write: async (thought) => {
+                    await storeThought(database.db, incidentId, thought);
+                    await parts.events.publish({ type: 'incident-updated', incidentId });
+                  },
+                  intervalMilliseconds: thoughtIntervalMilliseconds,
+                  onError: (error) => log.warn({ incidentId, err: error }, 'live diagnosis not stored'),
+                }),
+              }
+            : {}),
         },
         analysed,
       );

@@ -3,6 +3,7 @@ import { actionCatalog, isActionName } from '../actions/action-catalog.ts';
 import { risks, roles } from '../domain/risk.ts';
 import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting } from './security-settings.ts';
 import { parseVaultKey } from '../privacy/vault-key.ts';
+import { brainSettings } from './brain-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -188,11 +189,7 @@ export const configSchema = z
             context.addIssue({ code: 'custom', path: ['actions', action, 'server'], message: `no MCP server named ${mapping.server}` });
         }
       }),
-    /** Deadline of a diagnosis; past it the rules answer instead. */
-    brain: z
-      .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(60) })
-      .strict()
-      .default({ timeoutSeconds: 60 }),
+    brain: brainSettings,
     privacy: z
       .object({
         /** Seals each incident's pseudonym vault (AES-256-GCM); without it, embedded defaults generate one in the data dir. */

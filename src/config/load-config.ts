@@ -32,10 +32,28 @@ const environmentVariables: Record<string, string[]> = {
   ARGOCD_URL: ['cluster', 'argocd', 'url'],
   ARGOCD_TOKEN: ['cluster', 'argocd', 'token'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
+  // Aliases first: where both are set, the name the README documents wins.
+  AWOOOI_BRAIN: ['brain', 'chain'],
+  AWOOOI_LLM_CHAIN: ['brain', 'chain'],
+  AWOOOI_LLM_CALL_TIMEOUT_SECONDS: ['brain', 'callTimeoutSeconds'],
+  AWOOOI_LLM_RETRIES: ['brain', 'retries'],
+  AWOOOI_LLM_PSEUDONYMIZE_NAMES: ['brain', 'pseudonymizeNames'],
+  AWOOOI_LLM_BREAKER_FAILURES: ['brain', 'breakerFailures'],
+  AWOOOI_LLM_BREAKER_COOLDOWN_SECONDS: ['brain', 'breakerCooldownSeconds'],
+  OLLAMA_URL: ['brain', 'ollama', 'host'],
+  OLLAMA_HOST: ['brain', 'ollama', 'host'],
+  OLLAMA_MODEL: ['brain', 'ollama', 'model'],
+  OPENAI_API_KEY: ['brain', 'openai', 'apiKey'],
+  OPENAI_BASE_URL: ['brain', 'openai', 'baseUrl'],
+  OPENAI_MODEL: ['brain', 'openai', 'model'],
+  OPENAI_LOCAL: ['brain', 'openai', 'local'],
+  ANTHROPIC_API_KEY: ['brain', 'anthropic', 'apiKey'],
+  ANTHROPIC_BASE_URL: ['brain', 'anthropic', 'baseUrl'],
+  ANTHROPIC_MODEL: ['brain', 'anthropic', 'model'],
   AWOOOI_VAULT_KEY: ['privacy', 'vaultKey'],
 };
 
-const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES']);
+const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
 
 export type ConfigResult = { ok: true; config: Config; source: string } | { ok: false; errors: string[] };
 
@@ -84,7 +102,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (parsed.success) return { ok: true, config: parsed.data, source: configPath ?? 'environment' };
   const errors = parsed.error.issues.map((issue) => {
     const path = issue.path.map(String);
-    const variable = origins.get(path.slice(0, 3).join('.')) ?? origins.get(path.slice(0, 2).join('.'));
+    // The longest configured path the problem lies under: `brain.ollama.host` before `brain.ollama`.
+    const variable = [...path.keys()]
+      .reverse()
+      .map((length) => origins.get(path.slice(0, length + 1).join('.')))
+      .find(Boolean);
     const name = variable ?? `${configPath ?? 'config'}: ${path.join('.') || '(top level)'}`;
     return `${name}: ${issue.message}`;
   });

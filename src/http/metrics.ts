@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one process, on their own registry. */
 export function createMetrics() {
@@ -29,6 +29,31 @@ export function createMetrics() {
       name: 'awoooi_jobs_exhausted_total',
       help: 'Jobs that failed on every attempt and were given up, by queue',
       labelNames: ['queue'],
+      registers: [registry],
+    }),
+    modelRequestSeconds: new Histogram({
+      name: 'awoooi_model_request_duration_seconds',
+      help: 'Calls to language models, by provider, model and outcome (ok, timeout, rate_limited, …)',
+      labelNames: ['provider', 'model', 'outcome'],
+      buckets: [0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60],
+      registers: [registry],
+    }),
+    modelTokens: new Counter({
+      name: 'awoooi_model_tokens_total',
+      help: 'Tokens language models read (input) and wrote (output), by provider and model',
+      labelNames: ['provider', 'model', 'direction'],
+      registers: [registry],
+    }),
+    brainFallbacks: new Counter({
+      name: 'awoooi_brain_fallbacks_total',
+      help: 'Diagnoses passed on from a model to the next link of the chain, by model and reason',
+      labelNames: ['from', 'reason'],
+      registers: [registry],
+    }),
+    modelBreakerState: new Gauge({
+      name: 'awoooi_model_breaker_state',
+      help: 'Circuit breaker per provider: 0 closed, 1 half open, 2 open (skipped)',
+      labelNames: ['provider'],
       registers: [registry],
     }),
     requestSeconds: new Histogram({

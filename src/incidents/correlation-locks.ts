@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { prepared } from '../storage/prepared-statement.ts';
 
 /**
  * Advisory locks of the ingestion, in three phases (ADR 0008, ADR 0013):
@@ -49,7 +50,7 @@ export async function lockCorrelationKeys(trx: Transaction<DatabaseSchema> | Kys
   }
   if (wanted.size === 0) return;
   const list = [...wanted.values()];
-  await sql`
+  await sql`${prepared('lock-correlation-keys')}
     SELECT CASE WHEN shared THEN pg_advisory_xact_lock_shared(space, key) ELSE pg_advisory_xact_lock(space, key) END
     FROM (
       SELECT space, hashtext(name) AS key, bool_and(shared) AS shared

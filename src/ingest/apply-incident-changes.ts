@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { compareSeverity, normalizeSeverity } from '../alerts/normalize-severity.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { prepared } from '../storage/prepared-statement.ts';
 import type { ChangedAlert } from './write-alerts.ts';
 
 /** What one batch changed in one incident. */
@@ -31,16 +32,18 @@ export async function applyIncidentChanges(trx: Transaction<DatabaseSchema>, cha
     const delta = deltas.get(id)!;
     const services = [...delta.services];
     const rank = (value: unknown) => sql`array_position(ARRAY['critical', 'high', 'warning', 'info'], ${value})`;
-    await sql`
+    // A known severity rises above the incident's, or replaces one that is not known.
+    const rises = sql`coalesce(${rank(sql`${delta.severity}::text`)} < ${rank(sql.ref('severity'))}, ${rank(sql`${delta.severity}::text`)} IS NOT NULL)`;
+    await sql`${prepared('apply-incident-changes')}
       UPDATE incidents SET
         services = CASE WHEN services @> ${services}::text[] THEN services
           ELSE (SELECT array_agg(DISTINCT service ORDER BY service) FROM unnest(services || ${services}::text[]) AS service) END,
-        severity = CASE WHEN ${rank(sql`${delta.severity}::text`)} < ${rank(sql.ref('severity'))} THEN ${delta.severity}::text ELSE severity END,
+        severity = CASE WHEN ${rises} THEN ${delta.severity}::text ELSE severity END,
         last_alert_at = greatest(last_alert_at, ${delta.lastAlertAt}::timestamptz),
         updated_at = now()
       WHERE id = ${id}::uuid AND (
         NOT services @> ${services}::text[]
-        OR ${rank(sql`${delta.severity}::text`)} < ${rank(sql.ref('severity'))}
+        OR ${rises}
         OR last_alert_at < ${delta.lastAlertAt}::timestamptz - ${lastAlertGranularity} * interval '1 millisecond')`.execute(trx);
   }
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus } from '../alerts/alert.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { prepared } from '../storage/prepared-statement.ts';
 
 /** The newest stored row of a fingerprint, and the state of its incident. */
 export interface LatestOccurrence {
@@ -26,7 +27,7 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
     severity: string;
     annotations: Record<string, string>;
     ends_at: Date | null;
-  }>`
+  }>`${prepared('latest-occurrences')}
     SELECT wanted.fingerprint, latest.*
     FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
     CROSS JOIN LATERAL (

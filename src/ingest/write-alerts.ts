@@ -4,6 +4,7 @@ import type { AuditEntry } from '../audit/append-audit.ts';
 import { outboxValues } from '../audit/queue-audit-entry.ts';
 import type { ServiceAlert } from '../incidents/correlate-alerts.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
+import { prepared } from '../storage/prepared-statement.ts';
 
 /** An alert and the incident it belongs to. */
 export interface PlacedAlert {
@@ -56,7 +57,7 @@ export async function writeAlerts(
     service: string | null;
     starts_at: Date;
     ends_at: Date | null;
-  }>`
+  }>`${prepared('write-alerts')}
     WITH blocked AS (
       SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ANY(${mustBeOpen}::uuid[]) AND status <> 'open') AS blocked
     ), upserted AS (

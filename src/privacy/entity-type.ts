@@ -24,8 +24,11 @@ export const entityTypes = [
 ] as const;
 export type EntityType = (typeof entityTypes)[number];
 
-/** The word in a label: `[IP_1]`. */
-export const labelKinds = ['IP', 'EMAIL', 'UUID', 'MAC', 'TOKEN', 'SECRET', 'KEY', 'URL', 'CARD', 'PHONE'] as const;
+/**
+ * The word in a label: `[IP_1]`. NAME, NAMESPACE and HOST are not found by a detector: the brain issues them
+ * for the Kubernetes names, namespaces and hostnames of an incident it sends to a cloud model.
+ */
+export const labelKinds = ['IP', 'EMAIL', 'UUID', 'MAC', 'TOKEN', 'SECRET', 'KEY', 'URL', 'CARD', 'PHONE', 'NAME', 'NAMESPACE', 'HOST'] as const;
 export type LabelKind = (typeof labelKinds)[number];
 
 export const labelKindOf: Record<EntityType, LabelKind> = {

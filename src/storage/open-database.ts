@@ -47,6 +47,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const { pool, dialectPool } = createObservedPool(
       { connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, application_name: 'awoooi' },
       health,
+      { prepare: true },
     );
     const url = new URL(options.databaseUrl);
     return {

@@ -179,6 +179,8 @@ describe('remediation proposals and incident cards on PostgreSQL [sandbox cluste
     expect(signals[0]!.aborted).toBe(true);
     expect(result.brainError).toEqual({ code: 'timeout', message: 'llm (test, never answers): no answer within 100 ms', retryable: true });
     expect(result.diagnosis?.source).toBe('rules');
+    // The card says why the rules answered.
+    expect(result.diagnosis?.by).toBe('rules (llm (test, never answers): no answer within 100 ms)');
   });
 
   it('builds the card: analysis, diagnosis, cost, live proposal with signatures, runbooks', async () => {

@@ -115,7 +115,8 @@ function diagnosisSection(card) {
   return section(
     'Diagnosis',
     'diagnosis',
-    el('span', { class: 'chip chip-source' }, diagnosis.source === 'llm' ? 'LLM' : 'rules'),
+    el('span', { class: 'chip chip-source', title: text(diagnosis.by || '') }, diagnosis.source === 'llm' ? 'LLM' : 'rules'),
+    diagnosis.by ? el('span', { class: 'muted small' }, ` ${text(diagnosis.by)}`) : null,
     el('p', { class: 'diagnosis-text' }, text(diagnosis.text)),
   );
 }
