@@ -13,7 +13,10 @@ import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
 import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { startAuditSealer } from '../audit/start-audit-sealer.ts';
+import { buildIncidentCard } from '../cards/build-incident-card.ts';
+import { signersText } from '../cards/card-proposal.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
+import { renderCardText } from '../cards/render-card-text.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
@@ -31,6 +34,7 @@ import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts'
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
 import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
 import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
+import { registerMcpEndpoint } from '../../adapters/mcp/register-mcp-endpoint.ts';
 import { chooseCluster } from './choose-cluster.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { questionCost, wireBrain } from './wire-brain.ts';
@@ -220,6 +224,31 @@ export async function startBot(
     listCards: () => listIncidentCards(database.db, cardDependencies),
     handleClick: (click) => handleClick(approval, click),
   });
+  if (config.mcp.serverToken !== undefined) {
+    registerMcpEndpoint(app, {
+      token: config.mcp.serverToken,
+      listIncidents: async () =>
+        (await listIncidentCards(database.db, cardDependencies)).map(({ incidentId, number, title, severity, status, openedAt }) => ({
+          incidentId,
+          number,
+          title,
+          severity,
+          status,
+          openedAt,
+        })),
+      readAnalysis: async (incidentId) => {
+        const card = await buildIncidentCard(database.db, incidentId, cardDependencies);
+        return card === null ? null : renderCardText(card);
+      },
+      requestRemediation: async ({ incidentId, planned, reason }) => {
+        log.info({ incidentId, action: (planned as { action?: unknown }).action }, 'remediation requested over MCP');
+        const created = await createProposal(approval, { incidentId, planned, reason, requestedBy: null, askedByAssistant: true });
+        if (!created.ok) return { ok: false, message: `${created.error.code}: ${created.error.message}` };
+        const { proposal } = created;
+        return { ok: true, text: `proposal ${proposal.id}: ${proposal.state}, risk ${proposal.risk}; signers: ${signersText(proposal.risk)}` };
+      },
+    });
+  }
   const address = await app.listen({ port: config.server.port, host: config.server.host });
   for (const warning of safety.warnings) log.warn({ host: config.server.host, demo: true }, warning);
 

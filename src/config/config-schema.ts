@@ -181,6 +181,10 @@ export const configSchema = z
             }
           }),
       })
+      .extend({
+        /** Bearer token of `POST /mcp`, the bot as an MCP server (16+ characters); without it there is no endpoint. */
+        serverToken: z.string().min(16).optional(),
+      })
       .strict()
       .default({ servers: {}, actions: {} })
       .superRefine((mcp, context) => {

@@ -31,6 +31,7 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_NAMESPACES: ['cluster', 'namespaces'],
   ARGOCD_URL: ['cluster', 'argocd', 'url'],
   ARGOCD_TOKEN: ['cluster', 'argocd', 'token'],
+  AWOOOI_MCP_TOKEN: ['mcp', 'serverToken'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
   // Aliases first: where both are set, the name the README documents wins.
   AWOOOI_BRAIN: ['brain', 'chain'],
