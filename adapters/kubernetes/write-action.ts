@@ -77,7 +77,7 @@ function where(planned: PlannedAction): string {
 export function blockingBudget(failure: KubeFailure): string | null {
   for (const text of [...failure.causes, failure.message]) {
     const match = /disruption budget ([a-z0-9.-]+)/i.exec(text);
-    if (match?.[1] !== undefined && match[1] !== 'api') return match[1].replace(/\.$/, '');
+    if (match?.[1] !== undefined) return match[1].replace(/\.$/, '');
   }
   return null;
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { KubernetesCluster } from '../../../adapters/kubernetes/kubernetes-cluster.ts';
+import { blockingBudget } from '../../../adapters/kubernetes/write-action.ts';
 import type { PlannedAction } from '../../../src/ports/cluster-port.ts';
 import { FakeKubeApiserver } from '../../support/fake-kube-apiserver.ts';
 import { kubeWorld } from './kube-world.ts';
@@ -97,6 +99,19 @@ describe('Kubernetes adapter: fingerprint, compare-and-set, refusals and reconci
       },
     });
     expect(server.get('Pod', 'payments', 'api-7d9f4b6c8-x2k4q')).toBeDefined();
+  });
+
+  it('the PDB of a 429 is read from the Status causes of the fixture, whatever its name', () => {
+    const status = JSON.parse(readFileSync(new URL('../../fixtures/k8s-eviction-429.json', import.meta.url), 'utf8'));
+    const failure = {
+      status: 429,
+      reason: status.reason,
+      message: status.message,
+      causes: status.details.causes.map((cause: { message: string }) => cause.message),
+    };
+    expect(blockingBudget(failure)).toBe('api-pdb');
+    expect(blockingBudget({ ...failure, causes: ['The disruption budget api needs 2 healthy pods and has 2 currently'] })).toBe('api');
+    expect(blockingBudget({ ...failure, causes: [] })).toBeNull();
   });
 
   it('Eviction 500 with several PDBs is a configuration error, named so; the dry-run names both budgets', async () => {
