@@ -44,6 +44,8 @@ export interface RemediationDependencies {
   thoughts?: ThoughtStream;
   /** Prices the affected services for the brain's question (a model weighs it; the rules do not need it). */
   costAtStake?: (question: DiagnosisInput) => Promise<string | null>;
+  /** Past incidents like this one, a line each, for the brain (the knowledge base); none when not given. */
+  similarIncidents?: (question: DiagnosisInput, incidentId: string) => Promise<string[]>;
 }
 
 /** The incident as stored, and the analysis just computed for it. */
@@ -85,6 +87,8 @@ export async function proposeRemediation(deps: RemediationDependencies, input: R
   const question = diagnosisInput(incident, input.analysis, deps.graph());
   const cost = deps.costAtStake ? await deps.costAtStake(question) : null;
   if (cost !== null) question.costAtStake = cost;
+  const similar = deps.similarIncidents ? await deps.similarIncidents(question, incident.id) : [];
+  if (similar.length > 0) question.similarIncidents = similar;
   const timeout = deps.brainTimeoutMilliseconds ?? 60_000;
 
   let answer = await ask(deps.brain, question, timeout, deps.thoughts);

@@ -28,6 +28,7 @@ export interface ShieldedIncident {
   blastRadius: { service: string; depth: number }[];
   topology: { service: string; kind: string; namespace?: string }[];
   costAtStake?: string;
+  similarIncidents?: string[];
 }
 
 const nameLabels = [
@@ -128,5 +129,6 @@ export function shieldIncident(input: DiagnosisInput, vault: PseudonymVault, opt
       ...(entry.namespace === undefined ? {} : { namespace: text(entry.namespace) }),
     })),
     ...(input.costAtStake === undefined ? {} : { costAtStake: text(input.costAtStake) }),
+    ...(input.similarIncidents === undefined ? {} : { similarIncidents: input.similarIncidents.map(text) }),
   };
 }

@@ -2,6 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { validatePlannedAction } from '../actions/action-catalog.ts';
 import { normalizeSeverity } from '../alerts/normalize-severity.ts';
+import { findSimilarIncidents } from '../knowledge/find-similar-incidents.ts';
+import { cardHistory } from './card-history.ts';
 import { readStoredAnalysis, type StoredAnalysis } from '../analysis/stored-analysis.ts';
 import type { Person } from '../domain/person.ts';
 import type { Prices } from '../finops/pricing.ts';
@@ -45,8 +47,10 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
       .executeTakeFirst(),
   ]);
   if (incident === null || stamp === undefined) return null;
-  const signatures =
-    proposal === undefined ? [] : await db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute();
+  const [signatures, history] = await Promise.all([
+    proposal === undefined ? [] : db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute(),
+    findSimilarIncidents(db, { id: incident.id, services: incident.services, alertNames: incident.alerts.map((alert) => alert.name) }),
+  ]);
 
   const analysis = readStoredAnalysis(incident.analysis);
   const planned = proposal === undefined ? null : validatePlannedAction({ action: proposal.action, target: proposal.target, params: proposal.params });
@@ -77,6 +81,8 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     cost,
     diagnosis: analysis.diagnosis,
     proposal: proposal === undefined ? null : cardProposal(proposal, signatures, deps.people),
+    flapped: incident.flapped,
+    history: cardHistory(history, new Date()),
     runbooks: runbookLinks(incident),
     updatedAt: updatedAt.toISOString(),
   };

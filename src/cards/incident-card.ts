@@ -1,6 +1,7 @@
 import type { Severity } from '../alerts/alert.ts';
 import type { ProposalState } from '../approval/proposal-state.ts';
 import type { Risk, Role } from '../domain/risk.ts';
+import type { PastIncident } from '../knowledge/find-similar-incidents.ts';
 import type { ActionTarget, DryRunFinding } from '../ports/cluster-port.ts';
 
 /**
@@ -24,6 +25,10 @@ export interface IncidentCard {
   /** `by`: which brain spoke ("ollama llama3.1:8b", or "rules (ollama: …)" after a fallback); absent on older rows. */
   diagnosis: { source: 'rules' | 'llm'; text: string; by?: string } | null;
   proposal: CardProposal | null;
+  /** Reopened because an alert fired again soon after it resolved: how often and when last; null when never. */
+  flapped: { count: number; lastAt: string } | null;
+  /** Resolved incidents like this one (knowledge base), null when none is known. */
+  history: CardHistory | null;
   /** Alert runbook links, already checked to be http(s). */
   runbooks: string[];
   updatedAt: string;
@@ -37,6 +42,14 @@ export interface CardAnalysis {
   state: 'pending' | 'done' | 'failed';
   unmappedAlerts: string[];
   failure: string | null;
+}
+
+/** Past incidents like this one: how often, and what fixed the latest. Titles and actions are raw text. */
+export interface CardHistory {
+  seen: number;
+  /** "seen 3 times, last 12 days ago: restart deployment shop/checkout fixed it in 4 min" */
+  text: string;
+  similar: PastIncident[];
 }
 
 /** Cost at stake, always in dollars. */

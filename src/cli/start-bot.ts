@@ -25,6 +25,7 @@ import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
+import { similarIncidentLines } from '../knowledge/similar-incident-lines.ts';
 import type { JobQueue, JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
@@ -164,6 +165,7 @@ export async function startBot(
           ...(brain.asksModels
             ? {
                 costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000),
+                similarIncidents: (question, id) => similarIncidentLines(database.db, question, id),
                 thoughts: thoughtStream({
                   write: async (thought) => {
                     await storeThought(database.db, incidentId, thought);
@@ -199,6 +201,7 @@ export async function startBot(
     graph,
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
+    flapQuietMilliseconds: config.incidents.flapQuietMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
     log,
   };

@@ -106,9 +106,13 @@ export const configSchema = z
         serviceLabels: ['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod'],
       }),
     incidents: z
-      .object({ correlationWindowMinutes: z.coerce.number().min(0).max(1440).default(5) })
+      .object({
+        correlationWindowMinutes: z.coerce.number().min(0).max(1440).default(5),
+        /** An alert firing again this soon after its incident resolved reopens it (flapping); 0 turns that off. */
+        flapQuietMinutes: z.coerce.number().min(0).max(1440).default(10),
+      })
       .strict()
-      .default({ correlationWindowMinutes: 5 }),
+      .default({ correlationWindowMinutes: 5, flapQuietMinutes: 10 }),
     approvals: z
       .object({
         expiryMinutes: z.coerce

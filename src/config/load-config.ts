@@ -23,6 +23,7 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_TOPOLOGY_REFRESH_MINUTES: ['topology', 'refreshMinutes'],
   AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
+  AWOOOI_FLAP_QUIET_MINUTES: ['incidents', 'flapQuietMinutes'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],
   AWOOOI_CLUSTER: ['cluster', 'kind'],

@@ -31,7 +31,7 @@ export interface CorrelationOptions {
 
 /**
  * Decides the incident of each firing alert that is not already in an open incident: one Alertmanager group
- * is one incident; otherwise an alert joins an open incident whose services are connected to its own in the
+ * is one incident while its alerts keep coming within the window; otherwise an alert joins an open incident whose services are connected to its own in the
  * topology and whose alerts started within the window — one card for a cascade, not one per symptom.
  * Pure: the same inputs give the same answer, in the HTTP path and in `awoooi analyze` alike.
  */
@@ -47,8 +47,11 @@ export function correlateAlerts(
   const newIncidents: NewIncidentDraft[] = [];
   const assignments = alerts.map((alert) => {
     const match =
-      candidates.find(({ summary }) => alert.groupKey !== null && summary.groupKey === alert.groupKey) ??
-      candidates.find(({ summary }) => withinWindow(alert, summary, options.windowMilliseconds) && connected(alert, summary, options));
+      // A group key is one incident only while it lives: a pod crash-looping today never joins the incident its
+      // group opened months ago, however open that one still is.
+      candidates.find(
+        ({ summary }) => alert.groupKey !== null && summary.groupKey === alert.groupKey && withinWindow(alert, summary, options.windowMilliseconds),
+      ) ?? candidates.find(({ summary }) => withinWindow(alert, summary, options.windowMilliseconds) && connected(alert, summary, options));
     if (match) {
       absorb(match.summary, alert);
       return match.reference;

@@ -14,6 +14,8 @@ export interface IncidentView {
   openedAt: string;
   lastAlertAt: string;
   resolvedAt: string | null;
+  /** Reopened by an alert firing again soon after it resolved: how often, and when last (ISO); null when never. */
+  flapped: { count: number; lastAt: string } | null;
   analysis: unknown;
   alerts: {
     fingerprint: string;
@@ -72,6 +74,7 @@ export function toIncidentView(incident: IncidentRow, alerts: readonly AlertRow[
     openedAt: incident.opened_at.toISOString(),
     lastAlertAt: incident.last_alert_at.toISOString(),
     resolvedAt: incident.resolved_at?.toISOString() ?? null,
+    flapped: incident.flaps > 0 && incident.last_flap_at !== null ? { count: incident.flaps, lastAt: incident.last_flap_at.toISOString() } : null,
     analysis: incident.analysis,
     alerts: alerts.map((alert) => ({
       fingerprint: alert.fingerprint,

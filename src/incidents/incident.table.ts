@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** Row shape of `incidents` (migrations/0001, 0005, 0009). */
+/** Row shape of `incidents` (migrations/0001, 0005, 0009, 0012). */
 export interface IncidentTable {
   id: Generated<string>;
   number: ColumnType<string, never, never>;
@@ -13,6 +13,9 @@ export interface IncidentTable {
   last_alert_at: ColumnType<Date, Date, Date>;
   resolved_at: ColumnType<Date | null, Date | null, Date | null>;
   analysis: ColumnType<unknown | null, string | null, string | null>;
+  /** How often an alert fired again within the quiet period after the incident resolved, reopening it. */
+  flaps: Generated<number>;
+  last_flap_at: ColumnType<Date | null, Date | null, Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { recordResolvedIncident } from '../knowledge/record-resolved-incident.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { lockCorrelationKeys } from './correlation-locks.ts';
@@ -9,7 +10,8 @@ import { lockCorrelationKeys } from './correlation-locks.ts';
  * a backstop (a process that died between the two, or two batches resolving the last alerts at once, each
  * seeing the other's still firing). Each flip takes the incident's key exclusive in a transaction holding nothing
  * else, then looks again: batches adding firing alerts hold the key shared until they commit (ADR 0013), so an
- * incident never resolves under an alert that is about to fire in it. Returns the incidents it resolved.
+ * incident never resolves under an alert that is about to fire in it. Each flip writes the incident into the
+ * knowledge base in the same transaction. Returns the incidents it resolved.
  */
 export async function resolveQuietIncidents(db: Kysely<DatabaseSchema>, candidates: ReadonlyMap<string, Date | null>, log?: Logger): Promise<string[]> {
   if (candidates.size === 0) return [];
@@ -24,6 +26,8 @@ export async function resolveQuietIncidents(db: Kysely<DatabaseSchema>, candidat
       const result = await sql`
         UPDATE incidents SET status = 'resolved', resolved_at = coalesce(${candidates.get(id) ?? null}::timestamptz, now()), updated_at = now()
         WHERE id = ${id}::uuid AND status = 'open' AND ${quiet} RETURNING id`.execute(trx);
+      // What it taught, in the same commit: a resolved incident is never missing from the knowledge base.
+      if (result.rows.length > 0) await recordResolvedIncident(trx, id);
       return result.rows.length > 0;
     });
     if (!flipped) continue;

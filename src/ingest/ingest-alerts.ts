@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Alert, AlertSource } from '../alerts/alert.ts';
 import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
@@ -23,6 +23,8 @@ import { type ChangedAlert, writeAlerts, type PlacedAlert } from './write-alerts
 
 export interface IngestDependencies {
   db: Kysely<DatabaseSchema>;
+  /** An alert firing again this soon after its incident resolved reopens it (flapping); 0 or absent: never. */
+  flapQuietMilliseconds?: number;
   /** Called after a commit that requested analyses (the dispatcher's wake-up); they wait for its next tick otherwise. */
   analysisRequested?: () => void;
   clock: Clock;
@@ -81,6 +83,7 @@ async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[]): Pro
       deps.db,
       alerts.map((alert) => alert.fingerprint),
     ),
+    flapRule(deps),
   );
   const settled = read.placed.filter((entry) => entry.unchanged);
   const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
@@ -163,12 +166,14 @@ async function storeAlerts(
     trx,
     batch.pending.map((alert) => ({ space: 'placement', name: alert.groupKey ? `group:${alert.groupKey}` : `fingerprint:${alert.fingerprint}` })),
   );
+  const flapping = flapRule(deps);
   const first = place(
     batch.pending,
     await latestOccurrences(
       trx,
       batch.pending.map((alert) => alert.fingerprint),
     ),
+    flapping,
   );
   const placed = [...batch.settled, ...first.placed];
   let ignored = batch.ignored + first.ignored;
@@ -195,6 +200,7 @@ async function storeAlerts(
         trx,
         first.unplaced.map((alert) => alert.fingerprint),
       ),
+      flapping,
     );
     placed.push(...second.placed);
     ignored += second.ignored;
@@ -208,12 +214,15 @@ async function storeAlerts(
   if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map() };
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];
   const firingInto = [...new Set(placed.flatMap((entry) => (!entry.unchanged && entry.alert.status === 'firing' ? [entry.incidentId] : [])))];
+  const reopening = [...new Set(placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])))];
   if (firingInto.length > 0) {
+    // Reopening is a status flip like resolving: exclusive, so no resolver or adder is midway.
     await lockCorrelationKeys(
       trx,
-      firingInto.map((incidentId) => ({ space: 'incident', name: incidentId, shared: true })),
+      firingInto.map((incidentId) => ({ space: 'incident', name: incidentId, shared: !reopening.includes(incidentId) })),
     );
   }
+  if (reopening.length > 0) await reopenFlappingIncidents(trx, reopening, flapping, deps.log);
   // Its statement looks at those incidents again after the lock: one resolved just before cannot take a firing alert.
   const written = await writeAlerts(
     trx,
@@ -230,6 +239,19 @@ async function storeAlerts(
   return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents, resolving: resolvingIn(changedAlerts) };
 }
 
+/**
+ * Reopens incidents an alert fired again in within the quiet period after they resolved (the caller holds their
+ * keys exclusive). One that is open again already is left as it is; one resolved too long ago by now stays
+ * resolved, and the write's look at it sends the batch round again, to a new incident.
+ */
+async function reopenFlappingIncidents(trx: Transaction<DatabaseSchema>, ids: readonly string[], flapping: FlapRule, log?: Logger) {
+  const { rows } = await sql<{ id: string; flaps: number }>`
+    UPDATE incidents SET status = 'open', resolved_at = NULL, flaps = flaps + 1, last_flap_at = now(), updated_at = now()
+    WHERE id = ANY(${ids}::uuid[]) AND status = 'resolved' AND resolved_at >= ${flapping.since}::timestamptz
+    RETURNING id, flaps`.execute(trx);
+  for (const row of rows) log?.info({ incidentId: row.id, flaps: row.flaps }, 'incident reopened: an alert fired again soon after it resolved');
+}
+
 /** The incidents where this batch resolved a firing alert, each with the latest end among the batch's alerts. */
 function resolvingIn(changed: readonly ChangedAlert[]): Map<string, Date | null> {
   const resolving = new Map<string, Date | null>();
@@ -241,11 +263,11 @@ function resolvingIn(changed: readonly ChangedAlert[]): Map<string, Date | null>
   return resolving;
 }
 
-/** An alert, its incident, and whether it is stored exactly as sent (nothing to write). */
-export type Placement = PlacedAlert & { unchanged: boolean };
+/** An alert, its incident, whether it is stored exactly as sent (nothing to write), and whether it reopens it. */
+export type Placement = PlacedAlert & { unchanged: boolean; reopens?: boolean };
 
 /** Where each alert goes, from the newest stored occurrence of its fingerprint. */
-function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>) {
+function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>, flapping: FlapRule) {
   const placed: Placement[] = [];
   const unplaced: ServiceAlert[] = [];
   let ignored = 0;
@@ -257,9 +279,20 @@ function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>) {
       ignored += 1; // never seen firing: nothing to resolve
     else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())
       ignored += 1; // late replay: never reopen
-    else unplaced.push(alert); // new, or firing again after its incident resolved: a new occurrence
+    else if (previous?.incidentResolvedAt && previous.incidentResolvedAt >= flapping.since)
+      placed.push({ alert, incidentId: previous.incidentId, unchanged: false, reopens: true }); // flapping: its incident again
+    else unplaced.push(alert); // new, or firing again long after its incident resolved: a new occurrence
   }
   return { placed, unplaced, ignored };
+}
+
+/** Incidents resolved at or after `since` reopen when one of their alerts fires again (issue 10). */
+interface FlapRule {
+  since: Date;
+}
+
+function flapRule(deps: IngestDependencies): FlapRule {
+  return { since: new Date(deps.clock.now().getTime() - (deps.flapQuietMilliseconds ?? 0)) };
 }
 
 // Re-sends of a long-lived group are most of a storm: they skip the upsert entirely (no row lock, no write).

@@ -7,6 +7,7 @@ import { prepared } from '../storage/prepared-statement.ts';
 export interface LatestOccurrence {
   incidentId: string;
   incidentStatus: 'open' | 'resolved';
+  incidentResolvedAt: Date | null;
   startsAt: Date;
   status: AlertStatus;
   severity: string;
@@ -22,6 +23,7 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
     fingerprint: string;
     incident_id: string;
     incident_status: 'open' | 'resolved';
+    incident_resolved_at: Date | null;
     starts_at: Date;
     status: AlertStatus;
     severity: string;
@@ -32,8 +34,8 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
     FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
     CROSS JOIN LATERAL (
       SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
-        (SELECT status FROM incidents WHERE incidents.id = alerts.incident_id) AS incident_status
-      FROM alerts WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
+        incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
+      FROM alerts CROSS JOIN LATERAL (SELECT status, resolved_at FROM incidents WHERE incidents.id = alerts.incident_id) AS incident WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
     ) AS latest`.execute(db);
   return new Map(
     rows.map((row) => [
@@ -41,6 +43,7 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
       {
         incidentId: row.incident_id,
         incidentStatus: row.incident_status,
+        incidentResolvedAt: row.incident_resolved_at,
         startsAt: row.starts_at,
         status: row.status,
         severity: row.severity,

@@ -74,7 +74,9 @@ export async function writeAlerts(
       ON CONFLICT (incident_id, fingerprint) DO UPDATE SET
         -- alerts.* is the row as locked, whatever another group wrote meanwhile: the exact previous state.
         previous_status = alerts.status, previous_severity = alerts.severity,
-        status = excluded.status, severity = excluded.severity, annotations = excluded.annotations, ends_at = excluded.ends_at, updated_at = now()
+        status = excluded.status, severity = excluded.severity, annotations = excluded.annotations, ends_at = excluded.ends_at, updated_at = now(),
+        -- Firing again after it resolved: a new occurrence, which starts now (a replay of it is then recognised).
+        starts_at = CASE WHEN alerts.status = 'resolved' AND excluded.status = 'firing' THEN excluded.starts_at ELSE alerts.starts_at END
       -- Identical re-sends change nothing and write nothing.
       WHERE (alerts.status, alerts.severity, alerts.annotations, alerts.ends_at)
         IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)

@@ -36,6 +36,8 @@ export interface DiagnosisInput {
   topology: { service: string; kind: ServiceKind; namespace?: string }[];
   /** Monthly cost at stake of the affected services, in words (as on the card); absent when not priced. */
   costAtStake?: string;
+  /** Resolved incidents like this one (knowledge base), one line each: what it was, what ran, how it ended. */
+  similarIncidents?: string[];
 }
 
 /** A remediation a brain suggests. Untrusted until `validatePlannedAction` accepts it; its risk comes from the catalog. */

@@ -4,6 +4,7 @@ import type { ExecutionTable, ProposalTable, SignatureTable, TrustScoreTable } f
 import type { AuditOutboxTable, AuditTable } from '../audit/audit.table.ts';
 import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incident.table.ts';
 import type { JobRunTable, JobWorkerTable } from '../jobs/job.table.ts';
+import type { IncidentKnowledgeTable } from '../knowledge/incident-knowledge.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
 export interface DatabaseSchema {
@@ -11,6 +12,7 @@ export interface DatabaseSchema {
   incidents: IncidentTable;
   incident_alert_groups: IncidentAlertGroupTable;
   analysis_requests: AnalysisRequestTable;
+  incident_knowledge: IncidentKnowledgeTable;
   proposals: ProposalTable;
   signatures: SignatureTable;
   executions: ExecutionTable;

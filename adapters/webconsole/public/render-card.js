@@ -22,6 +22,12 @@ export function renderCard(card, view) {
       el('h2', { class: 'title' }, text(card.title)),
       el('span', { class: `chip status-chip-${token(card.status)}` }, text(card.status).toUpperCase()),
       el('span', { class: 'muted when', title: text(card.openedAt) }, `opened ${clock(card.openedAt)} · ${ago(card.openedAt)}`),
+      card.flapped &&
+        el(
+          'span',
+          { class: 'chip flapped', 'data-testid': 'flapped', title: text(card.flapped.lastAt) },
+          `flapped ${Number(card.flapped.count) || 0}× · last ${clock(card.flapped.lastAt)}`,
+        ),
     ),
     list(card.services).length > 0 && el('div', { class: 'services mono' }, list(card.services).map(text).join(' · ')),
     el('div', { class: 'grid' }, rootCauseSection(card), impactSection(card), diagnosisSection(card)),
@@ -111,13 +117,16 @@ function impactSection(card) {
 
 function diagnosisSection(card) {
   const diagnosis = card.diagnosis;
-  if (!diagnosis) return section('Diagnosis', 'diagnosis', el('p', { class: 'muted' }, 'Thinking…'));
+  // Past incidents like this one (the knowledge base), beside whatever the brain says.
+  const history = card.history ? el('p', { class: 'small history' }, text(card.history.text)) : null;
+  if (!diagnosis) return section('Diagnosis', 'diagnosis', el('p', { class: 'muted' }, 'Thinking…'), history);
   return section(
     'Diagnosis',
     'diagnosis',
     el('span', { class: 'chip chip-source', title: text(diagnosis.by || '') }, diagnosis.source === 'llm' ? 'LLM' : 'rules'),
     diagnosis.by ? el('span', { class: 'muted small' }, ` ${text(diagnosis.by)}`) : null,
     el('p', { class: 'diagnosis-text' }, text(diagnosis.text)),
+    history,
   );
 }
 

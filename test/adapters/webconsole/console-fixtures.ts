@@ -64,6 +64,8 @@ export function sampleCard(overrides: Partial<IncidentCard> = {}, proposal: Part
       outcome: null,
       ...proposal,
     },
+    flapped: null,
+    history: null,
     runbooks: ['https://runbooks.prometheus-operator.dev/runbooks/kubernetes/kubepodcrashlooping', 'javascript:alert(1)'],
     updatedAt: new Date().toISOString(),
     ...overrides,

@@ -57,4 +57,11 @@ describe('shieldIncident: what a model may see of an incident', () => {
     const description = shieldIncident(input, vault, { names: false }).alerts[0]!.annotations['description']!;
     expect(description).toBe('restart (NAME_9) in (NAMESPACE_3)');
   });
+
+  it('passes similar past incidents on, shielded like the rest', () => {
+    const vault = createVault();
+    const input = { ...pIIIncident(), similarIncidents: [`#4 Disk full on checkout, ran by ${secrets.email}; ran: rollout restart → SUCCEEDED`] };
+    const shielded = shieldIncident(input, vault, { names: false });
+    expect(shielded.similarIncidents).toEqual(['#4 Disk full on checkout, ran by [EMAIL_1]; ran: rollout restart → SUCCEEDED']);
+  });
 });

@@ -56,6 +56,8 @@ const card: IncidentCard = {
     missing: '1 more signature from admin, devops or sre',
     outcome: null,
   },
+  flapped: null,
+  history: null,
   runbooks: ['https://runbooks.example.com/postgres/postgres-down'],
   updatedAt: '2024-05-01T10:07:00.000Z',
 };

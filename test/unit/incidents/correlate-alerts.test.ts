@@ -55,10 +55,20 @@ describe('correlateAlerts', () => {
     expect(result.newIncidents).toHaveLength(1);
   });
 
-  it('keeps one Alertmanager group in one incident whatever the topology says', () => {
+  it('keeps one Alertmanager group in one incident whatever the topology says, while its alerts come within the window', () => {
     const group = { groupKey: '{}:{alertname="X"}' };
-    const result = correlateAlerts([alert('orders-db', 0, group), alert('search', 30, group)], [], options);
+    const result = correlateAlerts([alert('orders-db', 0, group), alert('search', 4, group), alert('search-index', 8, group)], [], options);
     expect(result.newIncidents).toHaveLength(1);
+    // Half an hour later the same group starts anew.
+    const later = correlateAlerts([alert('orders-db', 0, group), alert('search', 30, group)], [], options);
+    expect(later.newIncidents).toHaveLength(2);
+  });
+
+  it('never joins an open incident of the same group key opened long ago (a crash loop today is not that incident)', () => {
+    const ancient = new Date(Date.UTC(2021, 5, 1, 10));
+    const open: OpenIncidentSummary[] = [{ id: 'old', groupKey: 'g-1', services: ['payments'], openedAt: ancient, lastAlertAt: ancient }];
+    const result = correlateAlerts([alert('search', 0, { groupKey: 'g-1' })], open, options);
+    expect(result.assignments).toEqual([{ kind: 'new', index: 0 }]);
   });
 
   it('joins an open incident, by group or by topology, without touching the caller data', () => {
@@ -66,7 +76,7 @@ describe('correlateAlerts', () => {
       { id: 'a', groupKey: 'g-1', services: ['search'], openedAt: new Date(Date.UTC(2024, 0, 1, 9)), lastAlertAt: new Date(Date.UTC(2024, 0, 1, 9)) },
       { id: 'b', groupKey: 'g-2', services: ['orders-db'], openedAt: new Date(Date.UTC(2024, 0, 1, 10)), lastAlertAt: new Date(Date.UTC(2024, 0, 1, 10)) },
     ];
-    const result = correlateAlerts([alert('search-index', 50, { groupKey: 'g-1' }), alert('checkout', 3)], open, options);
+    const result = correlateAlerts([alert('search-index', -58, { groupKey: 'g-1' }), alert('checkout', 3)], open, options);
     expect(result.assignments).toEqual([
       { kind: 'existing', id: 'a' },
       { kind: 'existing', id: 'b' },
