@@ -25,6 +25,8 @@ export interface CreateProposalInput {
   cost?: unknown;
   /** Why the incident's live proposal gives way to this one (its outcome on the card); default "superseded by a newer proposal". */
   supersedeReason?: string;
+  /** Asked by an AI assistant (MCP): never approved by policy alone; LOW becomes MEDIUM, a person signs. */
+  askedByAssistant?: boolean;
 }
 
 export type CreateProposalErrorCode = 'invalid_action' | 'dry_run_failed' | 'cluster_unavailable' | 'execution_in_progress' | 'unknown_incident';
@@ -74,8 +76,15 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
   const pattern = trustPattern(planned);
   const trustScore = await readTrustScore(deps.db, pattern);
   const adjusted = adjustRisk(baseRisk, trustScore, pattern, parameterRisk(planned));
-  const riskReason = adjusted.risk === 'LOW' ? (adjusted.reason ?? 'auto-approved: LOW risk and the dry-run passed') : adjusted.reason;
-  const prepared: Prepared = { planned, dryRun, baseRisk, risk: adjusted.risk, riskReason, pattern, trustScore };
+  // An assistant may ask; only people approve.
+  const assistantLow = input.askedByAssistant === true && adjusted.risk === 'LOW';
+  const risk = assistantLow ? 'MEDIUM' : adjusted.risk;
+  const riskReason = assistantLow
+    ? 'asked by an AI assistant: a person signs (never auto-approved)'
+    : risk === 'LOW'
+      ? (adjusted.reason ?? 'auto-approved: LOW risk and the dry-run passed')
+      : adjusted.reason;
+  const prepared: Prepared = { planned, dryRun, baseRisk, risk, riskReason, pattern, trustScore };
 
   const stored = await deps.db.transaction().execute((trx) => store(trx, deps, input, prepared));
   if (!stored.result.ok) return stored.result;

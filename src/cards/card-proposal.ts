@@ -11,7 +11,7 @@ const dryRunShape = z.object({
   ok: z.boolean(),
   findings: z.array(
     z.object({
-      check: z.enum(['rbac', 'parameters', 'existence', 'pdb', 'blast_radius', 'server_dry_run']),
+      check: z.enum(['scope', 'rbac', 'parameters', 'existence', 'pdb', 'blast_radius', 'gitops', 'server_dry_run']),
       ok: z.boolean(),
       message: z.string(),
       warning: z.boolean().optional(),

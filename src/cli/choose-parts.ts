@@ -32,7 +32,7 @@ export interface PartOverrides {
   brain?: BrainPort;
 }
 
-/** Picks an adapter per port from the configuration (later issues add Slack, Kubernetes, LLMs here). */
+/** Picks an adapter per port from the configuration (the cluster comes from chooseCluster; later issues add Slack, LLMs here). */
 export async function chooseParts(config: Config, clock: Clock, overrides: PartOverrides = {}): Promise<BotParts> {
   const cluster = overrides.cluster ?? SandboxCluster.withDemoData({ clock });
   const brain = overrides.brain ?? new RuleBrain();

@@ -1,3 +1,5 @@
+// The cluster, model and MCP clients load only for the commands that use them (serve, demo, cluster, topology):
+// `redact` and the other small commands stay light.
 import { Command, CommanderError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { loadConfig } from '../config/load-config.ts';
@@ -5,13 +7,10 @@ import type { Config } from '../config/config-schema.ts';
 import { analyzeCommand } from './analyze-command.ts';
 import { auditVerifyCommand } from './audit-verify-command.ts';
 import { configCheckCommand } from './config-check-command.ts';
-import { demoCommand } from './demo-command.ts';
-import { demoSlackCommand } from './demo-slack-command.ts';
 import { createLogger } from './create-logger.ts';
 import { hashPasswordCommand } from './hash-password-command.ts';
 import { migrateCommand } from './migrate-command.ts';
 import { redactCommand } from './redact-command.ts';
-import { serveCommand } from './serve-command.ts';
 import { openDatabase } from '../storage/open-database.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 
@@ -34,6 +33,7 @@ program
   .description('run the bot')
   .action(async () => {
     const config = configOrExit();
+    const { serveCommand } = await import('./serve-command.ts');
     process.exitCode = await serveCommand(config, createLogger(config.server.logLevel));
   });
 
@@ -73,11 +73,37 @@ program
   });
 
 program
+  .command('cluster')
+  .description('cluster tools')
+  .command('check')
+  .description('per catalog action: may the bot run it (SelfSubjectAccessReview), and in which namespaces')
+  .option('--json', 'machine-readable output', false)
+  .action(async (options: { json: boolean }) => {
+    const { clusterCheckCommand } = await import('./cluster-check-command.ts');
+    process.exitCode = await clusterCheckCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
+  .command('topology')
+  .description('topology tools')
+  .requiredOption('--discover', 'print the services and dependencies found in the cluster as topology YAML')
+  .action(async () => {
+    const { topologyCommand } = await import('./topology-command.ts');
+    process.exitCode = await topologyCommand(configOrExit(), process.stdout, process.stderr);
+  });
+
+program
   .command('demo')
   .description('tracer bullet: fire a demo alert through the whole loop on embedded defaults, print each step PASS/FAIL')
   .option('--slack', 'through a simulated Slack on this machine: the card posted, two signed button clicks, the card edited in place')
   .action(async (options: { slack?: boolean }) => {
-    process.exitCode = options.slack ? await demoSlackCommand(process.stdout) : await demoCommand(process.stdout);
+    if (options.slack) {
+      const { demoSlackCommand } = await import('./demo-slack-command.ts');
+      process.exitCode = await demoSlackCommand(process.stdout);
+      return;
+    }
+    const { demoCommand } = await import('./demo-command.ts');
+    process.exitCode = await demoCommand(process.stdout);
   });
 
 program

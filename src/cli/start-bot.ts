@@ -14,7 +14,9 @@ import { startApprovalSweeps, type SweepIntervals } from '../approval/start-appr
 import { supersedeProposal } from '../approval/supersede-proposal.ts';
 import { startAuditSealer } from '../audit/start-audit-sealer.ts';
 import { buildIncidentCard } from '../cards/build-incident-card.ts';
+import { signersText } from '../cards/card-proposal.ts';
 import { listIncidentCards } from '../cards/list-incident-cards.ts';
+import { renderCardText } from '../cards/render-card-text.ts';
 import type { ChatPublisher } from '../chat/start-chat-publisher.ts';
 import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
@@ -27,10 +29,15 @@ import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { similarIncidentLines } from '../knowledge/similar-incident-lines.ts';
 import type { JobQueue, JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
+import type { ClusterPort } from '../ports/cluster-port.ts';
 import { migrateToLatest } from '../storage/migrate.ts';
 import type { DatabaseHandle } from '../storage/open-database.ts';
 import type { ConsoleTables } from '../../adapters/webconsole/console-tables.ts';
 import { registerWebConsole } from '../../adapters/webconsole/register-web-console.ts';
+import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
+import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
+import { registerMcpEndpoint } from '../../adapters/mcp/register-mcp-endpoint.ts';
+import { chooseCluster } from './choose-cluster.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
@@ -38,6 +45,7 @@ import { startChat } from './start-chat.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
+import { startTopologyDiscovery } from './topology-discovery.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -49,6 +57,12 @@ export interface RunningBot {
   /** Chat cards (Slack, Telegram), when a chat platform is configured. */
   chat: ChatPublisher | undefined;
   close(): Promise<void>;
+}
+
+/** The Kubernetes adapter behind the chosen cluster (directly, or under MCP execution), for topology discovery. */
+function kubernetesOf(cluster: ClusterPort): KubernetesCluster | undefined {
+  const inner = cluster instanceof McpCluster ? cluster.base : cluster;
+  return inner instanceof KubernetesCluster ? inner : undefined;
 }
 
 export type StartResult = { ok: true; bot: RunningBot } | { ok: false; errors: string[] };
@@ -86,6 +100,8 @@ export async function startBot(
   if (safety.errors.length > 0) return { ok: false, errors: safety.errors };
   const topology = await loadTopology(config);
   if (!topology.ok) return { ok: false, errors: topology.errors };
+  const chosen = options.cluster === undefined ? chooseCluster(config, clock) : { ok: true as const, cluster: options.cluster };
+  if (!chosen.ok) return chosen;
   const opened = await openBotDatabase(config, log, options.onFatal);
   if (!opened.ok) return opened;
   const { database } = opened;
@@ -100,10 +116,18 @@ export async function startBot(
     await database.close();
     return { ok: false, errors: brain.errors };
   }
-  const parts = await chooseParts(config, clock, { ...options, brain: brain.brain });
+  const parts = await chooseParts(config, clock, { ...options, brain: brain.brain, cluster: chosen.cluster });
   const jobs = createJobQueue(database, { log, metrics, events: parts.events, clock }, options.jobs);
   await jobs.start();
-  const graph = () => topology.graph;
+  const discovery =
+    kubernetesOf(chosen.cluster) !== undefined && config.topology.discover
+      ? await startTopologyDiscovery(kubernetesOf(chosen.cluster)!, topology.services, {
+          log,
+          intervalMilliseconds: config.topology.refreshMinutes * 60_000,
+          timeoutMilliseconds: config.cluster.timeoutSeconds * 1000,
+        })
+      : undefined;
+  const graph = discovery?.graph ?? (() => topology.graph);
   const approval: ApprovalDependencies = {
     db: database.db,
     cluster: parts.cluster,
@@ -191,7 +215,9 @@ export async function startBot(
     people: parts.people,
     cluster: parts.cluster,
     prices: config.prices,
-    topology: topology.graph,
+    get topology() {
+      return graph();
+    },
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
@@ -207,6 +233,31 @@ export async function startBot(
     listCards: () => listIncidentCards(database.db, cardDependencies),
     handleClick: (click) => handleClick(approval, click),
   });
+  if (config.mcp.serverToken !== undefined) {
+    registerMcpEndpoint(app, {
+      token: config.mcp.serverToken,
+      listIncidents: async () =>
+        (await listIncidentCards(database.db, cardDependencies)).map(({ incidentId, number, title, severity, status, openedAt }) => ({
+          incidentId,
+          number,
+          title,
+          severity,
+          status,
+          openedAt,
+        })),
+      readAnalysis: async (incidentId) => {
+        const card = await buildIncidentCard(database.db, incidentId, cardDependencies);
+        return card === null ? null : renderCardText(card);
+      },
+      requestRemediation: async ({ incidentId, planned, reason }) => {
+        log.info({ incidentId, action: (planned as { action?: unknown }).action }, 'remediation requested over MCP');
+        const created = await createProposal(approval, { incidentId, planned, reason, requestedBy: null, askedByAssistant: true });
+        if (!created.ok) return { ok: false, message: `${created.error.code}: ${created.error.message}` };
+        const { proposal } = created;
+        return { ok: true, text: `proposal ${proposal.id}: ${proposal.state}, risk ${proposal.risk}; signers: ${signersText(proposal.risk)}` };
+      },
+    });
+  }
   const address = await app.listen({ port: config.server.port, host: config.server.host });
   for (const warning of safety.warnings) log.warn({ host: config.server.host, demo: true }, warning);
 
@@ -214,7 +265,7 @@ export async function startBot(
     {
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
-        topology: topology.source,
+        topology: discovery?.source() ?? topology.source,
         webhookAuth: hasWebhookCredentials(credentials)
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
@@ -235,7 +286,10 @@ export async function startBot(
       chat: chat.publisher,
       close: async () => {
         chat.stop();
+        discovery?.stop();
         await app.close();
+        // MCP servers over stdio are child processes of the bot.
+        if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
         await sealer.stop();
         await dispatcher.stop();

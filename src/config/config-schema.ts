@@ -162,6 +162,10 @@ export const configSchema = z
       .object({
         file: optionalText,
         maxDepth: z.coerce.number().int().min(1).max(10).default(3),
+        /** With a Kubernetes cluster: discover services and `awoooi.io/depends-on` edges, merged with the file. */
+        discover: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).default(true),
+        /** How often discovery runs again. */
+        refreshMinutes: z.coerce.number().positive().max(1440).default(5),
         serviceLabels: z
           .array(z.string().min(1))
           .min(1)
@@ -170,6 +174,8 @@ export const configSchema = z
       .strict()
       .default({
         maxDepth: 3,
+        discover: true,
+        refreshMinutes: 5,
         serviceLabels: ['service', 'app.kubernetes.io/name', 'app', 'deployment', 'statefulset', 'daemonset', 'job_name', 'container', 'pod'],
       }),
     incidents: z
@@ -203,9 +209,67 @@ export const configSchema = z
       .default({ expiryMinutes: 30, people: [], riskOverrides: {} }),
     /** Deadline of every cluster call (dry-run, execute, reconcile, resources); a timed-out execute is reconciled, never retried. */
     cluster: z
-      .object({ timeoutSeconds: z.coerce.number().positive().max(600).default(30) })
+      .object({
+        timeoutSeconds: z.coerce.number().positive().max(600).default(30),
+        /** `sandbox` (simulated, the default) or `kubernetes` (the real API through adapters/kubernetes). */
+        kind: z.enum(['sandbox', 'kubernetes']).default('sandbox'),
+        /** Kubeconfig file; without it, in-cluster (service account) when running in a pod, else ~/.kube/config. */
+        kubeconfig: optionalText,
+        /** Context of the kubeconfig to use; its current context by default. */
+        context: optionalText,
+        /**
+         * Namespaces the bot may act in. Empty: every namespace but the system ones (kube-system, kube-public,
+         * kube-node-lease), which are refused unless listed here.
+         */
+        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label')).default([]),
+        /** Argo CD's API (ARGOCD_URL, ARGOCD_TOKEN): rollbacks of Argo-managed deployments go through it. */
+        argocd: z
+          .object({ url: z.string().regex(/^https?:\/\//, 'must start with http:// or https://'), token: z.string().min(1) })
+          .strict()
+          .optional(),
+      })
       .strict()
-      .default({ timeoutSeconds: 30 }),
+      .default({ timeoutSeconds: 30, kind: 'sandbox', namespaces: [] }),
+    /**
+     * MCP execution: catalog actions run as tool calls of configured MCP servers (stdio or Streamable HTTP), under the
+     * same approval, dry-run and fingerprint rules. Only the tools named here are ever called.
+     */
+    mcp: z
+      .object({
+        servers: z
+          .record(
+            z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, _ -'),
+            z.union([
+              z.object({ command: z.string().min(1), args: z.array(z.string()).default([]), env: z.record(z.string(), z.string()).optional() }).strict(),
+              z.object({ url: z.string().regex(/^https?:\/\//, 'must start with http:// or https://'), token: z.string().min(1).optional() }).strict(),
+            ]),
+          )
+          .default({}),
+        actions: z
+          .record(
+            z.string(),
+            z.object({ server: z.string().min(1), tool: z.string().min(1), arguments: z.record(z.string(), z.unknown()).default({}) }).strict(),
+          )
+          .default({})
+          .superRefine((actions, context) => {
+            for (const name of Object.keys(actions)) {
+              if (!isActionName(name))
+                context.addIssue({ code: 'custom', path: [name], message: `not an action of the catalog (${[...actionCatalog.keys()].join(', ')})` });
+            }
+          }),
+      })
+      .extend({
+        /** Bearer token of `POST /mcp`, the bot as an MCP server (16+ characters); without it there is no endpoint. */
+        serverToken: z.string().min(16).optional(),
+      })
+      .strict()
+      .default({ servers: {}, actions: {} })
+      .superRefine((mcp, context) => {
+        for (const [action, mapping] of Object.entries(mcp.actions)) {
+          if (!(mapping.server in mcp.servers))
+            context.addIssue({ code: 'custom', path: ['actions', action, 'server'], message: `no MCP server named ${mapping.server}` });
+        }
+      }),
     brain: brainSettings,
     privacy: z
       .object({

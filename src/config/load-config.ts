@@ -19,11 +19,20 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_WEBHOOK_PASSWORD: ['webhook', 'password'],
   AWOOOI_TOPOLOGY: ['topology', 'file'],
   AWOOOI_TOPOLOGY_MAX_DEPTH: ['topology', 'maxDepth'],
+  AWOOOI_TOPOLOGY_DISCOVER: ['topology', 'discover'],
+  AWOOOI_TOPOLOGY_REFRESH_MINUTES: ['topology', 'refreshMinutes'],
   AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
   AWOOOI_FLAP_QUIET_MINUTES: ['incidents', 'flapQuietMinutes'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],
+  AWOOOI_CLUSTER: ['cluster', 'kind'],
+  KUBECONFIG: ['cluster', 'kubeconfig'],
+  KUBE_CONTEXT: ['cluster', 'context'],
+  AWOOOI_NAMESPACES: ['cluster', 'namespaces'],
+  ARGOCD_URL: ['cluster', 'argocd', 'url'],
+  ARGOCD_TOKEN: ['cluster', 'argocd', 'token'],
+  AWOOOI_MCP_TOKEN: ['mcp', 'serverToken'],
   AWOOOI_BRAIN_TIMEOUT_SECONDS: ['brain', 'timeoutSeconds'],
   // Aliases first: where both are set, the name the README documents wins.
   AWOOOI_BRAIN: ['brain', 'chain'],
@@ -54,7 +63,7 @@ const environmentVariables: Record<string, string[]> = {
   TELEGRAM_API_URL: ['telegram', 'apiUrl'],
 };
 
-const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
+const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
 
 export type ConfigResult = { ok: true; config: Config; source: string } | { ok: false; errors: string[] };
 

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyBaseLogger } from 'fastify';
+import { isConnectionError } from '../storage/is-connection-error.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,6 +48,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (status === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
       request.log.warn({ route, method: request.method, status: 413, limit: options.bodyLimitBytes }, 'request refused: body too large');
       return reply.code(413).send({ error: 'payload_too_large', message: `body over ${options.bodyLimitBytes} bytes` });
+    }
+    // Whatever the route (a session lookup, the cards): storage being away is worth a retry, not a 500.
+    if (isConnectionError(error)) {
+      request.log.warn({ route, method: request.method, status: 503 }, 'request refused: storage unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'storage_unavailable', message: 'storage unavailable, retry shortly' });
     }
     if (status >= 500) {
       request.log.error({ err: error, route, method: request.method }, 'request failed');

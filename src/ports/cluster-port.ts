@@ -23,7 +23,8 @@ export interface PlannedAction {
 
 /** One check of a dry-run, in words a human can read on the card. */
 export interface DryRunFinding {
-  check: 'rbac' | 'parameters' | 'existence' | 'pdb' | 'blast_radius' | 'server_dry_run';
+  /** `scope`: the namespace allow-list; `gitops`: the object is reconciled from Git (Argo CD, Flux). */
+  check: 'scope' | 'rbac' | 'parameters' | 'existence' | 'pdb' | 'blast_radius' | 'gitops' | 'server_dry_run';
   ok: boolean;
   message: string;
   /** Passed, but a person should know before signing (scales below a PDB's minimum, data is deleted). */

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
   it('reads the deadlines of cluster and brain calls from the environment, and refuses nonsense by name', () => {
     const result = loadConfig({ AWOOOI_CLUSTER_TIMEOUT_SECONDS: '12.5', AWOOOI_BRAIN_TIMEOUT_SECONDS: '90' });
     expect(result.ok && { cluster: result.config.cluster, brain: result.config.brain.timeoutSeconds }).toEqual({
-      cluster: { timeoutSeconds: 12.5 },
+      cluster: { timeoutSeconds: 12.5, kind: 'sandbox', namespaces: [] },
       brain: 90,
     });
     const bad = loadConfig({ AWOOOI_CLUSTER_TIMEOUT_SECONDS: '0', AWOOOI_BRAIN_TIMEOUT_SECONDS: 'soon' });

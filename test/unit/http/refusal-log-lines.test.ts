@@ -26,4 +26,20 @@ describe('the HTTP server logs every refusal with its reason', () => {
     expect(JSON.stringify(lines)).not.toContain('secret-in-query');
     await app.close();
   });
+
+  it('answers 503 with Retry-After, not 500, when any route finds the database away (a session lookup, the cards)', async () => {
+    const { log, lines } = captureLog();
+    const app = createHttpServer({ bodyLimitBytes: 1024, logger: log });
+    app.addHook('onRequest', async () => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    });
+    app.get('/console/cards', async () => []);
+    await app.ready();
+    const answer = await app.inject({ method: 'GET', url: '/console/cards' });
+    expect(answer.statusCode).toBe(503);
+    expect(answer.headers['retry-after']).toBe('5');
+    expect(answer.body).not.toContain('ECONNREFUSED');
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'request refused: storage unavailable', status: 503, route: '/console/cards' }));
+    await app.close();
+  });
 });
