@@ -19,6 +19,8 @@ const redactPaths = [
   '*.apiKey',
   'config.brain.openai',
   'config.brain.anthropic',
+  'config.oncall.calendarToken',
+  '*.calendarToken',
 ];
 
 /**
