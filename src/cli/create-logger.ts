@@ -24,6 +24,8 @@ const redactPaths = [
   '*.apiKey',
   'config.brain.openai',
   'config.brain.anthropic',
+  'config.oncall.calendarToken',
+  '*.calendarToken',
 ];
 
 /**

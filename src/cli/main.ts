@@ -107,6 +107,16 @@ program
   });
 
 program
+  .command('oncall')
+  .description('who is on call now (or at --at) and who is next, per schedule')
+  .option('--at <time>', 'an ISO 8601 time instead of now, e.g. 2026-12-24T18:00:00+01:00')
+  .option('--json', 'print JSON')
+  .action(async (options: { at?: string; json?: boolean }) => {
+    const { oncallCommand } = await import('./oncall-command.ts');
+    process.exitCode = oncallCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
   .command('audit')
   .description('audit log tools')
   .command('verify')

@@ -22,6 +22,7 @@ import type { Config } from '../config/config-schema.ts';
 import { registerAlertRoutes } from '../http/alert-routes.ts';
 import { createHttpServer } from '../http/create-http-server.ts';
 import { registerHealthRoutes } from '../http/health-routes.ts';
+import { registerOncallRoutes } from '../http/oncall-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
@@ -210,6 +211,12 @@ export async function startBot(
     log,
   };
   registerIncidentRoutes(app, { db: database.db, credentials });
+  registerOncallRoutes(app, {
+    schedules: config.oncall.schedules,
+    people: parts.people,
+    log,
+    ...(config.oncall.calendarToken === undefined ? {} : { calendarToken: config.oncall.calendarToken }),
+  });
   registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
   const cardDependencies = {
     people: parts.people,

@@ -5,6 +5,7 @@ import { risks, roles } from '../domain/risk.ts';
 import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting } from './security-settings.ts';
 import { parseVaultKey } from '../privacy/vault-key.ts';
 import { brainSettings } from './brain-settings.ts';
+import { oncallSettings } from '../oncall/oncall-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -293,7 +294,22 @@ export const configSchema = z
       })
       .strict()
       .default({ cpuCoreHour: 0.0316, memoryGiBHour: 0.0042, storageGiBMonth: 0.1, hoursPerMonth: 730 }),
+    /** On-call schedules (YAML only) and the token of their calendar feeds (AWOOOI_ONCALL_CALENDAR_TOKEN). */
+    oncall: oncallSettings,
   })
-  .strict();
+  .strict()
+  .superRefine((config, context) => {
+    // Whoever is on call is someone the bot knows: a name to show, accounts to reach.
+    const known = new Set(config.approvals.people.map((person) => person.id));
+    config.oncall.schedules.forEach((schedule, index) => {
+      const named = [
+        ...schedule.layers.flatMap((layer, layerIndex) => layer.people.map((id, position) => ({ id, path: ['layers', layerIndex, 'people', position] }))),
+        ...schedule.overrides.map((override, overrideIndex) => ({ id: override.person, path: ['overrides', overrideIndex, 'person'] })),
+      ];
+      for (const { id, path } of named) {
+        if (!known.has(id)) context.addIssue({ code: 'custom', path: ['oncall', 'schedules', index, ...path], message: `${id} is not in approvals.people` });
+      }
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
