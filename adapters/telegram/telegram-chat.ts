@@ -52,7 +52,7 @@ export class TelegramChat implements ChatPort {
     const me = await this.#call(() => this.#api.getMe());
     if (!me.ok) return me;
     const commands = await this.#call(() =>
-      this.#api.setMyCommands([{ command: 'awoooi', description: 'diagnose <service> | status | approve <n> | reject <n> | help' }]),
+      this.#api.setMyCommands([{ command: 'awoooi', description: 'diagnose <service> | status | oncall | approve <n> | reject <n> | help' }]),
     );
     return commands.ok ? { ok: true, value: `@${me.value.username}` } : commands;
   }

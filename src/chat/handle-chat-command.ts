@@ -16,6 +16,8 @@ export interface ChatCommandDependencies {
   log: Logger;
   /** `handleClick`, for `/awoooi approve|reject`; without it those commands are refused. */
   decide?: (click: Click) => Promise<ClickResult>;
+  /** Who is on call at a moment, in words (the configured schedules); without it `oncall` says there are none. */
+  onCall?: (at: Date) => string;
   now?: () => Date;
 }
 
@@ -41,6 +43,7 @@ const help = [
   '/awoooi diagnose <service> — root cause, blast radius, cost and the proposal for a service, from the current analysis',
   '/awoooi status — the open incidents, newest first',
   '/awoooi approve <incident number> | /awoooi reject <incident number> — decide on its proposal, as the buttons do',
+  '/awoooi oncall — who is on call now and who is next, per schedule',
   '/awoooi help — this list',
 ].join('\n');
 
@@ -55,6 +58,7 @@ export async function handleChatCommand(deps: ChatCommandDependencies, command: 
   const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
   deps.log.info({ platform: command.platform, verb: verb.slice(0, 32) }, 'chat command');
   if (verb === 'status') return status(deps);
+  if (verb === 'oncall') return { text: deps.onCall?.((deps.now ?? (() => new Date()))()) ?? 'No on-call schedules configured.' };
   if (verb === 'approve' || verb === 'reject') {
     if (deps.decide === undefined) return { text: 'Deciding by command is not available here; use the card buttons.' };
     const decided = await decideByCommand(

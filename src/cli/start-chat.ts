@@ -5,6 +5,7 @@ import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { handleChatClick } from '../chat/handle-chat-click.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
+import { describeOnCall } from '../oncall/describe-on-call.ts';
 import { redisLimiters } from '../chat/redis-limiters.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
 import type { Config } from '../config/config-schema.ts';
@@ -51,7 +52,16 @@ export async function startChat(
   const handleCardClick = (click: unknown) => handleChatClick(approval, click);
   const handleCommand = (command: Parameters<typeof handleChatCommand>[1]) =>
     handleChatCommand(
-      { db, graph: deps.graph, maxDepth: config.topology.maxDepth, buildCard, log, decide: (click) => handleClick(approval, click), now: () => clock.now() },
+      {
+        db,
+        graph: deps.graph,
+        maxDepth: config.topology.maxDepth,
+        buildCard,
+        log,
+        decide: (click) => handleClick(approval, click),
+        onCall: (at) => describeOnCall(config.oncall.schedules, config.approvals.people, at),
+        now: () => clock.now(),
+      },
       command,
     );
 

@@ -85,6 +85,11 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', { timeout: 
       storage: { databaseUrl: database.url },
       approvals: { people, riskOverrides: { restart_deployment: 'HIGH' } },
       slack: { botToken, signingSecret, channel, apiUrl: slack.url },
+      oncall: {
+        schedules: [
+          { id: 'platform', name: 'Platform primary', timeZone: 'UTC', layers: [{ start: '2026-01-05', length: { weeks: 1 }, people: ['alice', 'bob'] }] },
+        ],
+      },
     });
     await start();
   });
@@ -152,7 +157,7 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', { timeout: 
     expect(await count("SELECT count(*)::int AS n FROM signatures WHERE person_id = 'bob'")).toBe(0);
   });
 
-  it('answers /awoooi help and diagnose privately, from the current analysis', async () => {
+  it('answers /awoooi help, diagnose and oncall privately, from the current analysis and the schedules', async () => {
     const command = (text: string, user = 'U0ALICE', from = channel) => {
       const body = new URLSearchParams({
         token: 'legacy',
@@ -173,12 +178,12 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', { timeout: 
     const services = await sql<{ services: string[] }>`SELECT services FROM incidents`.execute(database.handle.db);
     const service = services.rows[0]?.services[0] ?? 'missing';
     const before = slack.ephemeral.length;
-    for (const text of ['help', `diagnose ${service}`, 'diagnose <!channel>', 'diagnose no-such-service', 'status']) {
+    for (const text of ['help', `diagnose ${service}`, 'diagnose <!channel>', 'diagnose no-such-service', 'status', 'oncall']) {
       const acked = await send(command(text), '/slack/commands');
       expect(acked.status).toBe(200);
       expect(((await acked.json()) as { response_type: string }).response_type).toBe('ephemeral');
     }
-    const answers = await eventually(async () => (slack.ephemeral.length >= before + 5 ? slack.ephemeral.slice(before) : undefined));
+    const answers = await eventually(async () => (slack.ephemeral.length >= before + 6 ? slack.ephemeral.slice(before) : undefined));
     const texts = answers.map((answer) => answer.text).join('\n---\n');
     expect(texts).toContain('/awoooi diagnose &lt;service&gt;');
     expect(texts).toContain(`Open incident #`);
@@ -186,6 +191,7 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', { timeout: 
     expect(texts).toContain('Usage: /awoooi diagnose');
     expect(texts).toContain('No open incident involves no-such-service');
     expect(texts).toMatch(/Open incidents:\n#1 \[warning\] KubePodCrashLooping on \S+ — opened \S+ — restart_deployment PENDING/);
+    expect(texts).toMatch(/Platform primary \[platform, UTC\]\n {2}on call: (Alice|Bob) until \w{3} \d\d \w{3}, 09:00 UTC\n {2}next: {4}(Bob|Alice) from/);
     expect(texts).not.toContain('<!channel>');
     expect(answers.every((answer) => answer.user === 'U0ALICE' && answer.channel === channel)).toBe(true);
 
@@ -199,7 +205,7 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', { timeout: 
     ];
     const replayed = decisions[3]!;
     for (const request of [...decisions, replayed]) expect((await send(request, '/slack/commands')).status).toBe(200);
-    const decided = await eventually(async () => (slack.ephemeral.length >= before + 10 ? slack.ephemeral.slice(before + 5) : undefined));
+    const decided = await eventually(async () => (slack.ephemeral.length >= before + 11 ? slack.ephemeral.slice(before + 6) : undefined));
     expect(decided.find((entry) => entry.user === 'U0VIC')?.text).toContain('your roles: viewer');
     expect(decided.find((entry) => entry.channel === 'C0ELSEWHERE')?.text).toContain('no card of incident #1 in this channel');
     expect(decided.find((entry) => entry.user === 'U0BOB' && entry.channel === channel)?.text).toContain('Usage: /awoooi approve');
