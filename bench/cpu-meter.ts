@@ -1,6 +1,6 @@
-// CPU time spent by the bot's process and by the bench database's PostgreSQL backends, read from /proc. Unlike
-// alerts per second, CPU seconds per 1,000 alerts hardly move when other work shares the machine, so the
-// figure compares runs made on a busy machine. Linux only; elsewhere it reports nothing.
+// CPU time spent by the bot's process and by the bench database's PostgreSQL backends, read from /proc. CPU
+// seconds per 1,000 alerts move less than alerts per second when other work shares the machine (contention still
+// inflates them), so the figure compares runs made back to back. Linux only; elsewhere it reports nothing.
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 
