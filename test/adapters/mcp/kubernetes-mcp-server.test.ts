@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KubernetesCluster } from '../../../adapters/kubernetes/kubernetes-cluster.ts';
 import { McpCluster } from '../../../adapters/mcp/mcp-cluster.ts';
@@ -9,10 +8,11 @@ import type { PlannedAction } from '../../../src/ports/cluster-port.ts';
 import { createApprovalHarness } from '../../support/approval-harness.ts';
 import { approvalQueries } from '../../support/approval-queries.ts';
 import { FakeKubeApiserver } from '../../support/fake-kube-apiserver.ts';
+import { kubernetesMcpServerBinary } from '../../support/kubernetes-mcp-server-binary.ts';
 import { kubeWorld } from '../kubernetes/kube-world.ts';
 
-/** The published server, installed as a dev dependency (it ships its binary). */
-const kubernetesMcpServer = fileURLToPath(new URL('../../../node_modules/.bin/kubernetes-mcp-server', import.meta.url));
+/** The published server's binary, fetched from the npm registry on first use. */
+const kubernetesMcpServer = kubernetesMcpServerBinary();
 const scaleApi: PlannedAction = { action: 'scale_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: { replicas: 5 } };
 const evictApiPod: PlannedAction = { action: 'evict_pod', target: { kind: 'Pod', namespace: 'payments', name: 'api-7d9f4b6c8-x2k4q' }, params: {} };
 /** The mapping README.md ships for kubernetes-mcp-server. */
