@@ -24,6 +24,17 @@ describe('the bot as an MCP server: POST /mcp, token-protected [sandbox cluster,
     [incidentId] = ((await response.json()) as { incidents: string[] }).incidents as [string];
     const deps = { people: test.bot.parts.people, cluster: test.bot.parts.cluster, prices: test.config.prices };
     await eventually(async () => ((await buildIncidentCard(test.bot.database.db, incidentId, deps))?.analysis.state === 'done' ? true : undefined));
+    // The rules' own restart is LOW here too: it runs at once. Let it finish, so the assistant's request meets no execution.
+    await eventually(async () => {
+      const busy = await test.bot.database.db
+        .selectFrom('proposals')
+        .select('id')
+        .where('incident_id', '=', incidentId)
+        .where('state', 'in', ['APPROVED', 'EXECUTING'])
+        .execute();
+      const proposed = await test.bot.database.db.selectFrom('proposals').select('id').where('incident_id', '=', incidentId).execute();
+      return proposed.length > 0 && busy.length === 0 ? true : undefined;
+    });
     client = new Client({ name: 'assistant', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${test.bot.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
   });
