@@ -1,7 +1,7 @@
 import type { Config } from '../config/config-schema.ts';
 import { deadline } from '../ports/call-options.ts';
 import { checkCluster } from '../../adapters/kubernetes/cluster-check.ts';
-import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
+import { openKubernetesCluster } from './open-kubernetes-cluster.ts';
 
 /**
  * `awoooi cluster check [--json]`: per catalog action, may the bot run it (SelfSubjectAccessReview) and where.
@@ -13,17 +13,8 @@ export async function clusterCheckCommand(
   output: NodeJS.WritableStream,
   errors: NodeJS.WritableStream,
 ): Promise<number> {
-  if (config.cluster.kind !== 'kubernetes') {
-    errors.write('awoooi: the cluster is the sandbox (simulated); set AWOOOI_CLUSTER=kubernetes (and KUBECONFIG or run in-cluster) to check a real one\n');
-    return 2;
-  }
-  let cluster: KubernetesCluster;
-  try {
-    cluster = new KubernetesCluster({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context, namespaces: config.cluster.namespaces });
-  } catch (error) {
-    errors.write(`awoooi: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
-  }
+  const cluster = openKubernetesCluster(config, 'the cluster is the sandbox (simulated); check needs a real one', errors);
+  if (cluster === null) return 2;
   let checks: Awaited<ReturnType<typeof checkCluster>>;
   try {
     checks = await checkCluster(cluster.apis, config.cluster.namespaces, deadline(config.cluster.timeoutSeconds * 1000));

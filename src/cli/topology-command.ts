@@ -2,24 +2,15 @@ import { stringify } from 'yaml';
 import type { Config } from '../config/config-schema.ts';
 import { deadline } from '../ports/call-options.ts';
 import { discoverTopology } from '../../adapters/kubernetes/discover-topology.ts';
-import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
+import { openKubernetesCluster } from './open-kubernetes-cluster.ts';
 
 /**
  * `awoooi topology --discover`: the services and dependencies found in the cluster, as a topology file (to review,
  * edit and keep as AWOOOI_TOPOLOGY). Exit 0, or 2 when there is no real cluster or it cannot be read.
  */
 export async function topologyCommand(config: Config, output: NodeJS.WritableStream, errors: NodeJS.WritableStream): Promise<number> {
-  if (config.cluster.kind !== 'kubernetes') {
-    errors.write('awoooi: topology --discover needs a real cluster: set AWOOOI_CLUSTER=kubernetes (and KUBECONFIG or run in-cluster)\n');
-    return 2;
-  }
-  let cluster: KubernetesCluster;
-  try {
-    cluster = new KubernetesCluster({ kubeconfig: config.cluster.kubeconfig, context: config.cluster.context, namespaces: config.cluster.namespaces });
-  } catch (error) {
-    errors.write(`awoooi: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
-  }
+  const cluster = openKubernetesCluster(config, 'topology --discover needs a real cluster', errors);
+  if (cluster === null) return 2;
   const result = await discoverTopology(cluster.apis, cluster.scope, deadline(config.cluster.timeoutSeconds * 1000));
   if (!result.ok) {
     errors.write(`awoooi: topology discovery failed: ${result.error}\n`);
