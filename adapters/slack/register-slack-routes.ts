@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerAcknowledgedScope } from '../../src/http/acknowledged-scope.ts';
 import { type ChatClick, type ChatClickOutcome, unavailableAnswer } from '../../src/chat/handle-chat-click.ts';
 import type { ChatCommand, ChatCommandAnswer } from '../../src/chat/handle-chat-command.ts';
 import type { PrivateRecipient, ChatResult } from '../../src/ports/chat-port.ts';
@@ -30,25 +31,7 @@ export const slackPaths = ['/slack/events', '/slack/interactions', '/slack/comma
  * through `handleClick`, the command through its door) follows, and its answer goes to the clicker alone.
  */
 export function registerSlackRoutes(app: FastifyInstance, options: SlackRoutesOptions): void {
-  const inflight = new Set<Promise<void>>();
-  const later = (what: string, work: () => Promise<void>) => {
-    const running = work()
-      .catch((error: unknown) => options.log.error({ err: error, what }, 'slack request failed after its acknowledgement'))
-      .finally(() => inflight.delete(running));
-    inflight.add(running);
-  };
-
-  app.register(async (scope) => {
-    // Bodies stay raw bytes here: the signature covers them exactly, and forms are parsed only once verified.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-      request.rawBody = body as Buffer;
-      done(null, undefined);
-    });
-    scope.addHook('onClose', async () => {
-      await Promise.allSettled([...inflight]);
-    });
-
+  registerAcknowledgedScope(app, 'slack', options.log, (scope, later) => {
     const handle = async (request: FastifyRequest, reply: FastifyReply) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const header = (name: string) => {

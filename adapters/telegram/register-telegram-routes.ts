@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { registerAcknowledgedScope } from '../../src/http/acknowledged-scope.ts';
 import { formatIssues } from '../../src/alerts/format-issues.ts';
 import { handleTelegramUpdate, type TelegramDoors } from './handle-telegram-update.ts';
 import { telegramUpdate } from './telegram-payloads.ts';
@@ -15,22 +16,7 @@ export interface TelegramRoutesOptions extends TelegramDoors {
  * `/awoooi` command is worked after the answer. Updates are de-duplicated by `update_id`.
  */
 export function registerTelegramRoutes(app: FastifyInstance, options: TelegramRoutesOptions): void {
-  const inflight = new Set<Promise<void>>();
-  const later = (work: () => Promise<void>) => {
-    const running = work()
-      .catch((error: unknown) => options.log.error({ err: error }, 'telegram update failed after its acknowledgement'))
-      .finally(() => inflight.delete(running));
-    inflight.add(running);
-  };
-  app.register(async (scope) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
-      request.rawBody = body as Buffer;
-      done(null, undefined);
-    });
-    scope.addHook('onClose', async () => {
-      await Promise.allSettled([...inflight]);
-    });
+  registerAcknowledgedScope(app, 'telegram', options.log, (scope, later) => {
     scope.post('/telegram/webhook', { bodyLimit: options.bodyLimitBytes ?? 1024 * 1024 }, async (request: FastifyRequest, reply: FastifyReply) => {
       const route = '/telegram/webhook';
       const header = request.headers['x-telegram-bot-api-secret-token'];
@@ -52,7 +38,7 @@ export function registerTelegramRoutes(app: FastifyInstance, options: TelegramRo
         return reply.code(400).send({ error: 'bad_request', message: problems.join('; ') });
       }
       reply.code(200).send({});
-      later(() => handleTelegramUpdate(options, update.data));
+      later('update', () => handleTelegramUpdate(options, update.data));
       return reply;
     });
   });
