@@ -9,6 +9,7 @@ import type { ApprovalDependencies } from '../approval/approval-dependencies.ts'
 import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
 import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
+import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
@@ -149,11 +150,24 @@ export async function startBot(
   const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
   const paceAnalysis = analysisPacer(analysisIntervalMilliseconds);
+  // Resolution waits out a grace period on a durable timer: a job per incident, started when the time is up.
+  const resolution = {
+    resolveGraceMilliseconds: config.incidents.resolveGraceSeconds * 1000,
+    resolutionDue: async (waiting: ReadonlyMap<string, number>) => {
+      for (const [incidentId, left] of waiting)
+        await jobs.enqueue(database.db, 'resolve-incident', { incidentId }, { startAfterSeconds: Math.ceil(left / 1000) });
+    },
+  };
+  await jobs.work('resolve-incident', async ({ incidentId }) => {
+    const outcome = await resolveQuietIncidents(database.db, new Map([[incidentId, null]]), { log, graceMilliseconds: resolution.resolveGraceMilliseconds });
+    // A resolved one's analysis (requested with the flip) is dispatched at the dispatcher's next tick.
+    await resolution.resolutionDue(outcome.waiting);
+  });
   await jobs.work(
     'analyze-incident',
     async ({ incidentId }) => {
       await paceAnalysis(incidentId);
-      const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log }, incidentId);
+      const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log, ...resolution }, incidentId);
       // No alerts left: it may have merged into another incident, whose analysis carries on.
       if (!analysed) {
         await settleMergedIncident(approval, incidentId);
@@ -162,7 +176,7 @@ export async function startBot(
       // The deterministic part of the card is out before any brain is asked.
       await parts.events.publish({ type: 'incident-updated', incidentId });
       // Ranked from the same services and alerts as before: nothing new to diagnose or propose.
-      if (!analysed.changed) return;
+      if (!analysed.changed || analysed.awaitingResolution) return;
       const remediation = await proposeRemediation(
         {
           db: database.db,
@@ -212,6 +226,7 @@ export async function startBot(
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     flapQuietMilliseconds: config.incidents.flapQuietMinutes * 60_000,
+    ...resolution,
     maxDepth: config.topology.maxDepth,
     log,
   };

@@ -184,9 +184,11 @@ export const configSchema = z
         correlationWindowMinutes: z.coerce.number().min(0).max(1440).default(5),
         /** An alert firing again this soon after its incident resolved reopens it (flapping); 0 turns that off. */
         flapQuietMinutes: z.coerce.number().min(0).max(1440).default(10),
+        /** An incident whose alerts have all resolved resolves once none changed for this long; 0: at once. */
+        resolveGraceSeconds: z.coerce.number().min(0).max(3600).default(30),
       })
       .strict()
-      .default({ correlationWindowMinutes: 5, flapQuietMinutes: 10 }),
+      .default({ correlationWindowMinutes: 5, flapQuietMinutes: 10, resolveGraceSeconds: 30 }),
     approvals: z
       .object({
         expiryMinutes: z.coerce

@@ -24,6 +24,7 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
   AWOOOI_FLAP_QUIET_MINUTES: ['incidents', 'flapQuietMinutes'],
+  AWOOOI_RESOLVE_GRACE_SECONDS: ['incidents', 'resolveGraceSeconds'],
   AWOOOI_ONCALL_CALENDAR_TOKEN: ['oncall', 'calendarToken'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],

@@ -14,9 +14,11 @@ export interface JobTypes {
   'execute-proposal': { proposalId: string };
   /** Brings an incident's chat card on one platform up to date (ADR 0015). */
   'publish-chat-card': { incidentId: string; platform: string };
+  /** Looks again at an incident whose alerts all resolved, once its grace period is over (issue 10). */
+  'resolve-incident': { incidentId: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card'];
+export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'resolve-incident'];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
@@ -61,6 +63,7 @@ export const defaultJobQueueOptions = {
 const statelyKeys: { [N in JobName]?: (data: JobTypes[N]) => string } = {
   'analyze-incident': (data) => data.incidentId,
   'publish-chat-card': (data) => `${data.platform}:${data.incidentId}`,
+  'resolve-incident': (data) => data.incidentId,
 };
 
 /** Where pg-boss copies a job that failed on every attempt (its dead-letter queue). */
