@@ -31,6 +31,7 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  people: ${config?.approvals.people.length ?? 0}\n` +
       `  slack: ${config?.slack.channel ? `cards to channel ${config.slack.channel} via ${new URL(config.slack.apiUrl).origin}` : 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)'}\n` +
       `  telegram: ${config?.telegram.chatId ? `cards to chat ${config.telegram.chatId} via ${new URL(config.telegram.apiUrl).origin}` : 'off (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)'}\n` +
+      `  discord: ${config?.discord.channelId ? `cards to channel ${config.discord.channelId} via ${new URL(config.discord.apiUrl).origin}, interactions at POST /discord/interactions` : 'off (DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN, DISCORD_CHANNEL_ID)'}\n` +
       `  brain: ${config ? brainChainText(config.brain) : ''}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );

@@ -16,6 +16,7 @@ import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
 import { pollTelegramUpdates } from '../../adapters/telegram/poll-telegram-updates.ts';
 import { registerTelegramRoutes } from '../../adapters/telegram/register-telegram-routes.ts';
+import { registerDiscordRoutes } from '../../adapters/discord/register-discord-routes.ts';
 import type { BotParts } from './choose-parts.ts';
 import { reachInBackground } from './reach-in-background.ts';
 
@@ -30,7 +31,7 @@ export interface ChatSurfaces {
 }
 
 /**
- * The chat platforms that are configured (Slack, Telegram): their routes, one publisher for their cards, and a
+ * The chat platforms that are configured (Slack, Telegram, Discord): their routes, one publisher for their cards, and a
  * background check that each is reachable. Nothing when none is configured: the web console is always there.
  */
 export async function startChat(
@@ -65,7 +66,7 @@ export async function startChat(
       command,
     );
 
-  const { slack, telegram } = parts;
+  const { slack, telegram, discord } = parts;
   if (slack !== undefined) {
     chats.push(slack.chat);
     reachers.push(reachInBackground(() => slack.chat.workspace(), log));
@@ -93,9 +94,22 @@ export async function startChat(
     if (telegram.webhookSecret !== undefined) registerTelegramRoutes(app, { webhookSecret: telegram.webhookSecret, ...doors });
     else stopPolling = pollTelegramUpdates(telegram.chat, doors);
   }
+  if (discord !== undefined) {
+    chats.push(discord.chat);
+    reachers.push(reachInBackground(() => discord.chat.reach(), log));
+    registerDiscordRoutes(app, {
+      publicKey: discord.publicKey,
+      clock,
+      log,
+      answerPrivately: (recipient, text) => discord.chat.answerPrivately(recipient, text),
+      handleClick: handleCardClick,
+      handleCommand,
+    });
+  }
   const details = (): Record<string, string> => ({
     ...(slack === undefined ? {} : { slack: slack.chat.health() }),
     ...(telegram === undefined ? {} : { telegram: telegram.chat.health() }),
+    ...(discord === undefined ? {} : { discord: discord.chat.health() }),
   });
   if (chats.length === 0) return { publisher: undefined, details, stop: () => {}, close: async () => {} };
   const stopPruning = startReceiptPruning(db, clock, log);
@@ -110,7 +124,7 @@ export async function startChat(
     log,
     buildCard,
     chats,
-    routes: { slack: config.slack.routes, telegram: config.telegram.routes },
+    routes: { slack: config.slack.routes, telegram: config.telegram.routes, discord: config.discord.routes },
     ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
   });
   return {

@@ -115,6 +115,41 @@ const telegramSchema = z
   })
   .default({ apiUrl: 'https://api.telegram.org', routes: [] });
 
+const snowflake = (what: string) => z.coerce.string().regex(/^\d{15,25}$/, `must be a numeric Discord id (${what}; Developer Mode → Copy ID)`);
+
+const discordSchema = z
+  .object({
+    /** Developer Portal → General Information → Public Key (64 hex): verifies every interaction. */
+    publicKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the application public key (64 hex characters)')
+      .optional(),
+    /** Developer Portal → General Information → Application ID. */
+    applicationId: snowflake('the application id').optional(),
+    /** Developer Portal → Bot → Token. */
+    botToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{50,120}$/, 'must be the bot token (Developer Portal → Bot → Reset Token), not the public key or client secret')
+      .optional(),
+    /** The text channel the cards go to. */
+    channelId: snowflake('the channel id').optional(),
+    /** API base without the version; tests and proxies point it elsewhere. */
+    apiUrl: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    /** Channels by severity, service, namespace or team; others go to `channelId`. */
+    routes: z.array(chatRoute(snowflake('a channel id'))).default([]),
+  })
+  .strict()
+  .superRefine((discord, context) => {
+    const set = [discord.publicKey, discord.applicationId, discord.botToken, discord.channelId].filter((value) => value !== undefined).length;
+    if (set > 0 && set < 4)
+      context.addIssue({
+        code: 'custom',
+        message:
+          'publicKey, applicationId, botToken and channelId go together (DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN, DISCORD_CHANNEL_ID)',
+      });
+  })
+  .default({ apiUrl: 'https://discord.com/api', routes: [] });
+
 /**
  * The whole configuration, from environment variables and an optional awoooi.yaml.
  * Loaded once at start and passed down; never read from process.env elsewhere.
@@ -285,6 +320,8 @@ export const configSchema = z
     slack: slackSchema,
     /** Telegram (ADR 0016): on when bot token and chat id are set; webhook with a webhook secret, else long polling. */
     telegram: telegramSchema,
+    /** Discord (ADR 0028): on when public key, application id, bot token and channel id are all set. */
+    discord: discordSchema,
     prices: z
       .object({
         cpuCoreHour: z.coerce.number().positive().default(0.0316),

@@ -62,6 +62,11 @@ const environmentVariables: Record<string, string[]> = {
   TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
   TELEGRAM_CHAT_ID: ['telegram', 'chatId'],
   TELEGRAM_API_URL: ['telegram', 'apiUrl'],
+  DISCORD_PUBLIC_KEY: ['discord', 'publicKey'],
+  DISCORD_APPLICATION_ID: ['discord', 'applicationId'],
+  DISCORD_BOT_TOKEN: ['discord', 'botToken'],
+  DISCORD_CHANNEL_ID: ['discord', 'channelId'],
+  DISCORD_API_URL: ['discord', 'apiUrl'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
