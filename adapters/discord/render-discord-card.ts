@@ -84,9 +84,10 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
     ...(card.proposal === null ? [{ name: 'Proposal', value: 'none' }] : proposalFields(card.proposal, clip)),
   ].slice(0, discordLimits.fields);
   const more = `… *(truncated: ${link === undefined ? 'the full card is in the web console' : discordLink(link, 'full card in the web console')})*`;
-  const title = `#${card.number} ${card.title}`;
+  // Our own prefix stays as it is ("#3" is no heading); only the alert's title is escaped.
+  const prefix = `#${card.number} `;
   const embed: DiscordEmbed = {
-    title: clip(title, discordLimits.embedTitle),
+    title: `${prefix}${clip(card.title, discordLimits.embedTitle - prefix.length)}`,
     description: '',
     color: colours[card.severity] ?? 0x99aab5,
     fields,
@@ -97,7 +98,7 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
   const room = Math.min(discordLimits.embedDescription, discordLimits.embedTotal - others);
   embed.description = fitLines(lines, more, room, clipped);
   return {
-    content: clip(`#${card.number} [${card.severity.toUpperCase()}] ${card.title}`, 200),
+    content: `${prefix}${card.severity.toUpperCase()}: ${clip(card.title, 200)}`,
     embeds: [embed],
     components: buttons(card.proposal, link),
     allowed_mentions: { parse: [] },
