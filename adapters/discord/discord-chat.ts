@@ -155,7 +155,8 @@ export class DiscordChat implements ChatPort {
         error: { code: 'unavailable', message: `Discord did not answer (${error instanceof Error ? error.name : 'error'})`, retryable: true },
       };
     }
-    this.#noteHeaders(bucket, response.headers);
+    // A 429's wait reaches the core's buckets as `retryAfterMilliseconds`; the headers matter on a success.
+    if (response.ok) this.#noteHeaders(bucket, response.headers);
     const text = await response.text().catch(() => '');
     let json: unknown;
     try {
