@@ -8,6 +8,7 @@ import { handleChatCommand } from '../chat/handle-chat-command.ts';
 import { describeOnCall } from '../oncall/describe-on-call.ts';
 import { redisLimiters } from '../chat/redis-limiters.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
+import { placeOf } from '../chat/route-card.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { ChatPort, PrivateRecipient } from '../ports/chat-port.ts';
@@ -125,6 +126,17 @@ export async function startChat(
     buildCard,
     chats,
     routes: { slack: config.slack.routes, telegram: config.telegram.routes, discord: config.discord.routes },
+    placeOf: (card) => {
+      const graph = deps.graph();
+      return placeOf(
+        card,
+        (service) => {
+          const node = graph.indexOf(service);
+          return node < 0 ? undefined : graph.namespaceOf(node);
+        },
+        config.teams,
+      );
+    },
     ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
   });
   return {

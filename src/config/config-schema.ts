@@ -50,8 +50,22 @@ const chatRoute = (channel: z.ZodType<string>) =>
       channel,
       severities: z.array(z.enum(severities)).min(1).optional(),
       services: z.array(z.string().min(1)).min(1).optional(),
+      namespaces: z.array(z.string().min(1)).min(1).optional(),
+      /** Names from the top-level `teams`. */
+      teams: z.array(z.string().min(1)).min(1).optional(),
     })
     .strict();
+
+/** Who owns what, for chat routes by team: a team owns the services it names and all services of its namespaces. */
+const teamsSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a team name: letters, digits, . _ -'),
+    z
+      .object({ services: z.array(z.string().min(1)).min(1).optional(), namespaces: z.array(z.string().min(1)).min(1).optional() })
+      .strict()
+      .refine((team) => team.services !== undefined || team.namespaces !== undefined, 'name services or namespaces'),
+  )
+  .default({});
 
 const slackSchema = z
   .object({
@@ -320,6 +334,8 @@ export const configSchema = z
     slack: slackSchema,
     /** Telegram (ADR 0016): on when bot token and chat id are set; webhook with a webhook secret, else long polling. */
     telegram: telegramSchema,
+    /** Teams for chat routes (`routes[].teams`), YAML only. */
+    teams: teamsSchema,
     /** Discord (ADR 0028): on when public key, application id, bot token and channel id are all set. */
     discord: discordSchema,
     prices: z
@@ -336,6 +352,15 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    // A route naming a team no one defined would never match: say so rather than route silently to the default.
+    for (const platform of ['slack', 'telegram', 'discord'] as const) {
+      config[platform].routes.forEach((route, index) => {
+        for (const team of route.teams ?? []) {
+          if (!(team in config.teams))
+            context.addIssue({ code: 'custom', path: [platform, 'routes', index, 'teams'], message: `no team named ${team} in teams` });
+        }
+      });
+    }
     // Whoever is on call is someone the bot knows: a name to show, accounts to reach.
     const known = new Set(config.approvals.people.map((person) => person.id));
     config.oncall.schedules.forEach((schedule, index) => {
