@@ -21,7 +21,7 @@ export interface BotParts {
   events: EventBus;
   people: readonly PersonConfig[];
   /** Slack, when configured (ADR 0014): cards go there and its requests come in at /slack/*. */
-  slack: { chat: SlackChat; signingSecret: string } | undefined;
+  slack: { chat: SlackChat; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string } | undefined;
   /** Telegram, when configured (ADR 0016): cards go to its chat and its updates come in at /telegram/webhook. */
   telegram: { chat: TelegramChat; webhookSecret: string | undefined } | undefined;
   /** Discord, when configured (ADR 0028): cards go to its channel and its interactions come in at /discord/interactions. */
@@ -49,10 +49,10 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
   } else events = new InProcessEventBus();
   const demoMode = config.approvals.people.length === 0;
   const people = demoMode ? demoPeople : config.approvals.people;
-  const { botToken, signingSecret, channel, apiUrl } = config.slack;
+  const { botToken, signingSecret, appToken, channel, apiUrl } = config.slack;
   const slack =
-    botToken !== undefined && signingSecret !== undefined && channel !== undefined
-      ? { chat: new SlackChat({ botToken, channel, apiUrl, consoleUrl: config.server.publicUrl }), signingSecret }
+    botToken !== undefined && (signingSecret !== undefined || appToken !== undefined) && channel !== undefined
+      ? { chat: new SlackChat({ botToken, channel, apiUrl, consoleUrl: config.server.publicUrl }), signingSecret, appToken, apiUrl }
       : undefined;
   const telegramConfig = config.telegram;
   const telegram =
@@ -84,7 +84,11 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
       : undefined;
   const telegramMode =
     telegram === undefined ? undefined : `${telegram.chat.description} (${telegram.webhookSecret === undefined ? 'long polling' : 'webhook'})`;
-  const chats = [slack?.chat.description, telegramMode, discord?.chat.description].filter((description) => description !== undefined);
+  const slackMode =
+    slack === undefined
+      ? undefined
+      : `${slack.chat.description} (${[slack.signingSecret && 'HTTP', slack.appToken && 'Socket Mode'].filter(Boolean).join(' + ')})`;
+  const chats = [slackMode, telegramMode, discord?.chat.description].filter((description) => description !== undefined);
   return {
     slack,
     telegram,

@@ -15,6 +15,7 @@ import type { ChatPort, PrivateRecipient } from '../ports/chat-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
+import { startSlackSocketMode, type SlackSocketMode } from '../../adapters/slack/slack-socket-mode.ts';
 import { pollTelegramUpdates } from '../../adapters/telegram/poll-telegram-updates.ts';
 import { registerTelegramRoutes } from '../../adapters/telegram/register-telegram-routes.ts';
 import { registerDiscordRoutes } from '../../adapters/discord/register-discord-routes.ts';
@@ -68,17 +69,19 @@ export async function startChat(
     );
 
   const { slack, telegram, discord } = parts;
+  let socketMode: SlackSocketMode | undefined;
   if (slack !== undefined) {
     chats.push(slack.chat);
     reachers.push(reachInBackground(() => slack.chat.workspace(), log));
-    registerSlackRoutes(app, {
-      signingSecret: slack.signingSecret,
-      clock,
+    const doors = {
       log,
-      answerPrivately: (recipient, text) => slack.chat.answerPrivately(recipient, text),
+      answerPrivately: (recipient: PrivateRecipient, text: string) => slack.chat.answerPrivately(recipient, text),
       handleClick: handleCardClick,
       handleCommand,
-    });
+    };
+    if (slack.signingSecret !== undefined) registerSlackRoutes(app, { signingSecret: slack.signingSecret, clock, ...doors });
+    // Socket Mode (ADR 0029): the same doors, over a WebSocket the bot opens; no public URL needed.
+    if (slack.appToken !== undefined) socketMode = startSlackSocketMode({ appToken: slack.appToken, apiUrl: slack.apiUrl, ...doors });
   }
   let stopPolling = async () => {};
   let pollingStopped: Promise<void> = Promise.resolve();
@@ -109,10 +112,12 @@ export async function startChat(
   }
   const details = (): Record<string, string> => ({
     ...(slack === undefined ? {} : { slack: slack.chat.health() }),
+    ...(socketMode === undefined ? {} : { slackSocketMode: socketMode.health() }),
     ...(telegram === undefined ? {} : { telegram: telegram.chat.health() }),
     ...(discord === undefined ? {} : { discord: discord.chat.health() }),
   });
   if (chats.length === 0) return { publisher: undefined, details, stop: () => {}, close: async () => {} };
+  let socketStopped: Promise<void> = Promise.resolve();
   const stopPruning = startReceiptPruning(db, clock, log);
 
   const limiters = config.storage.redisUrl ? redisLimiters(config.storage.redisUrl) : undefined;
@@ -146,10 +151,12 @@ export async function startChat(
       publisher.stop();
       stopPruning();
       pollingStopped = stopPolling();
+      socketStopped = socketMode?.stop() ?? Promise.resolve();
       for (const stop of reachers) stop();
     },
     close: async () => {
       await pollingStopped;
+      await socketStopped;
       await limiters?.close();
     },
   };

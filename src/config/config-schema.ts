@@ -79,6 +79,11 @@ const slackSchema = z
       .string()
       .regex(/^[A-Za-z0-9]{16,128}$/, 'must be the app signing secret (letters and digits)')
       .optional(),
+    /** App-level token (xapp-…, scope connections:write): Socket Mode instead of (or beside) the HTTP routes (ADR 0029). */
+    appToken: z
+      .string()
+      .regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')
+      .optional(),
     /** Channel id the cards go to (C…, G…). */
     channel: z
       .string()
@@ -91,9 +96,15 @@ const slackSchema = z
   })
   .strict()
   .superRefine((slack, context) => {
-    const set = [slack.botToken, slack.signingSecret, slack.channel].filter((value) => value !== undefined).length;
+    // Socket Mode needs no signing secret: the app token opens the socket, and nothing arrives over HTTP.
+    const inbound = slack.signingSecret ?? slack.appToken;
+    const set = [slack.botToken, inbound, slack.channel].filter((value) => value !== undefined).length;
     if (set > 0 && set < 3)
-      context.addIssue({ code: 'custom', message: 'botToken, signingSecret and channel go together (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)' });
+      context.addIssue({
+        code: 'custom',
+        message:
+          'botToken, signingSecret and channel go together (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL); with SLACK_APP_TOKEN (Socket Mode) the signing secret may be left out',
+      });
   })
   .default({ apiUrl: 'https://slack.com/api/', routes: [] });
 

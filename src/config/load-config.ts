@@ -57,6 +57,7 @@ const environmentVariables: Record<string, string[]> = {
   SLACK_BOT_TOKEN: ['slack', 'botToken'],
   SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
   SLACK_CHANNEL: ['slack', 'channel'],
+  SLACK_APP_TOKEN: ['slack', 'appToken'],
   SLACK_API_URL: ['slack', 'apiUrl'],
   TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
   TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
