@@ -91,3 +91,15 @@ describe('Discord settings', () => {
     expect(errors).toContain('no team named nobody in teams');
   });
 });
+
+describe('awoooi discord register-commands', () => {
+  it('says Discord is not configured (exit 2) rather than calling anything', async () => {
+    const { discordRegisterCommand } = await import('../../../src/cli/discord-register-command.ts');
+    const loaded = loadConfig({});
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    let err = '';
+    const sink = { write: (text: string) => (err += text) } as unknown as NodeJS.WritableStream;
+    expect(await discordRegisterCommand(loaded.config, sink, sink)).toBe(2);
+    expect(err).toContain('Discord is not configured: set DISCORD_PUBLIC_KEY');
+  });
+});
