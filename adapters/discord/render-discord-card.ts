@@ -70,6 +70,12 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
     `**Blast radius**: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `**Cost at stake**: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
+    ...(card.mergedInto === null
+      ? []
+      : [
+          `**Merged into ${link === undefined ? `#${card.mergedInto.number}` : discordLink(`${consoleUrl!.replace(/\/$/, '')}/#incident-${encodeURIComponent(card.mergedInto.incidentId)}`, `#${card.mergedInto.number}`)}**: an alert connected the two; it goes on there.`,
+        ]),
+    ...(card.absorbed.length === 0 ? [] : [`**Merged into this one**: ${card.absorbed.map((number) => `#${number}`).join(', ')}`]),
     ...(card.flapped === null ? [] : [`**Flapping**: reopened ${card.flapped.count} time(s), last at ${escapeDiscord(card.flapped.lastAt)}`]),
     ...(card.history === null ? [] : [`**Seen before**: ${clip(card.history.text, bounds.line)}`]),
     card.diagnosis === null

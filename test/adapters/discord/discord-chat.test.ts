@@ -72,6 +72,17 @@ describe('DiscordChat [fake Discord, simulated]', () => {
     for (const button of buttons) if ('custom_id' in button) expect(button.custom_id.length).toBeLessThanOrEqual(discordLimits.customId);
   });
 
+  it('says where a merged incident goes on, linked to its card in the web console', () => {
+    const merged = renderDiscordCard(
+      sampleCard({ status: 'merged', mergedInto: { incidentId: 'abc', number: 7 }, absorbed: [] }),
+      'https://awoooi.example.com',
+    );
+    expect(merged.embeds[0]!.description).toContain('**Merged into [\\#7](https://awoooi.example.com/#incident-abc)**');
+    expect(merged.embeds[0]!.fields.find((field) => field.name === 'Status')?.value).toBe('MERGED');
+    const survivor = renderDiscordCard(sampleCard({ absorbed: [3, 4] }));
+    expect(survivor.embeds[0]!.description).toContain('**Merged into this one**: #3, #4');
+  });
+
   it('posts the worst card and Discord (the fake checks the limits) takes it; learns the guild from the channel', async () => {
     const posted = await chat.postCard(chat.channel, hugeCard());
     expect(posted).toMatchObject({ ok: true, value: { workspace: api.guildId, channel: channelId, threadId: null } });
