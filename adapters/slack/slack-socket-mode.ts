@@ -31,7 +31,17 @@ export function startSlackSocketMode(options: SlackSocketModeOptions): SlackSock
   let health = 'connecting';
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => LogLevel.ERROR, setName: () => {} };
+  let warned = false;
+  // The client retries apps.connections.open by itself and says why only to its logger: that is where /readyz learns it.
+  const noteError = (...parts: unknown[]) => {
+    const text = parts.map(String).join(' ');
+    const failed = /Failed to retrieve a new WSS URL \(error: (.*)\)/s.exec(text);
+    if (failed === null) return;
+    health = `unreachable: ${(failed[1] ?? '').slice(0, 200)}`;
+    if (!warned) log.warn({ platform: 'slack', reason: health }, 'slack socket mode could not connect; the client keeps retrying');
+    warned = true;
+  };
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: noteError, setLevel: () => {}, getLevel: () => LogLevel.ERROR, setName: () => {} };
   const client = new SocketModeClient({
     appToken: options.appToken,
     logger: quiet,
@@ -39,6 +49,7 @@ export function startSlackSocketMode(options: SlackSocketModeOptions): SlackSock
   });
   client.on('connected', () => {
     health = 'connected';
+    warned = false;
     log.info({ platform: 'slack' }, 'slack socket mode connected');
   });
   client.on('reconnecting', () => {
