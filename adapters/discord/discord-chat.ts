@@ -23,6 +23,9 @@ export const discordPacing: ChatPacing = {
   update: { points: 1, perSeconds: 1.2, scope: 'channel' },
 };
 
+/** Message flags: EPHEMERAL (only the one who asked sees it), SUPPRESS_EMBEDS (no link previews of alert text). */
+const flags = { ephemeral: 64, suppressEmbeds: 4 } as const;
+
 // Deliberately partial: only what we read of Discord's answers.
 const messageAnswer = z.object({ id: z.string().regex(/^\d{1,25}$/) });
 const channelAnswer = z.object({ id: z.string(), guild_id: z.string().regex(/^\d{1,25}$/) });
@@ -108,6 +111,7 @@ export class DiscordChat implements ChatPort {
     const body = {
       content: renderDiscordText(text),
       allowed_mentions: { parse: [] },
+      flags: flags.suppressEmbeds,
       message_reference: { message_id: message.messageId, fail_if_not_exists: false },
     };
     const posted = await this.#call('POST', `/channels/${message.channel}/messages`, body, `post:${message.channel}`);
@@ -121,7 +125,7 @@ export class DiscordChat implements ChatPort {
   async answerPrivately(recipient: PrivateRecipient, text: string): Promise<ChatResult<void>> {
     const [kind, token] = (recipient.interaction ?? '').split(/:(.*)/s);
     if (token === undefined || token === '') return { ok: false, error: { code: 'invalid', message: 'no interaction to answer', retryable: false } };
-    const body = { content: renderDiscordText(text), flags: 64, allowed_mentions: { parse: [] } };
+    const body = { content: renderDiscordText(text), flags: flags.ephemeral | flags.suppressEmbeds, allowed_mentions: { parse: [] } };
     const path = `/webhooks/${this.#options.applicationId}/${encodeURIComponent(token)}`;
     const sent =
       kind === 'original' ? await this.#call('PATCH', `${path}/messages/@original`, body, 'interaction') : await this.#call('POST', path, body, 'interaction');

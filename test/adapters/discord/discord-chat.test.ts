@@ -127,8 +127,8 @@ describe('DiscordChat [fake Discord, simulated]', () => {
     expect(await chat.answerPrivately({ ...recipient, interaction: 'followup:tok-1' }, 'Signed <@1> @everyone')).toEqual({ ok: true, value: undefined });
     expect(await chat.answerPrivately({ ...recipient, interaction: 'original:tok-2' }, 'status')).toEqual({ ok: true, value: undefined });
     expect(api.interactionAnswers.slice(-2)).toEqual([
-      { token: 'tok-1', kind: 'followup', content: 'Signed \\<@1\\> @\u200deveryone', flags: 64 },
-      { token: 'tok-2', kind: 'original', content: 'status', flags: 64 },
+      { token: 'tok-1', kind: 'followup', content: 'Signed \\<@1\\> @\u200deveryone', flags: 68 },
+      { token: 'tok-2', kind: 'original', content: 'status', flags: 68 },
     ]);
     expect((await chat.answerPrivately(recipient, 'nowhere')).ok).toBe(false);
   });
