@@ -29,7 +29,8 @@ const flags = { ephemeral: 64, suppressEmbeds: 4 } as const;
 // Deliberately partial: only what we read of Discord's answers.
 const messageAnswer = z.object({ id: z.string().regex(/^\d{1,25}$/) });
 const channelAnswer = z.object({ id: z.string(), guild_id: z.string().regex(/^\d{1,25}$/) });
-const errorAnswer = z.object({ message: z.string().optional(), code: z.number().optional(), retry_after: z.number().optional() }).partial();
+const errorAnswer = z.object({ message: z.string(), code: z.number(), retry_after: z.number(), global: z.boolean() }).partial();
+const globalBucket = 'global';
 
 /** How a private answer is delivered: a follow-up to a click (deferred update), or the deferred reply of a command. */
 export const discordAnswerTo = {
@@ -133,7 +134,8 @@ export class DiscordChat implements ChatPort {
   }
 
   async #call(method: string, path: string, body: unknown, bucket: string): Promise<ChatResult<unknown>> {
-    const resetAt = this.#spent.get(bucket) ?? 0;
+    // A global 429 holds every route of the bot, not just the one that met it.
+    const resetAt = Math.max(this.#spent.get(bucket) ?? 0, this.#spent.get(globalBucket) ?? 0);
     if (resetAt > Date.now()) {
       return {
         ok: false,
@@ -173,6 +175,9 @@ export class DiscordChat implements ChatPort {
       return { ok: true, value: json };
     }
     const failure = discordError(response.status, json, response.headers);
+    if (failure.code === 'rate_limited' && errorAnswer.safeParse(json).data?.global === true) {
+      this.#spent.set(globalBucket, Date.now() + (failure.retryAfterMilliseconds ?? 1000));
+    }
     if (failure.code === 'unavailable') this.#health = `unreachable: ${failure.message}`;
     else if (failure.code === 'refused') this.#health = `refused: ${failure.message}`;
     else if (failure.code === 'rate_limited') this.#health = 'ok (rate limited, waiting as told)';

@@ -35,7 +35,7 @@ export interface FakeDiscordApi {
   /** Bodies the fake refused as Discord would (limits broken, mentions allowed): each names the rule. */
   violations: string[];
   /** The next `count` calls whose route starts with `routePrefix` (e.g. `PATCH /channels/`) answer 429 with `retry_after: seconds`. */
-  rateLimitNext(routePrefix: string, count: number, seconds: number): void;
+  rateLimitNext(routePrefix: string, count: number, seconds: number, global?: boolean): void;
   /** The next successful call on `routePrefix` says its bucket is spent (X-RateLimit-Remaining: 0) for `seconds`. */
   exhaustNext(routePrefix: string, seconds: number): void;
   /** Answers every call with 503 (Discord down) while true. */
@@ -61,7 +61,7 @@ const limits = {
 /**
  * A local server shaped like Discord's HTTP API v10 (SIMULATED Discord): `Authorization: Bot <token>`, channel
  * messages (post, edit, 404 Unknown Message with code 10008), interaction webhooks, bulk command overwrite, and
- * rate limits as Discord answers them: HTTP 429 with `{retry_after: <seconds, float>, global: false}` in the body and
+ * rate limits as Discord answers them: HTTP 429 with `{retry_after: <seconds, float>, global}` in the body and
  * Retry-After / X-RateLimit-* headers. It checks what it receives against Discord's message limits and refuses
  * (400, code 50035) a body that breaks one, or that does not carry `allowed_mentions: {parse: []}`.
  */
@@ -72,7 +72,7 @@ export async function startFakeDiscordApi(options: { token: string; applicationI
   const replies: FakeDiscordMessage[] = [];
   const interactionAnswers: FakeDiscordApi['interactionAnswers'] = [];
   const violations: string[] = [];
-  const limited: { prefix: string; count: number; seconds: number }[] = [];
+  const limited: { prefix: string; count: number; seconds: number; global: boolean }[] = [];
   const exhausted: { prefix: string; seconds: number }[] = [];
   let commands: unknown[] | undefined;
   let down = false;
@@ -101,12 +101,13 @@ export async function startFakeDiscordApi(options: { token: string; applicationI
       limit.count -= 1;
       return {
         status: 429,
-        body: { message: 'You are being rate limited.', retry_after: limit.seconds, global: false },
+        body: { message: 'You are being rate limited.', retry_after: limit.seconds, global: limit.global },
         headers: {
           'retry-after': String(Math.ceil(limit.seconds)),
           'x-ratelimit-remaining': '0',
           'x-ratelimit-reset-after': String(limit.seconds),
-          'x-ratelimit-scope': 'user',
+          'x-ratelimit-scope': limit.global ? 'global' : 'user',
+          ...(limit.global ? { 'x-ratelimit-global': 'true' } : {}),
         },
       };
     }
@@ -201,7 +202,7 @@ export async function startFakeDiscordApi(options: { token: string; applicationI
       return commands;
     },
     violations,
-    rateLimitNext: (prefix, count, seconds) => void limited.push({ prefix, count, seconds }),
+    rateLimitNext: (prefix, count, seconds, global = false) => void limited.push({ prefix, count, seconds, global }),
     exhaustNext: (prefix, seconds) => void exhausted.push({ prefix, seconds }),
     setDown: (value) => {
       down = value;

@@ -110,6 +110,20 @@ describe('DiscordChat [fake Discord, simulated]', () => {
     expect((await chat.postThreadReply(posted.value, 'a line')).ok).toBe(true);
   });
 
+  it('holds every route after a global 429, for as long as it said', async () => {
+    const global = new DiscordChat({ botToken: 'discord-test-token', applicationId: '1098765432109876543', channelId, apiUrl: api.url });
+    const ref = { workspace: api.guildId, channel: channelId, messageId: '1', threadId: null };
+    api.rateLimitNext('POST /channels/', 1, 30, true);
+    expect(await global.postThreadReply(ref, 'x')).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'rate_limited', retryAfterMilliseconds: 30_000 }),
+    });
+    const calls = api.calls.length;
+    const edit = await global.updateCard(ref, sampleCard());
+    expect(edit).toEqual({ ok: false, error: expect.objectContaining({ code: 'rate_limited', retryable: true }) });
+    expect(api.calls.length).toBe(calls);
+  });
+
   it('maps Discord down to unavailable (retryable) and a wrong token to refused (final), naming no token', async () => {
     api.setDown(true);
     const down = await chat.postThreadReply({ workspace: api.guildId, channel: channelId, messageId: '1', threadId: null }, 'x');
