@@ -107,6 +107,16 @@ program
   });
 
 program
+  .command('discord')
+  .description('Discord tools')
+  .command('register-commands')
+  .description('register /awoooi as the Discord application command (bulk overwrite; run again after an upgrade)')
+  .action(async () => {
+    const { discordRegisterCommand } = await import('./discord-register-command.ts');
+    process.exitCode = await discordRegisterCommand(configOrExit(), process.stdout, process.stderr);
+  });
+
+program
   .command('oncall')
   .description('who is on call now (or at --at) and who is next, per schedule')
   .option('--at <time>', 'an ISO 8601 time instead of now, e.g. 2026-12-24T18:00:00+01:00')

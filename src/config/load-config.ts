@@ -58,11 +58,17 @@ const environmentVariables: Record<string, string[]> = {
   SLACK_BOT_TOKEN: ['slack', 'botToken'],
   SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
   SLACK_CHANNEL: ['slack', 'channel'],
+  SLACK_APP_TOKEN: ['slack', 'appToken'],
   SLACK_API_URL: ['slack', 'apiUrl'],
   TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
   TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
   TELEGRAM_CHAT_ID: ['telegram', 'chatId'],
   TELEGRAM_API_URL: ['telegram', 'apiUrl'],
+  DISCORD_PUBLIC_KEY: ['discord', 'publicKey'],
+  DISCORD_APPLICATION_ID: ['discord', 'applicationId'],
+  DISCORD_BOT_TOKEN: ['discord', 'botToken'],
+  DISCORD_CHANNEL_ID: ['discord', 'channelId'],
+  DISCORD_API_URL: ['discord', 'apiUrl'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
