@@ -62,6 +62,10 @@ const environmentVariables: Record<string, string[]> = {
   TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
   TELEGRAM_CHAT_ID: ['telegram', 'chatId'],
   TELEGRAM_API_URL: ['telegram', 'apiUrl'],
+  PROMETHEUS_URL: ['finops', 'prometheusUrl'],
+  OPENCOST_URL: ['finops', 'opencostUrl'],
+  AWOOOI_FINOPS_REPORT_CHANNEL: ['finops', 'report', 'channel'],
+  AWOOOI_CURRENCY: ['prices', 'currency'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
