@@ -10,7 +10,7 @@ import { usageByWorkload } from './usage-by-workload.ts';
 import { type UnitRates, workloadWaste } from './workload-waste.ts';
 
 export interface ScanDependencies {
-  cluster: ClusterPort;
+  cluster: Pick<ClusterPort, 'description' | 'simulated' | 'inventory'>;
   /** Null: no usage source (a real cluster without PROMETHEUS_URL); only storage is judged, and the report says so. */
   usage: UsagePort | null;
   /** OpenCost, where configured: its rates replace the list prices for the workloads it allocated. */
