@@ -57,7 +57,7 @@ export async function scanWaste(deps: ScanDependencies): Promise<ScanResult> {
       notes.push(`usage unknown (${deps.usage.description}: ${failureText(error, usageSignal)}): zombies and over-provisioning were not judged`);
     }
   }
-  const rates = await allocationRates(deps, days, notes);
+  const rates = await allocationRates(deps, deps.zombieDays, notes);
   const ratesOf = (workload: InventoryWorkload): UnitRates => {
     const allocated = rates.get(`${workload.namespace}/${workload.name}`);
     return { cpuCoreHour: allocated?.cpuCoreHour ?? deps.prices.cpuCoreHour, memoryGiBHour: allocated?.memoryGiBHour ?? deps.prices.memoryGiBHour };
