@@ -43,6 +43,7 @@ import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.t
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { startChat } from './start-chat.ts';
+import { startFinops } from './start-finops.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
@@ -228,7 +229,15 @@ export async function startBot(
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard });
+  const finops = await startFinops({
+    config,
+    approval,
+    jobs,
+    log,
+    ingest: (body) => ingestAlerts(ingestDependencies, 'generic', body),
+    chats: { slack: parts.slack?.chat, telegram: parts.telegram?.chat },
+  });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -298,6 +307,7 @@ export async function startBot(
         // MCP servers over stdio are child processes of the bot.
         if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
+        await finops.stop();
         await sealer.stop();
         await dispatcher.stop();
         await jobs.stop();

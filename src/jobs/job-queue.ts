@@ -14,9 +14,11 @@ export interface JobTypes {
   'execute-proposal': { proposalId: string };
   /** Brings an incident's chat card on one platform up to date (ADR 0015). */
   'publish-chat-card': { incidentId: string; platform: string };
+  /** Posts the week's FinOps report (ADR 0025); enqueued once per week by whichever replica claimed it. */
+  'finops-report': { week: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card'];
+export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'finops-report'];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
