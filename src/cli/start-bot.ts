@@ -43,7 +43,7 @@ import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.t
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { startChat } from './start-chat.ts';
-import { startFinops } from './start-finops.ts';
+import { type RunningFinOps, startFinops } from './start-finops.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
@@ -58,6 +58,8 @@ export interface RunningBot {
   approval: ApprovalDependencies;
   /** Chat cards (Slack, Telegram), when a chat platform is configured. */
   chat: ChatPublisher | undefined;
+  /** FinOps: the scan and propose doors of `/awoooi finops`, the waste on the cards, the weekly report. */
+  finops: RunningFinOps;
   close(): Promise<void>;
 }
 
@@ -219,7 +221,16 @@ export async function startBot(
     ...(config.oncall.calendarToken === undefined ? {} : { calendarToken: config.oncall.calendarToken }),
   });
   registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
+  const finops = await startFinops({
+    config,
+    approval,
+    jobs,
+    log,
+    ingest: (body) => ingestAlerts(ingestDependencies, 'generic', body),
+    chats: { slack: parts.slack?.chat, telegram: parts.telegram?.chat },
+  });
   const cardDependencies = {
+    waste: finops.waste,
     people: parts.people,
     cluster: parts.cluster,
     prices: config.prices,
@@ -229,14 +240,6 @@ export async function startBot(
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const finops = await startFinops({
-    config,
-    approval,
-    jobs,
-    log,
-    ingest: (body) => ingestAlerts(ingestDependencies, 'generic', body),
-    chats: { slack: parts.slack?.chat, telegram: parts.telegram?.chat },
-  });
   const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
@@ -300,6 +303,7 @@ export async function startBot(
       parts,
       approval,
       chat: chat.publisher,
+      finops,
       close: async () => {
         chat.stop();
         discovery?.stop();

@@ -5,6 +5,7 @@ import type { FinOpsCommandDependencies } from '../chat/finops-command.ts';
 import type { Config } from '../config/config-schema.ts';
 import { proposeRecommendation } from '../finops/propose-recommendation.ts';
 import { scanWaste } from '../finops/scan-waste.ts';
+import { WasteCache } from '../finops/waste-cache.ts';
 import { postWeeklyReport, startWeeklyReports } from '../finops/weekly-report.ts';
 import type { IngestResult } from '../ingest/ingest-alerts.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
@@ -14,6 +15,8 @@ import { finopsSources } from './finops-sources.ts';
 
 export interface RunningFinOps {
   commands: FinOpsCommandDependencies;
+  /** The waste of affected workloads for the incident cards' cost line. */
+  waste: WasteCache;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function startFinops(deps: {
   const { config, approval, jobs, log } = deps;
   const sources = finopsSources(config, approval.cluster, approval.clock);
   const scan = () => scanWaste(sources);
+  const waste = new WasteCache(scan, { clock: approval.clock, log });
   const commands: FinOpsCommandDependencies = {
     scan,
     propose: (id, requestedBy) =>
@@ -39,11 +43,11 @@ export async function startFinops(deps: {
     personOf: (platform, accountId) => resolvePerson(approval.people, platform, accountId)?.id,
   };
   const target = config.finops.report.channel;
-  if (target === undefined) return { commands, stop: async () => {} };
+  if (target === undefined) return { commands, waste, stop: async () => {} };
   const schedule = { ...target, weekday: config.finops.report.weekday, hour: config.finops.report.hour };
   const reportDependencies = { db: approval.db, jobs, clock: approval.clock, log, schedule };
   await jobs.work('finops-report', ({ week }) => postWeeklyReport({ ...reportDependencies, scan, chat: deps.chats[target.platform] }, week));
   const reports = startWeeklyReports(reportDependencies);
   log.info({ platform: target.platform, channel: target.channel, weekday: schedule.weekday, hourUtc: schedule.hour }, 'FinOps weekly report scheduled');
-  return { commands, stop: () => reports.stop() };
+  return { commands, waste, stop: () => reports.stop() };
 }
