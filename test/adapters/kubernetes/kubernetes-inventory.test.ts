@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { finopsReads } from '../../../adapters/kubernetes/access-review.ts';
 import { KubernetesCluster } from '../../../adapters/kubernetes/kubernetes-cluster.ts';
 import { defaultPrices } from '../../../src/finops/pricing.ts';
 import { scanWaste } from '../../../src/finops/scan-waste.ts';
