@@ -86,9 +86,12 @@ describe('Kubernetes adapter: the FinOps inventory at the wire [fake API server,
     expect(inventory.nodes).toContainEqual({ name: 'node-a', instanceType: 'm6i.xlarge', cpuCores: 3.92, memoryGiB: expect.closeTo(15.094, 3) });
     // Read-only: lists and nothing else.
     expect(server.writes()).toEqual([]);
-    expect(server.requests.map((request) => request.path)).toEqual(
-      expect.arrayContaining(['/api/v1/persistentvolumes', '/api/v1/pods', '/apis/apps/v1/replicasets']),
-    );
+    // Exactly the lists deploy/kubernetes/rbac.yaml grants for it (access-review.ts `finopsReads`).
+    const listed = server.requests.map((request) => {
+      const [, group, resource] = /^\/(?:api\/v1|apis\/([^/]+)\/v1)\/([a-z]+)$/.exec(request.path) ?? [];
+      return `list ${group ?? ''}/${resource}`;
+    });
+    expect(listed.sort()).toEqual(finopsReads.map((permission) => `${permission.verb} ${permission.group}/${permission.resource}`).sort());
   });
 
   it('the scan finds the orphaned claim, the released volume and the idle deployment, with their catalog actions', async () => {
