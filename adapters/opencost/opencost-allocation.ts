@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitUrlCredentials } from '../../src/domain/url-credentials.ts';
 import type { CallOptions } from '../../src/ports/call-options.ts';
 import type { CostAllocationPort, WorkloadRates } from '../../src/ports/usage-port.ts';
 
@@ -36,9 +37,12 @@ function rate(cost: number | undefined, hours: number | undefined): number | nul
 export class OpenCostAllocation implements CostAllocationPort {
   readonly description: string;
   readonly #url: string;
+  readonly #headers: Record<string, string>;
 
-  constructor(url: string) {
+  constructor(configured: string) {
+    const { url, authorization } = splitUrlCredentials(configured);
     this.#url = url.endsWith('/') ? url : `${url}/`;
+    this.#headers = { accept: 'application/json', ...(authorization === undefined ? {} : { authorization }) };
     this.description = `OpenCost ${this.#url}`;
   }
 
@@ -47,7 +51,7 @@ export class OpenCostAllocation implements CostAllocationPort {
     url.search = new URLSearchParams({ window: `${days}d`, aggregate: 'namespace,controller', accumulate: 'true' }).toString();
     let response: Response;
     try {
-      response = await fetch(url, { signal: options.signal, headers: { accept: 'application/json' } });
+      response = await fetch(url, { signal: options.signal, headers: this.#headers });
     } catch (error) {
       if (options.signal.aborted) throw options.signal.reason;
       throw new Error(`OpenCost at ${this.#url} did not answer: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { splitUrlCredentials } from '../../src/domain/url-credentials.ts';
 
 /** One series of a query answer: its labels and its samples as [unix seconds, value]. */
 export interface PrometheusSeries {
@@ -40,10 +41,14 @@ const maximumBytes = 32 * 1024 * 1024;
  * Non-finite values (NaN from a division by zero) are dropped, not passed on as numbers.
  */
 export class PrometheusClient {
+  /** Without credentials: safe to show. */
   readonly url: string;
+  readonly #headers: Record<string, string>;
 
-  constructor(url: string) {
+  constructor(configured: string) {
+    const { url, authorization } = splitUrlCredentials(configured);
     this.url = url.endsWith('/') ? url : `${url}/`;
+    this.#headers = { accept: 'application/json', ...(authorization === undefined ? {} : { authorization }) };
   }
 
   /** An instant query at `at`. */
@@ -69,7 +74,7 @@ export class PrometheusClient {
     let response: Response;
     try {
       // POST with a form body: long PromQL does not hit URL length limits (the API accepts both).
-      response = await fetch(url, { method: 'POST', body: new URLSearchParams(parameters), signal, headers: { accept: 'application/json' } });
+      response = await fetch(url, { method: 'POST', body: new URLSearchParams(parameters), signal, headers: this.#headers });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw new PrometheusError(`Prometheus at ${this.url} did not answer: ${(error as Error).message}`, true);

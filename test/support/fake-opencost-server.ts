@@ -6,13 +6,13 @@ import type { AddressInfo } from 'node:net';
  * including the `__idle__` entry OpenCost adds. Records the requests it saw.
  */
 export class FakeOpenCostServer {
-  readonly requests: { path: string; query: Record<string, string> }[] = [];
+  readonly requests: { path: string; query: Record<string, string>; authorization: string | undefined }[] = [];
   allocations: Record<string, unknown> = {};
   status = 200;
   url = '';
   #server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://fake');
-    this.requests.push({ path: url.pathname, query: Object.fromEntries(url.searchParams) });
+    this.requests.push({ path: url.pathname, query: Object.fromEntries(url.searchParams), authorization: request.headers.authorization });
     const found = url.pathname === '/allocation/compute';
     response.writeHead(found ? this.status : 404, { 'content-type': 'application/json' });
     response.end(

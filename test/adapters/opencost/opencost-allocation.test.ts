@@ -38,11 +38,20 @@ describe('OpenCost allocation API at the wire [fake OpenCost server]', () => {
 
   it('asks for 7 days aggregated by namespace and controller, and turns costs into unit rates', async () => {
     const rates = await new OpenCostAllocation(server.url).workloadRates(7, { signal: AbortSignal.timeout(5000) });
-    expect(server.requests).toEqual([{ path: '/allocation/compute', query: { window: '7d', aggregate: 'namespace,controller', accumulate: 'true' } }]);
+    expect(server.requests).toEqual([
+      { path: '/allocation/compute', query: { window: '7d', aggregate: 'namespace,controller', accumulate: 'true' }, authorization: undefined },
+    ]);
     expect(rates).toHaveLength(1);
     expect(rates[0]).toMatchObject({ namespace: 'shop', name: 'checkout' });
     expect(rates[0]!.cpuCoreHour).toBeCloseTo(0.0632, 10);
     expect(rates[0]!.memoryGiBHour).toBeCloseTo(0.0084, 10);
+  });
+
+  it('credentials in OPENCOST_URL go in an Authorization header, never into what is shown', async () => {
+    const allocation = new OpenCostAllocation(server.url.replace('http://', 'http://finops:s3cr%40t@'));
+    await allocation.workloadRates(7, { signal: AbortSignal.timeout(5000) });
+    expect(server.requests[0]?.authorization).toBe(`Basic ${Buffer.from('finops:s3cr@t').toString('base64')}`);
+    expect(allocation.description).toBe(`OpenCost ${server.url}/`);
   });
 
   it('the scan prices a workload OpenCost allocated with its rates, the others with list prices', async () => {
