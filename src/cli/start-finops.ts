@@ -35,6 +35,10 @@ export async function startFinops(deps: {
   const { config, approval, jobs, log } = deps;
   const sources = finopsSources(config, approval.cluster, approval.clock);
   const scan = () => scanWaste(sources);
+  log.info(
+    { usage: sources.usage?.description ?? 'none (set PROMETHEUS_URL)', costs: sources.allocation?.description ?? `list prices (${config.prices.currency})` },
+    'FinOps sources',
+  );
   const waste = new WasteCache(scan, { clock: approval.clock, log });
   const commands: FinOpsCommandDependencies = {
     scan,
