@@ -18,6 +18,7 @@ export const auditKinds = [
   'execution_reconciled',
   'trust_changed',
   'model_proposal_refused',
+  'incidents_merged',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 
