@@ -93,6 +93,17 @@ program
   });
 
 program
+  .command('finops')
+  .description('FinOps tools')
+  .command('scan')
+  .description('what the cluster wastes: orphaned claims, released volumes, zombies, over-provisioning; monthly and annual')
+  .option('--json', 'machine-readable output', false)
+  .action(async (options: { json: boolean }) => {
+    const { finopsScanCommand } = await import('./finops-scan-command.ts');
+    process.exitCode = await finopsScanCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
   .command('demo')
   .description('tracer bullet: fire a demo alert through the whole loop on embedded defaults, print each step PASS/FAIL')
   .option('--slack', 'through a simulated Slack on this machine: the card posted, two signed button clicks, the card edited in place')

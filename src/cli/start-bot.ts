@@ -45,6 +45,7 @@ import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.t
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { startChat } from './start-chat.ts';
+import { type RunningFinOps, startFinops } from './start-finops.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
@@ -59,6 +60,8 @@ export interface RunningBot {
   approval: ApprovalDependencies;
   /** Chat cards (Slack, Telegram), when a chat platform is configured. */
   chat: ChatPublisher | undefined;
+  /** FinOps: the scan and propose doors of `/awoooi finops`, the waste on the cards, the weekly report. */
+  finops: RunningFinOps;
   close(): Promise<void>;
 }
 
@@ -238,7 +241,16 @@ export async function startBot(
     ...(config.oncall.calendarToken === undefined ? {} : { calendarToken: config.oncall.calendarToken }),
   });
   registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
+  const finops = await startFinops({
+    config,
+    approval,
+    jobs,
+    log,
+    ingest: (body) => ingestAlerts(ingestDependencies, 'generic', body),
+    chats: { slack: parts.slack?.chat, telegram: parts.telegram?.chat },
+  });
   const cardDependencies = {
+    waste: finops.waste,
     people: parts.people,
     cluster: parts.cluster,
     prices: config.prices,
@@ -248,7 +260,7 @@ export async function startBot(
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -311,6 +323,7 @@ export async function startBot(
       parts,
       approval,
       chat: chat.publisher,
+      finops,
       close: async () => {
         chat.stop();
         discovery?.stop();
@@ -318,6 +331,7 @@ export async function startBot(
         // MCP servers over stdio are child processes of the bot.
         if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
+        await finops.stop();
         await sealer.stop();
         await dispatcher.stop();
         await jobs.stop();

@@ -5,6 +5,7 @@ import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { handleChatClick } from '../chat/handle-chat-click.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
+import type { FinOpsCommandDependencies } from '../chat/finops-command.ts';
 import { describeOnCall } from '../oncall/describe-on-call.ts';
 import { redisLimiters } from '../chat/redis-limiters.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
@@ -46,6 +47,7 @@ export async function startChat(
     log: Logger;
     graph: () => TopologyGraph;
     buildCard: (incidentId: string) => Promise<IncidentCard | null>;
+    finops?: FinOpsCommandDependencies;
   },
 ): Promise<ChatSurfaces> {
   const { config, parts, approval, log, buildCard } = deps;
@@ -64,6 +66,7 @@ export async function startChat(
         decide: (click) => handleClick(approval, click),
         onCall: (at) => describeOnCall(config.oncall.schedules, config.approvals.people, at),
         now: () => clock.now(),
+        ...(deps.finops === undefined ? {} : { finops: deps.finops }),
       },
       command,
     );

@@ -6,6 +6,8 @@ import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting }
 import { parseVaultKey } from '../privacy/vault-key.ts';
 import { brainSettings } from './brain-settings.ts';
 import { oncallSettings } from '../oncall/oncall-settings.ts';
+import { defaultPrices } from '../finops/pricing.ts';
+import { finopsSettings } from '../finops/finops-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -351,15 +353,28 @@ export const configSchema = z
     teams: teamsSchema,
     /** Discord (ADR 0028): on when public key, application id, bot token and channel id are all set. */
     discord: discordSchema,
+    /** Unit prices (on-demand list prices by default, see src/finops/pricing.ts); OpenCost's, where configured, win. */
     prices: z
       .object({
-        cpuCoreHour: z.coerce.number().positive().default(0.0316),
-        memoryGiBHour: z.coerce.number().positive().default(0.0042),
-        storageGiBMonth: z.coerce.number().positive().default(0.1),
-        hoursPerMonth: z.coerce.number().positive().default(730),
+        cpuCoreHour: z.coerce.number().positive().default(defaultPrices.cpuCoreHour),
+        memoryGiBHour: z.coerce.number().positive().default(defaultPrices.memoryGiBHour),
+        storageGiBMonth: z.coerce.number().positive().default(defaultPrices.storageGiBMonth),
+        /** Per GiB-month by storage class; merged over the defaults (gp3, gp2, io1, st1, sc1, standard). */
+        storageClasses: z
+          .record(z.string().min(1), z.coerce.number().nonnegative())
+          .default({})
+          .transform((classes) => ({ ...defaultPrices.storageClasses, ...classes })),
+        /** Per node-hour by instance type, e.g. {m6i.xlarge: 0.192}. */
+        nodeTypes: z.record(z.string().min(1), z.coerce.number().positive()).default({}),
+        hoursPerMonth: z.coerce.number().positive().default(defaultPrices.hoursPerMonth),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD or EUR')
+          .default(defaultPrices.currency),
       })
       .strict()
-      .default({ cpuCoreHour: 0.0316, memoryGiBHour: 0.0042, storageGiBMonth: 0.1, hoursPerMonth: 730 }),
+      .default({ ...defaultPrices }),
+    finops: finopsSettings,
     /** On-call schedules (YAML only) and the token of their calendar feeds (AWOOOI_ONCALL_CALENDAR_TOKEN). */
     oncall: oncallSettings,
   })

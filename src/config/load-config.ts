@@ -69,6 +69,10 @@ const environmentVariables: Record<string, string[]> = {
   DISCORD_BOT_TOKEN: ['discord', 'botToken'],
   DISCORD_CHANNEL_ID: ['discord', 'channelId'],
   DISCORD_API_URL: ['discord', 'apiUrl'],
+  PROMETHEUS_URL: ['finops', 'prometheusUrl'],
+  OPENCOST_URL: ['finops', 'opencostUrl'],
+  AWOOOI_FINOPS_REPORT_CHANNEL: ['finops', 'report', 'channel'],
+  AWOOOI_CURRENCY: ['prices', 'currency'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);

@@ -16,9 +16,11 @@ export interface JobTypes {
   'publish-chat-card': { incidentId: string; platform: string };
   /** Looks again at an incident whose alerts all resolved, once its grace period is over (issue 10). */
   'resolve-incident': { incidentId: string };
+  /** Posts the week's FinOps report (ADR 0025); enqueued once per week by whichever replica claimed it. */
+  'finops-report': { week: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'resolve-incident'];
+export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'resolve-incident', 'finops-report'];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
