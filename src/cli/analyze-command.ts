@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { clusterNamesOf } from '../config/cluster-names.ts';
 import { describeAction, validatePlannedAction } from '../actions/action-catalog.ts';
 import type { Config } from '../config/config-schema.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
@@ -35,6 +36,7 @@ export async function analyzeCommand(config: Config, args: AnalyzeArguments, out
   const result = await analyzeOffline(Array.isArray(document) ? document : [document], {
     graph: TopologyGraph.build(topology.services),
     serviceLabels: config.topology.serviceLabels,
+    clusters: clusterNamesOf(config),
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     maxDepth: config.topology.maxDepth,
     brainTimeoutMilliseconds: config.brain.timeoutSeconds * 1000,

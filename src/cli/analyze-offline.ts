@@ -7,6 +7,7 @@ import { diagnosisInput } from '../analysis/diagnosis-input.ts';
 import { requiredSignatures } from '../approval/quorum.ts';
 import type { Risk } from '../domain/risk.ts';
 import { RuleBrain } from '../brain/rule-brain.ts';
+import { type ClusterNames, clusterOfAlert, singleCluster } from '../incidents/cluster-of-alert.ts';
 import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { BrainPort } from '../ports/brain-port.ts';
@@ -46,6 +47,8 @@ export interface OfflineIncident {
 export interface OfflineOptions {
   graph: TopologyGraph;
   serviceLabels: readonly string[];
+  /** Alerts of different clusters never share an incident; default: one cluster. */
+  clusters?: ClusterNames;
   windowMilliseconds: number;
   maxDepth: number;
   /** Default: the rule brain, as on embedded defaults. */
@@ -63,10 +66,13 @@ export type OfflineResult = { ok: true; incidents: OfflineIncident[]; alerts: Se
 export async function analyzeOffline(payloads: readonly unknown[], options: OfflineOptions): Promise<OfflineResult> {
   const alerts: ServiceAlert[] = [];
   const errors: string[] = [];
+  const clusters = options.clusters ?? singleCluster;
   payloads.forEach((payload, index) => {
     const parsed = parseAlertmanager(payload);
     if (!parsed.ok) errors.push(...parsed.issues.map((issue) => (payloads.length > 1 ? `payload[${index}].${issue}` : issue)));
-    else for (const alert of parsed.alerts) alerts.push({ ...alert, service: serviceOfAlert(alert.labels, options.serviceLabels) });
+    else
+      for (const alert of parsed.alerts)
+        alerts.push({ ...alert, service: serviceOfAlert(alert.labels, options.serviceLabels), cluster: clusterOfAlert(alert.labels, clusters).cluster });
   });
   if (errors.length > 0) return { ok: false, errors };
   const firing = [...new Map(alerts.filter((alert) => alert.status === 'firing').map((alert) => [alert.fingerprint, alert])).values()];

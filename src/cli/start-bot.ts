@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { clusterNamesOf } from '../config/cluster-names.ts';
 import { analysisPacer } from '../analysis/analysis-pacer.ts';
 import { startAnalysisDispatcher } from '../analysis/start-analysis-dispatcher.ts';
 import { markRemediated } from '../analysis/mark-remediated.ts';
@@ -227,6 +228,7 @@ export async function startBot(
     clock,
     graph,
     serviceLabels: config.topology.serviceLabels,
+    clusters: clusterNamesOf(config),
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     flapQuietMilliseconds: config.incidents.flapQuietMinutes * 60_000,
     ...resolution,

@@ -12,6 +12,38 @@ import { finopsSettings } from '../finops/finops-settings.ts';
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
 
+const clusterName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label');
+const namespaceList = z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label'));
+const argocdSettings = z.object({ url: z.string().regex(/^https?:\/\//, 'must start with http:// or https://'), token: z.string().min(1) }).strict();
+
+/** One of several clusters: a kubeconfig context, or the pod's own service account (`inCluster: true`). */
+const namedClusterSchema = z
+  .object({
+    name: clusterName,
+    context: optionalText,
+    /** Kubeconfig file of this context; default: `cluster.kubeconfig`. */
+    kubeconfig: optionalText,
+    inCluster: z.literal(true).optional(),
+    /** Namespace allow-list of this cluster; default: `cluster.namespaces`. */
+    namespaces: namespaceList.optional(),
+    /** Argo CD of this cluster; default: `cluster.argocd`. */
+    argocd: argocdSettings.optional(),
+  })
+  .strict()
+  .refine((entry) => (entry.context === undefined) !== (entry.inCluster === undefined), 'either a kubeconfig context or inCluster: true');
+export type NamedClusterConfig = z.infer<typeof namedClusterSchema>;
+
+function checkNamedClusters(cluster: { kind: string; clusters: NamedClusterConfig[]; defaultCluster?: string | undefined }, context: z.RefinementCtx): void {
+  const names = cluster.clusters.map((entry) => entry.name);
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index) context.addIssue({ code: 'custom', path: ['clusters', index, 'name'], message: `cluster ${name} is named twice` });
+  });
+  if (cluster.clusters.length > 0 && cluster.kind !== 'kubernetes')
+    context.addIssue({ code: 'custom', path: ['clusters'], message: 'several clusters need AWOOOI_CLUSTER=kubernetes' });
+  if (cluster.clusters.length > 0 && cluster.defaultCluster !== undefined && !names.includes(cluster.defaultCluster))
+    context.addIssue({ code: 'custom', path: ['defaultCluster'], message: `no cluster named ${cluster.defaultCluster} in cluster.clusters` });
+}
+
 /** A configured person: who signs, with which roles, through which chat accounts. */
 const personSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lowercase letters, digits, . _ -'),
@@ -286,15 +318,22 @@ export const configSchema = z
          * Namespaces the bot may act in. Empty: every namespace but the system ones (kube-system, kube-public,
          * kube-node-lease), which are refused unless listed here.
          */
-        namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label')).default([]),
+        namespaces: namespaceList.default([]),
         /** Argo CD's API (ARGOCD_URL, ARGOCD_TOKEN): rollbacks of Argo-managed deployments go through it. */
-        argocd: z
-          .object({ url: z.string().regex(/^https?:\/\//, 'must start with http:// or https://'), token: z.string().min(1) })
-          .strict()
-          .optional(),
+        argocd: argocdSettings.optional(),
+        /**
+         * Several clusters (ADR 0032): each a kubeconfig context or the pod's service account. An alert's `label`
+         * (Alertmanager's external label) picks its incident's cluster; absent or unknown: `defaultCluster`.
+         */
+        clusters: z.array(namedClusterSchema).default([]),
+        /** The cluster of alerts without a known cluster label; default: the first of `clusters`, else "default". */
+        defaultCluster: clusterName.optional(),
+        /** The alert label that names the cluster (AWOOOI_CLUSTER_LABEL). */
+        label: z.string().min(1).default('cluster'),
       })
       .strict()
-      .default({ timeoutSeconds: 30, kind: 'sandbox', namespaces: [] }),
+      .default({ timeoutSeconds: 30, kind: 'sandbox', namespaces: [], clusters: [], label: 'cluster' })
+      .superRefine(checkNamedClusters),
     /**
      * MCP execution: catalog actions run as tool calls of configured MCP servers (stdio or Streamable HTTP), under the
      * same approval, dry-run and fingerprint rules. Only the tools named here are ever called.

@@ -32,6 +32,8 @@ const environmentVariables: Record<string, string[]> = {
   KUBECONFIG: ['cluster', 'kubeconfig'],
   KUBE_CONTEXT: ['cluster', 'context'],
   AWOOOI_NAMESPACES: ['cluster', 'namespaces'],
+  AWOOOI_CLUSTER_LABEL: ['cluster', 'label'],
+  AWOOOI_DEFAULT_CLUSTER: ['cluster', 'defaultCluster'],
   ARGOCD_URL: ['cluster', 'argocd', 'url'],
   ARGOCD_TOKEN: ['cluster', 'argocd', 'token'],
   AWOOOI_MCP_TOKEN: ['mcp', 'serverToken'],

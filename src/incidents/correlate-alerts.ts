@@ -4,19 +4,27 @@ import type { TopologyGraph } from '../topology/topology-graph.ts';
 /** An open incident as correlation needs to see it. */
 export interface OpenIncidentSummary {
   id: string;
+  /** The configured cluster it belongs to: nothing joins or merges across clusters. */
+  cluster: string;
   groupKey: string | null;
   services: readonly string[];
   openedAt: Date;
   lastAlertAt: Date;
 }
 
-/** An alert with the service it names (DESIGN.md §4 mapping), null when none of the labels is present. */
-export type ServiceAlert = Alert & { service: string | null };
+/**
+ * An alert with the service it names (DESIGN.md §4 mapping), null when none of the labels is present, and the
+ * configured cluster it belongs to (`clusterOfAlert`); `unknownCluster`: the label it sent that named no cluster.
+ */
+export type ServiceAlert = Alert & { service: string | null; cluster: string; unknownCluster?: string | null };
 
 /** Where an alert goes: an incident that exists, or the n-th incident this batch opens. */
 export type IncidentReference = { kind: 'existing'; id: string } | { kind: 'new'; index: number };
 
 export interface NewIncidentDraft {
+  cluster: string;
+  /** The unknown cluster label of the alert that opened it, when it had one. */
+  unknownCluster: string | null;
   groupKey: string | null;
   services: string[];
   openedAt: Date;
@@ -56,7 +64,9 @@ interface Candidate {
  * (one card for a cascade, not one per symptom). When an alert connects two or more of them — a service
  * alerting above two siblings, or a front end above two roots — they merge into the oldest: one card, one page,
  * one proposal. An Alertmanager group joins its own incident while that is within the window, unless the
- * topology knows both sides and says they are unrelated (`group_by: [alertname]` across applications). Pure:
+ * topology knows both sides and says they are unrelated (`group_by: [alertname]` across applications). Never
+ * across clusters: an alert joins, and merges, only incidents of its own cluster (the same service names in
+ * staging and production are different things). Pure:
  * the same inputs give the same answer, in the HTTP path and in `awoooi analyze` alike.
  */
 export function correlateAlerts(
@@ -70,7 +80,7 @@ export function correlateAlerts(
     .map((summary) => ({ reference: { kind: 'existing', id: summary.id }, summary: { ...summary } }));
   const assigned = alerts.map((alert) => {
     const live = candidates.flatMap((candidate, index) =>
-      candidate.mergedInto === undefined && withinWindow(alert, candidate.summary, options) ? [index] : [],
+      candidate.mergedInto === undefined && candidate.summary.cluster === alert.cluster && withinWindow(alert, candidate.summary, options) ? [index] : [],
     );
     const connectedTo = live.filter((index) => connected(alert, candidates[index]!.summary, options));
     const byGroup = live.find(
@@ -81,6 +91,8 @@ export function correlateAlerts(
     else target = byGroup ?? connectedTo[0];
     if (target === undefined) {
       const draft: NewIncidentDraft = {
+        cluster: alert.cluster,
+        unknownCluster: alert.unknownCluster ?? null,
         groupKey: alert.groupKey,
         services: alert.service ? [alert.service] : [],
         openedAt: alert.startsAt,

@@ -12,6 +12,9 @@ export interface IncidentView {
   /** 'merged': closed into the incident `mergedInto` because an alert connected them. */
   status: 'open' | 'resolved' | 'merged';
   mergedInto: string | null;
+  /** The configured cluster it belongs to; `unknownClusterLabel`: the label its alert sent when it named none. */
+  cluster: string;
+  unknownClusterLabel: string | null;
   services: string[];
   openedAt: string;
   lastAlertAt: string;
@@ -73,6 +76,8 @@ export function toIncidentView(incident: IncidentRow, alerts: readonly AlertRow[
     severity: incident.severity,
     status: incident.status,
     mergedInto: incident.merged_into,
+    cluster: incident.cluster,
+    unknownClusterLabel: incident.cluster_unknown,
     services: incident.services,
     openedAt: incident.opened_at.toISOString(),
     lastAlertAt: incident.last_alert_at.toISOString(),

@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** Row shape of `incidents` (migrations/0001, 0005, 0009, 0012, 0017). */
+/** Row shape of `incidents` (migrations/0001, 0005, 0009, 0012, 0017, 0018). */
 export interface IncidentTable {
   id: Generated<string>;
   number: ColumnType<string, never, never>;
@@ -19,6 +19,10 @@ export interface IncidentTable {
   last_flap_at: ColumnType<Date | null, Date | null, Date | null>;
   merged_into: ColumnType<string | null, string | null, string | null>;
   merged_at: ColumnType<Date | null, Date | null, Date | null>;
+  /** The configured cluster it belongs to (its alerts' `cluster` label, else the default cluster). */
+  cluster: Generated<string>;
+  /** The `cluster` label as sent when it named no configured cluster (then `cluster` is the default one). */
+  cluster_unknown: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -36,6 +36,8 @@ export async function correlateNewAlerts(
         severity: members[0]!.severity,
         status: 'open',
         group_key: draft.groupKey,
+        cluster: draft.cluster,
+        cluster_unknown: draft.unknownCluster,
         // Sorted as the incident update sorts them (by the database's collation).
         services: sql<string[]>`(SELECT coalesce(array_agg(service ORDER BY service), '{}') FROM unnest(${draft.services}::text[]) AS service)`,
         opened_at: draft.openedAt,
@@ -60,7 +62,7 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
   const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
   const rows = await trx
     .selectFrom('incidents')
-    .select(['id', 'group_key', 'services', 'opened_at', 'last_alert_at'])
+    .select(['id', 'cluster', 'group_key', 'services', 'opened_at', 'last_alert_at'])
     .where('status', '=', 'open')
     // Only the group key and the services go to SQL, so both indexes serve the query; however many incidents
     // are open, this reads just the ones that could absorb these alerts. The window is checked here.
@@ -72,6 +74,7 @@ async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: Servi
     .filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since)
     .map((row) => ({
       id: row.id,
+      cluster: row.cluster,
       groupKey: row.group_key,
       services: row.services,
       openedAt: row.opened_at,

@@ -6,6 +6,7 @@ import type { AlertRepair } from '../alerts/storable-alert.ts';
 import type { AuditEntry } from '../audit/append-audit.ts';
 import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
+import { type ClusterNames, clusterOfAlert, singleCluster } from '../incidents/cluster-of-alert.ts';
 import { lockCorrelationKeys } from '../incidents/correlation-locks.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
 import type { IncidentMerge, ServiceAlert } from '../incidents/correlate-alerts.ts';
@@ -36,6 +37,8 @@ export interface IngestDependencies {
   clock: Clock;
   graph: () => TopologyGraph;
   serviceLabels: readonly string[];
+  /** The configured clusters: an alert's cluster label picks its incident's cluster (ADR 0032); default: one cluster. */
+  clusters?: ClusterNames;
   windowMilliseconds: number;
   maxDepth: number;
   log?: Logger;
@@ -58,7 +61,7 @@ const maxAttempts = 3;
 export async function ingestAlerts(deps: IngestDependencies, source: AlertSource, body: unknown): Promise<IngestResult> {
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
-  const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => ({ ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels) }));
+  const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => withServiceAndCluster(deps, alert));
   let stored: Stored | undefined;
   try {
     for (let attempt = 1; stored === undefined; attempt++) {
@@ -321,6 +324,18 @@ function unchanged(stored: LatestOccurrence, alert: ServiceAlert): boolean {
     (stored.endsAt?.getTime() ?? null) === (alert.endsAt?.getTime() ?? null) &&
     canonicalJson(stored.annotations) === canonicalJson(alert.annotations)
   );
+}
+
+/** The alert's service and cluster; a cluster label naming no configured cluster is logged (raw label text never is). */
+function withServiceAndCluster(deps: IngestDependencies, alert: Alert): ServiceAlert {
+  const placed = clusterOfAlert(alert.labels, deps.clusters ?? singleCluster);
+  if (placed.unknownLabel !== null) {
+    deps.log?.warn(
+      { fingerprint: alert.fingerprint, alertname: alert.name, label: deps.clusters?.label, cluster: placed.cluster, sent: placed.unknownLabel },
+      'alert names a cluster that is not configured: the default cluster takes it',
+    );
+  }
+  return { ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels), cluster: placed.cluster, unknownCluster: placed.unknownLabel };
 }
 
 function dedupeByFingerprint(alerts: Alert[]): Alert[] {

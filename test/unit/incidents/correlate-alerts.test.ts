@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../../src/alerts/alert.ts';
 import { correlateAlerts, type OpenIncidentSummary, type ServiceAlert } from '../../../src/incidents/correlate-alerts.ts';
+import { clusterOfAlert, singleCluster } from '../../../src/incidents/cluster-of-alert.ts';
 import { correlationNeighborhood } from '../../../src/incidents/correlation-neighborhood.ts';
 import { TopologyGraph } from '../../../src/topology/topology-graph.ts';
 
@@ -14,7 +14,7 @@ const graph = TopologyGraph.build([
 ]);
 const options = { graph, windowMilliseconds: 5 * 60_000, maxDepth: 3 };
 
-function alert(service: string | null, minute: number, overrides: Partial<Alert> = {}): ServiceAlert {
+function alert(service: string | null, minute: number, overrides: Partial<ServiceAlert> = {}): ServiceAlert {
   return {
     fingerprint: `${service}-${minute}`,
     name: 'HighLatency',
@@ -28,6 +28,7 @@ function alert(service: string | null, minute: number, overrides: Partial<Alert>
     groupKey: null,
     generatorUrl: null,
     service,
+    cluster: 'default',
     ...overrides,
   };
 }
@@ -73,15 +74,29 @@ describe('correlateAlerts', () => {
 
   it('never joins an open incident of the same group key opened long ago (a crash loop today is not that incident)', () => {
     const ancient = new Date(Date.UTC(2021, 5, 1, 10));
-    const open: OpenIncidentSummary[] = [{ id: 'old', groupKey: 'g-1', services: ['payments'], openedAt: ancient, lastAlertAt: ancient }];
+    const open: OpenIncidentSummary[] = [{ id: 'old', cluster: 'default', groupKey: 'g-1', services: ['payments'], openedAt: ancient, lastAlertAt: ancient }];
     const result = correlateAlerts([alert('search', 0, { groupKey: 'g-1' })], open, options);
     expect(result.assignments).toEqual([{ kind: 'new', index: 0 }]);
   });
 
   it('joins an open incident, by group or by topology, without touching the caller data', () => {
     const open: OpenIncidentSummary[] = [
-      { id: 'a', groupKey: 'g-1', services: ['search'], openedAt: new Date(Date.UTC(2024, 0, 1, 9)), lastAlertAt: new Date(Date.UTC(2024, 0, 1, 9)) },
-      { id: 'b', groupKey: 'g-2', services: ['orders-db'], openedAt: new Date(Date.UTC(2024, 0, 1, 10)), lastAlertAt: new Date(Date.UTC(2024, 0, 1, 10)) },
+      {
+        id: 'a',
+        cluster: 'default',
+        groupKey: 'g-1',
+        services: ['search'],
+        openedAt: new Date(Date.UTC(2024, 0, 1, 9)),
+        lastAlertAt: new Date(Date.UTC(2024, 0, 1, 9)),
+      },
+      {
+        id: 'b',
+        cluster: 'default',
+        groupKey: 'g-2',
+        services: ['orders-db'],
+        openedAt: new Date(Date.UTC(2024, 0, 1, 10)),
+        lastAlertAt: new Date(Date.UTC(2024, 0, 1, 10)),
+      },
     ];
     const result = correlateAlerts([alert('search-index', -58, { groupKey: 'g-1' }), alert('checkout', 3)], open, options);
     expect(result.assignments).toEqual([
@@ -127,6 +142,7 @@ describe('correlateAlerts merges incidents an alert connects', () => {
   const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 10, minute));
   const open = (id: string, services: string[], minute: number): OpenIncidentSummary => ({
     id,
+    cluster: 'default',
     groupKey: null,
     services,
     openedAt: at(minute),
@@ -183,5 +199,74 @@ describe('correlateAlerts merges incidents an alert connects', () => {
     const result = correlateAlerts([alert('cart', 20)], [open('cache-incident', ['cart-cache'], 0), open('db-incident', ['cart-db'], 19)], herdOptions);
     expect(result.merges).toEqual([]);
     expect(result.assignments).toEqual([{ kind: 'existing', id: 'db-incident' }]);
+  });
+
+  describe('several clusters (ADR 0032): nothing joins or merges across clusters', () => {
+    const inCluster = (cluster: string, id: string, services: string[], minute: number, groupKey: string | null = null): OpenIncidentSummary => ({
+      ...open(id, services, minute),
+      cluster,
+      groupKey,
+    });
+
+    it('an alert never joins an incident of another cluster, by topology or by group key', () => {
+      const result = correlateAlerts(
+        [alert('cart', 1, { cluster: 'staging' }), alert('cart-db', 2, { cluster: 'staging', groupKey: 'g-db' })],
+        [inCluster('prod', 'prod-cart', ['cart', 'cart-db'], 0, 'g-db')],
+        herdOptions,
+      );
+      expect(result.assignments).toEqual([
+        { kind: 'new', index: 0 },
+        { kind: 'new', index: 0 },
+      ]);
+      expect(result.newIncidents).toEqual([
+        { cluster: 'staging', unknownCluster: null, groupKey: null, services: ['cart', 'cart-db'], openedAt: at(1), lastAlertAt: at(2) },
+      ]);
+      expect(result.merges).toEqual([]);
+    });
+
+    it('an alert above two incidents merges only those of its own cluster', () => {
+      const result = correlateAlerts(
+        [alert('cart', 2, { cluster: 'prod' })],
+        [inCluster('prod', 'prod-cache', ['cart-cache'], 0), inCluster('staging', 'staging-db', ['cart-db'], 1), inCluster('prod', 'prod-db', ['cart-db'], 1)],
+        herdOptions,
+      );
+      expect(result.merges).toEqual([{ from: 'prod-db', into: 'prod-cache' }]);
+      expect(result.assignments).toEqual([{ kind: 'existing', id: 'prod-cache' }]);
+    });
+
+    it('one batch from two clusters opens one incident per cluster, even for the same services and group', () => {
+      const group = { groupKey: '{}:{alertname="CartDown"}' };
+      const result = correlateAlerts(
+        [
+          alert('cart', 0, { ...group, cluster: 'prod' }),
+          alert('cart', 0, { ...group, cluster: 'staging', fingerprint: 'staging-cart' }),
+          alert('cart-db', 1, { ...group, cluster: 'prod' }),
+        ],
+        [],
+        herdOptions,
+      );
+      expect(result.newIncidents.map((draft) => [draft.cluster, draft.services])).toEqual([
+        ['prod', ['cart', 'cart-db']],
+        ['staging', ['cart']],
+      ]);
+      expect(result.assignments).toEqual([
+        { kind: 'new', index: 0 },
+        { kind: 'new', index: 1 },
+        { kind: 'new', index: 0 },
+      ]);
+    });
+
+    it('an unknown cluster label is the default cluster, kept on the incident it opens', () => {
+      const names = { label: 'cluster', defaultName: 'prod', names: ['prod', 'staging'] };
+      expect(clusterOfAlert({ cluster: 'staging' }, names)).toEqual({ cluster: 'staging', unknownLabel: null });
+      expect(clusterOfAlert({}, names)).toEqual({ cluster: 'prod', unknownLabel: null });
+      expect(clusterOfAlert({ cluster: 'qa' }, names)).toEqual({ cluster: 'prod', unknownLabel: 'qa' });
+      expect(clusterOfAlert({ cluster: 'x'.repeat(300) }, names).unknownLabel).toHaveLength(254);
+      expect(clusterOfAlert({ k8s_cluster: 'staging' }, { ...names, label: 'k8s_cluster' }).cluster).toBe('staging');
+      // One cluster: the label is not read.
+      expect(clusterOfAlert({ cluster: 'qa' }, singleCluster)).toEqual({ cluster: 'default', unknownLabel: null });
+      const result = correlateAlerts([alert('cart', 0, { cluster: 'prod', unknownCluster: 'qa' })], [], herdOptions);
+      expect(result.newIncidents[0]).toMatchObject({ cluster: 'prod', unknownCluster: 'qa' });
+    });
   });
 });
