@@ -70,6 +70,9 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
     `**Blast radius**: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `**Cost at stake**: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
+    ...(card.cluster === null
+      ? []
+      : [`**Cluster**: ${escapeDiscord(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${clip(card.cluster.note, bounds.line)}`}`]),
     ...(card.mergedInto === null
       ? []
       : [

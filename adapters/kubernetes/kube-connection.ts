@@ -19,6 +19,8 @@ export interface KubeConnectionOptions {
   kubeconfig?: string | undefined;
   /** Kubeconfig context; the file's current context by default. */
   context?: string | undefined;
+  /** The pod's service account, whatever the kubeconfig says (one of several clusters: `inCluster: true`). */
+  inCluster?: boolean;
 }
 
 /** The typed API groups the adapter uses, and where they point. */
@@ -37,7 +39,10 @@ const serviceAccountToken = '/var/run/secrets/kubernetes.io/serviceaccount/token
 export function connectKube(options: KubeConnectionOptions): KubeApis {
   const config = new KubeConfig();
   let source: string;
-  if (options.kubeconfig !== undefined) {
+  if (options.inCluster === true) {
+    config.loadFromCluster();
+    source = 'in-cluster service account';
+  } else if (options.kubeconfig !== undefined) {
     config.loadFromFile(options.kubeconfig);
     source = `kubeconfig ${options.kubeconfig}`;
   } else if (existsSync(serviceAccountToken)) {

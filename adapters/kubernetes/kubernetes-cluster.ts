@@ -30,6 +30,8 @@ export interface KubernetesClusterOptions extends KubeConnectionOptions {
   /** Argo CD's API: rollbacks of Argo-managed deployments go through it (same approval and TOCTOU rules). */
   argocd?: ArgoCdOptions | undefined;
   clock?: Clock;
+  /** Its name among several clusters (ADR 0032), shown first in the description. */
+  name?: string | undefined;
 }
 
 /**
@@ -51,7 +53,7 @@ export class KubernetesCluster implements ClusterPort {
     this.#clock = options.clock ?? systemClock;
     this.scope = new NamespaceScope(options.namespaces ?? []);
     const argo = options.argocd === undefined ? '' : `; Argo CD ${options.argocd.url}`;
-    this.description = `kubernetes (${this.#apis.where}; namespaces: ${this.scope.describe()}${argo})`;
+    this.description = `${options.name === undefined ? '' : `${options.name}: `}kubernetes (${this.#apis.where}; namespaces: ${this.scope.describe()}${argo})`;
   }
 
   /** The API clients, for `cluster check` and topology discovery. */

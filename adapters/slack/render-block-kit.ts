@@ -78,6 +78,9 @@ export function renderBlockKit(card: IncidentCard, consoleUrl?: string): SlackMe
     ),
   ];
   const past = [
+    ...(card.cluster === null
+      ? []
+      : [`*Cluster:* ${escapeMrkdwn(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${escapeMrkdwn(card.cluster.note)}`}`]),
     ...(card.mergedInto === null ? [] : [`*Merged into ${mergedLink(card.mergedInto, consoleUrl)}:* an alert connected the two; it goes on there.`]),
     ...(card.absorbed.length === 0 ? [] : [`*Merged into this one:* ${card.absorbed.map((number) => `#${number}`).join(', ')}`]),
     ...(card.flapped === null ? [] : [`*Flapping:* reopened ${card.flapped.count} time(s), last at ${escapeMrkdwn(card.flapped.lastAt)}`]),

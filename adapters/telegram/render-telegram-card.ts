@@ -53,6 +53,9 @@ export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): Tel
     `<b>Blast radius</b>: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
+    ...(card.cluster === null
+      ? []
+      : [`<b>Cluster</b>: ${escapeHtml(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${clip(card.cluster.note, bounds.line)}`}`]),
     ...(card.mergedInto === null
       ? []
       : [

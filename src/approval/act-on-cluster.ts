@@ -2,6 +2,7 @@ import { deadline, failureText } from '../ports/call-options.ts';
 import type { DryRunResult, ExecuteResult, PlannedAction } from '../ports/cluster-port.ts';
 import { timingsOf, type ApprovalDependencies } from './approval-dependencies.ts';
 import type { ExecutionOutcome } from './finish-execution.ts';
+import { incidentCluster } from './incident-cluster.ts';
 import { planHash } from './plan-hash.ts';
 import type { ProposalRow } from './proposal.table.ts';
 import { signedDryRunOf } from './proposal-repository.ts';
@@ -10,11 +11,24 @@ import { earnsTrust } from './trust.ts';
 
 /**
  * The cluster part of an execution: a fresh dry-run compared with what was signed (TOCTOU: any change voids it),
- * then the action against the signed state. Touches no database. Every call has its deadline, and `lease` cuts
+ * then the action against the signed state, on the incident's own cluster (ADR 0032: its one database read; a
+ * cluster no longer configured fails closed, nothing written anywhere). Every call has its deadline, and `lease` cuts
  * them off when the execution's lease is lost. Never throws for the cluster's sake: every way it can end becomes
  * an outcome to record; an execute that did not answer is reconciled, never run again.
  */
 export async function actOnCluster(
+  deps: ApprovalDependencies,
+  proposal: ProposalRow,
+  planned: PlannedAction,
+  executionId: string,
+  lease: AbortSignal,
+): Promise<ExecutionOutcome> {
+  const chosen = await incidentCluster(deps, proposal.incident_id);
+  if (!chosen.ok) return failed(`${chosen.message}; nothing was changed`, { executionId, error: chosen.message });
+  return actOn({ ...deps, cluster: chosen.cluster }, proposal, planned, executionId, lease);
+}
+
+async function actOn(
   deps: ApprovalDependencies,
   proposal: ProposalRow,
   planned: PlannedAction,

@@ -3,7 +3,7 @@ import type { Person } from '../domain/person.ts';
 import type { Risk } from '../domain/risk.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { ClusterPort } from '../ports/cluster-port.ts';
+import type { ClusterDirectory, ClusterPort } from '../ports/cluster-port.ts';
 import type { EventBus } from '../ports/event-bus.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
@@ -14,7 +14,10 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
  */
 export interface ApprovalDependencies {
   db: Kysely<DatabaseSchema>;
+  /** The (default) cluster; with `clusters`, each incident's proposals go to the incident's own cluster instead. */
   cluster: ClusterPort;
+  /** Several clusters by name (ADR 0032); absent: one cluster. */
+  clusters?: ClusterDirectory;
   clock: Clock;
   /** Enqueues through the caller's transaction (the job exists iff the approval committed). */
   jobs: Pick<JobQueue, 'enqueue'>;

@@ -6,6 +6,7 @@ import { deadline, failureText } from '../ports/call-options.ts';
 import type { DryRunResult, PlannedAction } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { timingsOf, type ApprovalDependencies } from './approval-dependencies.ts';
+import { incidentCluster } from './incident-cluster.ts';
 import { planHash } from './plan-hash.ts';
 import { parameterRisk, policyRisk } from './policy-risk.ts';
 import type { ProposalRow } from './proposal.table.ts';
@@ -61,10 +62,13 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
   if (!isUuid(input.incidentId)) return fail('unknown_incident', `no incident ${input.incidentId}`);
   const planned = validated.action;
 
+  // The incident's own cluster (ADR 0032): a plan is never dry-run, or run, on another.
+  const chosen = await incidentCluster(deps, input.incidentId);
+  if (!chosen.ok) return fail('cluster_unavailable', chosen.message);
   const signal = deadline(timingsOf(deps).clusterTimeoutMilliseconds);
   let dryRun: DryRunResult;
   try {
-    dryRun = await deps.cluster.dryRun(planned, { signal });
+    dryRun = await chosen.cluster.dryRun(planned, { signal });
   } catch (error) {
     return fail('cluster_unavailable', `dry-run of ${describeAction(planned)} did not complete: ${failureText(error, signal)}`);
   }

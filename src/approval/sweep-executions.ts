@@ -1,5 +1,6 @@
 import { deadline } from '../ports/call-options.ts';
 import type { ReconcileResult } from '../ports/cluster-port.ts';
+import { incidentCluster } from './incident-cluster.ts';
 import { timingsOf, type ApprovalDependencies } from './approval-dependencies.ts';
 import { holdLease, newLeaseOwner, takeOverExpiredLeases, type TakenOverLease } from './execution-lease.ts';
 import { finishExecution, type ExecutionOutcome } from './finish-execution.ts';
@@ -51,7 +52,12 @@ async function settle(deps: ApprovalDependencies, lease: TakenOverLease): Promis
   const planned = plannedActionOf(proposal);
   const found = await holdLease(deps.db, lease, leaseMilliseconds, async (signal): Promise<ReconcileResult> => {
     if (!planned.ok) return 'unknown';
-    return deps.cluster.reconcile(planned.action, lease.executionId, { signal: deadline(clusterTimeoutMilliseconds, signal) }).catch(() => 'unknown' as const);
+    // Asked of the incident's own cluster; one no longer configured cannot tell.
+    const chosen = await incidentCluster(deps, proposal.incident_id);
+    if (!chosen.ok) return 'unknown';
+    return chosen.cluster
+      .reconcile(planned.action, lease.executionId, { signal: deadline(clusterTimeoutMilliseconds, signal) })
+      .catch(() => 'unknown' as const);
   });
   const state: ReconciledExecution['state'] = found === 'applied' ? 'SUCCEEDED' : 'FAILED';
   const outcome: ExecutionOutcome = {

@@ -9,17 +9,20 @@ import type { Person } from '../domain/person.ts';
 import type { Prices } from '../finops/pricing.ts';
 import type { WasteLookup } from '../finops/waste-cache.ts';
 import { findIncident, type IncidentView } from '../incidents/incident-repository.ts';
-import type { ClusterPort } from '../ports/cluster-port.ts';
+import type { ClusterDirectory, ClusterPort } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { cardCost } from './card-cost.ts';
 import { cardProposal } from './card-proposal.ts';
-import type { CardAnalysis, IncidentCard } from './incident-card.ts';
+import type { CardAnalysis, CardCluster, IncidentCard } from './incident-card.ts';
 
 export interface CardDependencies {
   /** Configured people: names for signatures, current roles for what is still missing. */
   people: readonly Person[];
+  /** The (default) cluster; with `clusters`, cost at stake is read from the incident's own cluster. */
   cluster: ClusterPort;
+  /** Several clusters (ADR 0032): the card then names the incident's cluster. */
+  clusters?: ClusterDirectory;
   prices: Prices;
   /** Namespaces of blast-radius services. Without it only namespaces that alert labels name are known. */
   topology?: TopologyGraph;
@@ -64,17 +67,21 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
 
   const analysis = readStoredAnalysis(incident.analysis);
   const planned = proposal === undefined ? null : validatePlannedAction({ action: proposal.action, target: proposal.target, params: proposal.params });
-  const cost = await cardCost(
-    {
-      services: [...incident.services, ...analysis.blastRadius.map((entry) => entry.service)],
-      namespaceOf: namespaceResolver(incident, deps.topology),
-      proposal: planned?.ok ? planned.action : null,
-    },
-    deps.cluster,
-    deps.prices,
-    deps.clusterTimeoutMilliseconds,
-    deps.waste,
-  );
+  const cluster = deps.clusters === undefined ? deps.cluster : deps.clusters.get(incident.cluster);
+  const cost =
+    cluster === undefined
+      ? null
+      : await cardCost(
+          {
+            services: [...incident.services, ...analysis.blastRadius.map((entry) => entry.service)],
+            namespaceOf: namespaceResolver(incident, deps.topology),
+            proposal: planned?.ok ? planned.action : null,
+          },
+          cluster,
+          deps.prices,
+          deps.clusterTimeoutMilliseconds,
+          deps.waste,
+        );
 
   const times = [stamp.updated_at, proposal?.updated_at, ...signatures.map((signature) => signature.signed_at)];
   const updatedAt = new Date(Math.max(...times.flatMap((time) => (time === undefined ? [] : [time.getTime()]))));
@@ -86,6 +93,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     status: incident.status,
     mergedInto: survivor === undefined ? null : { incidentId: survivor.id, number: Number(survivor.number) },
     absorbed: merges.filter((row) => row.merged_into === incident.id).map((row) => Number(row.number)),
+    cluster: cardCluster(incident, deps.clusters),
     services: incident.services,
     openedAt: incident.openedAt,
     analysis: cardAnalysis(incident.analysis, analysis),
@@ -99,6 +107,16 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     runbooks: runbookLinks(incident),
     updatedAt: updatedAt.toISOString(),
   };
+}
+
+/** Named when there are several clusters, or when an alert named one that is not configured (the default took it). */
+function cardCluster(incident: IncidentView, clusters: ClusterDirectory | undefined): CardCluster | null {
+  const note =
+    incident.unknownClusterLabel === null
+      ? null
+      : `its alert named cluster "${incident.unknownClusterLabel}", which is not configured: the default cluster ${incident.cluster} took it`;
+  if (clusters === undefined && note === null) return null;
+  return { name: incident.cluster, note };
 }
 
 function cardAnalysis(raw: unknown, stored: StoredAnalysis): CardAnalysis {

@@ -19,6 +19,8 @@ export interface IncidentCard {
   mergedInto: { incidentId: string; number: number } | null;
   /** Numbers of the incidents merged into this one, in the order they merged. */
   absorbed: number[];
+  /** The cluster it belongs to (ADR 0032); null with a single cluster, where there is nothing to tell apart. */
+  cluster: CardCluster | null;
   services: string[];
   openedAt: string;
   /** Where the deterministic analysis stands; an empty root-cause list means something else once it is done. */
@@ -37,6 +39,12 @@ export interface IncidentCard {
   /** Alert runbook links, already checked to be http(s). */
   runbooks: string[];
   updatedAt: string;
+}
+
+/** Which cluster; `note` (raw alert text inside) when an alert named a cluster that is not configured. */
+export interface CardCluster {
+  name: string;
+  note: string | null;
 }
 
 /**

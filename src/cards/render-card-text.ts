@@ -25,6 +25,7 @@ export function renderCardText(card: IncidentCard): string {
     lines.push(`cost: ${card.cost.text}`);
     if (card.cost.actionDelta !== null) lines.push(`  proposal: ${card.cost.actionDelta}`);
   }
+  if (card.cluster !== null) lines.push(`cluster: ${card.cluster.name}${card.cluster.note === null ? '' : ` (${card.cluster.note})`}`);
   if (card.mergedInto !== null) lines.push(`merged into #${card.mergedInto.number}: an alert connected the two; follow that incident`);
   if (card.absorbed.length > 0) lines.push(`merged into this one: ${card.absorbed.map((number) => `#${number}`).join(', ')}`);
   if (card.flapped !== null) lines.push(`flapped: ${card.flapped.count} time(s), last at ${card.flapped.lastAt}`);

@@ -1,15 +1,21 @@
-import type { Config } from '../config/config-schema.ts';
+import { clusterNamesOf } from '../config/cluster-names.ts';
+import type { Config, NamedClusterConfig } from '../config/config-schema.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { ClusterPort } from '../ports/cluster-port.ts';
+import type { ClusterDirectory, ClusterPort } from '../ports/cluster-port.ts';
 import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
 import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 
-export type ChosenCluster = { ok: true; cluster: ClusterPort } | { ok: false; errors: string[] };
+/**
+ * `cluster`: the default cluster (FinOps, topology discovery, and every incident when there is one cluster);
+ * `clusters`: all of them by name when `cluster.clusters` is configured (ADR 0032).
+ */
+export type ChosenCluster = { ok: true; cluster: ClusterPort; clusters?: ClusterDirectory } | { ok: false; errors: string[] };
 
 /**
  * The sandbox (simulated) unless `AWOOOI_CLUSTER=kubernetes`. A real cluster refuses demo people: whoever opens the
- * console must not be able to sign a change to production as "alice".
+ * console must not be able to sign a change to production as "alice". MCP execution wraps the default cluster only:
+ * a configured MCP server acts on one cluster, and a plan dry-run on another must never be written through it.
  */
 export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
   const mcpActions = Object.keys(config.mcp.actions).length > 0;
@@ -23,16 +29,38 @@ export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
       errors: ['AWOOOI_CLUSTER=kubernetes: configure approvals.people; the demo people (alice, bob, carol, dave) may not sign changes to a real cluster'],
     };
   }
-  try {
-    const kubernetes = new KubernetesCluster({
-      kubeconfig: config.cluster.kubeconfig,
-      context: config.cluster.context,
-      namespaces: config.cluster.namespaces,
-      argocd: config.cluster.argocd,
-      clock,
-    });
-    return { ok: true, cluster: mcpActions ? new McpCluster(kubernetes, config.mcp) : kubernetes };
-  } catch (error) {
-    return { ok: false, errors: [`AWOOOI_CLUSTER=kubernetes: ${error instanceof Error ? error.message : String(error)}`] };
+  const withMcp = (kubernetes: KubernetesCluster): ClusterPort => (mcpActions ? new McpCluster(kubernetes, config.mcp) : kubernetes);
+  const entries: NamedClusterConfig[] =
+    config.cluster.clusters.length > 0
+      ? config.cluster.clusters
+      : [{ name: clusterNamesOf(config).defaultName, context: config.cluster.context, kubeconfig: config.cluster.kubeconfig }];
+  const defaultName = clusterNamesOf(config).defaultName;
+  const errors: string[] = [];
+  const ports = new Map<string, ClusterPort>();
+  for (const entry of entries) {
+    try {
+      const kubernetes = new KubernetesCluster({
+        kubeconfig: entry.inCluster ? undefined : (entry.kubeconfig ?? config.cluster.kubeconfig),
+        context: entry.context,
+        inCluster: entry.inCluster === true,
+        namespaces: entry.namespaces ?? config.cluster.namespaces,
+        argocd: entry.argocd ?? config.cluster.argocd,
+        clock,
+        name: config.cluster.clusters.length > 0 ? entry.name : undefined,
+      });
+      ports.set(entry.name, entry.name === defaultName ? withMcp(kubernetes) : kubernetes);
+    } catch (error) {
+      const where = config.cluster.clusters.length > 0 ? `cluster ${entry.name}` : 'AWOOOI_CLUSTER=kubernetes';
+      errors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
+  if (errors.length > 0) return { ok: false, errors };
+  const cluster = ports.get(defaultName)!;
+  if (config.cluster.clusters.length === 0) return { ok: true, cluster };
+  return { ok: true, cluster, clusters: namedClusters(ports, defaultName) };
+}
+
+/** A directory over clusters opened by name. */
+export function namedClusters(ports: ReadonlyMap<string, ClusterPort>, defaultName: string): ClusterDirectory & { all(): ClusterPort[] } {
+  return { defaultName, get: (name) => ports.get(name), all: () => [...ports.values()] };
 }

@@ -145,6 +145,7 @@ export async function startBot(
     people: parts.people,
     expiryMinutes: config.approvals.expiryMinutes,
     riskOverrides: config.approvals.riskOverrides,
+    ...(chosen.clusters === undefined ? {} : { clusters: chosen.clusters }),
     clusterTimeoutMilliseconds: config.cluster.timeoutSeconds * 1000,
     ...(options.leaseMilliseconds === undefined ? {} : { leaseMilliseconds: options.leaseMilliseconds }),
   };
@@ -255,6 +256,7 @@ export async function startBot(
     waste: finops.waste,
     people: parts.people,
     cluster: parts.cluster,
+    ...(chosen.clusters === undefined ? {} : { clusters: chosen.clusters }),
     prices: config.prices,
     get topology() {
       return graph();
@@ -311,6 +313,9 @@ export async function startBot(
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
         ...parts.description,
+        ...(config.cluster.clusters.length > 0 && {
+          clusters: `${config.cluster.clusters.map((entry) => entry.name).join(', ')} (default ${clusterNamesOf(config).defaultName}; alert label ${config.cluster.label}; MCP on the default only)`,
+        }),
       },
       migrationsApplied: migrated.applied,
     },

@@ -156,3 +156,13 @@ export interface ExecuteOptions extends CallOptions {
 }
 
 export type { Risk };
+
+/**
+ * Several clusters by name (ADR 0032): an incident belongs to one, and its proposals dry-run, execute and
+ * reconcile there. Without a directory there is one cluster, and every incident is its.
+ */
+export interface ClusterDirectory {
+  readonly defaultName: string;
+  /** The cluster of that name; undefined when none is configured by it (then nothing may run: fail closed). */
+  get(name: string): ClusterPort | undefined;
+}

@@ -22,6 +22,12 @@ export function renderCard(card, view) {
       el('h2', { class: 'title' }, text(card.title)),
       el('span', { class: `chip status-chip-${token(card.status)}` }, text(card.status).toUpperCase()),
       el('span', { class: 'muted when', title: text(card.openedAt) }, `opened ${clock(card.openedAt)} · ${ago(card.openedAt)}`),
+      card.cluster &&
+        el(
+          'span',
+          { class: 'chip cluster', 'data-testid': 'cluster', title: card.cluster.note === null ? '' : text(card.cluster.note) },
+          `cluster ${text(card.cluster.name)}${card.cluster.note === null ? '' : ' (unknown label)'}`,
+        ),
       card.mergedInto &&
         el(
           'a',

@@ -28,6 +28,7 @@ const card: IncidentCard = {
   status: 'open',
   mergedInto: null,
   absorbed: [],
+  cluster: null,
   services: ['checkout'],
   openedAt: '2026-03-01T03:00:00.000Z',
   analysis: { state: 'done', unmappedAlerts: [], failure: null },

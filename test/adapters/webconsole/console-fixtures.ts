@@ -20,6 +20,7 @@ export function sampleCard(overrides: Partial<IncidentCard> = {}, proposal: Part
     status: 'open',
     mergedInto: null,
     absorbed: [],
+    cluster: null,
     services: ['api'],
     openedAt: new Date(Date.now() - 4 * 60_000).toISOString(),
     analysis: { state: 'done', unmappedAlerts: [], failure: null },

@@ -18,6 +18,7 @@ const card = (incidentId: string, title: string): IncidentCard => ({
   status: 'open',
   mergedInto: null,
   absorbed: [],
+  cluster: null,
   services: ['checkout'],
   openedAt: testStart.toISOString(),
   analysis: { state: 'pending', unmappedAlerts: [], failure: null },

@@ -17,6 +17,7 @@ const baseCard = (incidentId: string): IncidentCard => ({
   status: 'open',
   mergedInto: null,
   absorbed: [],
+  cluster: null,
   services: ['checkout'],
   openedAt: testStart.toISOString(),
   analysis: { state: 'pending', unmappedAlerts: [], failure: null },

@@ -10,6 +10,7 @@ const card: IncidentCard = {
   status: 'open',
   mergedInto: null,
   absorbed: [],
+  cluster: null,
   services: ['checkout', 'orders-db', 'payments'],
   openedAt: '2024-05-01T10:00:00.000Z',
   analysis: { state: 'done', unmappedAlerts: [], failure: null },

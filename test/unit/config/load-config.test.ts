@@ -29,7 +29,7 @@ describe('loadConfig', () => {
   it('reads the deadlines of cluster and brain calls from the environment, and refuses nonsense by name', () => {
     const result = loadConfig({ AWOOOI_CLUSTER_TIMEOUT_SECONDS: '12.5', AWOOOI_BRAIN_TIMEOUT_SECONDS: '90' });
     expect(result.ok && { cluster: result.config.cluster, brain: result.config.brain.timeoutSeconds }).toEqual({
-      cluster: { timeoutSeconds: 12.5, kind: 'sandbox', namespaces: [] },
+      cluster: { timeoutSeconds: 12.5, kind: 'sandbox', namespaces: [], clusters: [], label: 'cluster' },
       brain: 90,
     });
     const bad = loadConfig({ AWOOOI_CLUSTER_TIMEOUT_SECONDS: '0', AWOOOI_BRAIN_TIMEOUT_SECONDS: 'soon' });
@@ -151,5 +151,31 @@ describe('network settings', () => {
     expect(demo.ok && demo.config.server.demo).toBe(true);
     const typo = loadConfig({ AWOOOI_DEMO: 'sure' });
     expect(!typo.ok && typo.errors.join()).toMatch(/^AWOOOI_DEMO: /);
+  });
+
+  it('names several clusters (contexts or in-cluster) with a default and the alert label; refuses duplicates, strangers and half entries by path', () => {
+    const good = yamlFile(
+      'cluster:\n  kind: kubernetes\n  clusters:\n    - name: prod\n      context: prod-admin\n    - name: staging\n      inCluster: true\n      namespaces: [shop]\n',
+    );
+    const loaded = loadConfig({ AWOOOI_CONFIG: good, AWOOOI_DEFAULT_CLUSTER: 'staging', AWOOOI_CLUSTER_LABEL: 'k8s_cluster' });
+    expect(loaded.ok && loaded.config.cluster).toMatchObject({
+      defaultCluster: 'staging',
+      label: 'k8s_cluster',
+      clusters: [
+        { name: 'prod', context: 'prod-admin' },
+        { name: 'staging', inCluster: true, namespaces: ['shop'] },
+      ],
+    });
+    const bad = yamlFile(
+      'cluster:\n  defaultCluster: qa\n  clusters:\n    - name: prod\n      context: a\n    - name: prod\n      context: b\n    - name: edge\n',
+    );
+    const refused = loadConfig({ AWOOOI_CONFIG: bad });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    const text = refused.errors.join('\n');
+    expect(text).toMatch(/cluster\.clusters\.1\.name.*cluster prod is named twice/);
+    expect(text).toMatch(/cluster\.clusters\.2.*either a kubeconfig context or inCluster: true/);
+    expect(text).toMatch(/several clusters need AWOOOI_CLUSTER=kubernetes/);
+    expect(text).toMatch(/cluster\.defaultCluster.*no cluster named qa/);
   });
 });
