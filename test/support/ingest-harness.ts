@@ -15,6 +15,8 @@ export interface TestAlert {
   severity?: string;
   startsAt?: string;
   summary?: string;
+  /** More labels, e.g. Alertmanager's external `cluster` label. */
+  labels?: Record<string, string>;
 }
 
 /** An Alertmanager v4 webhook of one group. */
@@ -31,6 +33,7 @@ export function alertmanagerPayload(groupKey: string, alerts: readonly TestAlert
         ...(alert.service ? { service: alert.service } : {}),
         severity: alert.severity ?? 'warning',
         instance: alert.fingerprint,
+        ...alert.labels,
       },
       annotations: { summary: alert.summary ?? 'test' },
       startsAt: alert.startsAt ?? '2026-03-01T10:00:00Z',
