@@ -60,7 +60,14 @@ export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
   return { ok: true, cluster, clusters: namedClusters(ports, defaultName) };
 }
 
-/** A directory over clusters opened by name. */
+/**
+ * A directory over clusters opened by name. "default" (what incidents from before several clusters carry, migration
+ * 0018) is the default cluster unless a cluster has that name: they happened on the one cluster there was.
+ */
 export function namedClusters(ports: ReadonlyMap<string, ClusterPort>, defaultName: string): ClusterDirectory & { all(): ClusterPort[] } {
-  return { defaultName, get: (name) => ports.get(name), all: () => [...ports.values()] };
+  return {
+    defaultName,
+    get: (name) => ports.get(name) ?? (name === 'default' ? ports.get(defaultName) : undefined),
+    all: () => [...ports.values()],
+  };
 }
