@@ -99,11 +99,41 @@ export async function writeArgoRollback(
   } catch (error) {
     return { ok: false, error: clusterErrorOf(kubeFailure(error, signal), `annotate deployment ${namespace}/${name}`) };
   }
+  if (!options.dryRun) {
+    // The deployment's guard held; the application is read again right before the call, so that a sync, a history
+    // change or auto-sync switched on since the plan voids it instead of rolling back what nobody signed (ADR 0033).
+    const changed = await argoPlanChanged(argocd, plan, signal);
+    if (changed !== null) return { ok: false, error: changed };
+  }
   const rolled = await argocd.rollback(plan.app, plan.historyId, options.dryRun, signal);
   if (!rolled.ok) return { ok: false, error: argoError(rolled.status, rolled.message) };
   return {
     ok: true,
     message: `rolled back Argo CD application ${plan.app} to history id ${plan.historyId} (revision ${plan.revision.slice(0, 12)}) for deployment ${namespace}/${name}`,
+  };
+}
+
+/** Null when the application is still as planned; else why not: `state_changed`, or `unavailable` when unreadable. */
+async function argoPlanChanged(argocd: ArgoCdClient, plan: ArgoRollbackPlan, signal: AbortSignal): Promise<ClusterError | null> {
+  const read = await argocd.application(plan.app, signal);
+  if (!read.ok) return argoError(read.status, `${argoUnreadable} ${plan.app}: ${read.message}`);
+  const application = read.value;
+  const entry = application.status?.history?.find((candidate) => candidate.id === plan.historyId);
+  const now = {
+    current: application.status?.sync?.revision ?? null,
+    automated: application.spec.syncPolicy?.automated !== undefined && application.spec.syncPolicy?.automated !== null,
+    revision: entry?.revision ?? null,
+  };
+  const differs = [
+    ...(now.current === plan.current ? [] : ['synced revision']),
+    ...(now.automated === plan.automated ? [] : ['auto-sync']),
+    ...(now.revision === plan.revision ? [] : [`history id ${plan.historyId}`]),
+  ];
+  if (differs.length === 0) return null;
+  return {
+    code: 'state_changed',
+    message: `Argo CD application ${plan.app} changed since the dry-run (${differs.join(', ')}); not rolled back`,
+    retryable: false,
   };
 }
 

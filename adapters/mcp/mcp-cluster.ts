@@ -81,18 +81,6 @@ export class McpCluster implements ClusterPort {
     const mapping = this.#actions[action.action];
     if (mapping === undefined) return this.#base.execute(action, options);
     const { signal } = options;
-    const fresh = await this.#base.dryRun(action, { signal });
-    if (!fresh.ok)
-      return refuse(
-        'invalid',
-        `dry-run before the MCP call failed: ${fresh.findings
-          .filter((finding) => !finding.ok)
-          .map((finding) => finding.message)
-          .join('; ')}`,
-      );
-    if (fresh.fingerprint !== options.expectedFingerprint)
-      return refuse('state_changed', `${action.target.kind} ${action.target.name} changed since the dry-run`);
-
     let tools: Awaited<ReturnType<McpConnections['tools']>>;
     try {
       tools = await this.#connections.tools(mapping.server, signal);
@@ -107,9 +95,29 @@ export class McpCluster implements ClusterPort {
     if (!checked.valid)
       return refuse('invalid', `arguments for ${mapping.server}/${mapping.tool} do not match its input schema: ${checked.errorMessage}; not called`);
 
-    let result: Awaited<ReturnType<Awaited<ReturnType<McpConnections['client']>>['callTool']>>;
+    let client: Awaited<ReturnType<McpConnections['client']>>;
     try {
-      const client = await this.#connections.client(mapping.server);
+      client = await this.#connections.client(mapping.server);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      return refuse('unavailable', `MCP server ${mapping.server} unavailable: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+    // Last before the call (ADR 0033): the plan's fingerprint read again from the cluster API. A tool cannot be told
+    // to write only if nothing changed, so this read is the precondition, as close to the call as it can be.
+    const fresh = await this.#base.dryRun(action, { signal });
+    if (!fresh.ok)
+      return refuse(
+        'state_changed',
+        `dry-run right before the MCP call failed: ${fresh.findings
+          .filter((finding) => !finding.ok)
+          .map((finding) => finding.message)
+          .join('; ')}; not called`,
+      );
+    if (fresh.fingerprint !== options.expectedFingerprint)
+      return refuse('state_changed', `${action.target.kind} ${action.target.name} changed since the dry-run; not called`);
+
+    let result: Awaited<ReturnType<typeof client.callTool>>;
+    try {
       result = await client.callTool({ name: mapping.tool, arguments: args as Record<string, unknown> }, undefined, { signal });
     } catch (error) {
       // The call may or may not have reached the cluster: rethrown, so that the core reconciles it.
