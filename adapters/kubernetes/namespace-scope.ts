@@ -14,6 +14,11 @@ export class NamespaceScope {
     this.#allowed = new Set(allowed);
   }
 
+  /** The allow-list as configured (empty: every namespace but the system ones). */
+  get namespaces(): string[] {
+    return [...this.#allowed];
+  }
+
   /** Why the bot may not act on this target, or null when it may. */
   refusal(target: ActionTarget): string | null {
     const namespace = target.kind === 'Namespace' ? target.name : target.namespace;

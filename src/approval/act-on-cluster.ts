@@ -25,7 +25,9 @@ export async function actOnCluster(
 ): Promise<ExecutionOutcome> {
   const chosen = await incidentCluster(deps, proposal.incident_id);
   if (!chosen.ok) return failed(`${chosen.message}; nothing was changed`, { executionId, error: chosen.message });
-  return actOn({ ...deps, cluster: chosen.cluster }, proposal, planned, executionId, lease);
+  const outcome = await actOn({ ...deps, cluster: chosen.cluster }, proposal, planned, executionId, lease);
+  // Among several clusters, the audit names the one that was acted on.
+  return chosen.name === null ? outcome : { ...outcome, audit: { ...outcome.audit, details: { ...outcome.audit.details, cluster: chosen.name } } };
 }
 
 async function actOn(

@@ -49,6 +49,8 @@ interface Prepared {
   riskReason: string | null;
   pattern: string;
   trustScore: number;
+  /** The incident's cluster among several (ADR 0032), for the audit and the log; null with one. */
+  cluster: string | null;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
     : risk === 'LOW'
       ? (adjusted.reason ?? 'auto-approved: LOW risk and the dry-run passed')
       : adjusted.reason;
-  const prepared: Prepared = { planned, dryRun, baseRisk, risk, riskReason, pattern, trustScore };
+  const prepared: Prepared = { planned, dryRun, baseRisk, risk, riskReason, pattern, trustScore, cluster: chosen.name };
 
   const stored = await deps.db.transaction().execute((trx) => store(trx, deps, input, prepared));
   if (!stored.result.ok) return stored.result;
@@ -100,7 +102,15 @@ export async function createProposal(deps: ApprovalDependencies, input: CreatePr
     );
   }
   deps.log.info(
-    { proposalId: proposal.id, incidentId: input.incidentId, action: planned.action, risk: proposal.risk, baseRisk: proposal.base_risk, state: proposal.state },
+    {
+      proposalId: proposal.id,
+      incidentId: input.incidentId,
+      action: planned.action,
+      risk: proposal.risk,
+      baseRisk: proposal.base_risk,
+      state: proposal.state,
+      ...(prepared.cluster !== null && { cluster: prepared.cluster }),
+    },
     'proposal created',
   );
   await publishIncidentUpdated(deps.events, input.incidentId);
@@ -198,6 +208,7 @@ async function store(trx: Transaction<DatabaseSchema>, deps: ApprovalDependencie
       trustPattern: prepared.pattern,
       trustScore: prepared.trustScore,
       planHash: proposal.plan_hash,
+      ...(prepared.cluster !== null && { cluster: prepared.cluster }),
       dryRunState: prepared.dryRun.state,
       supersedes: superseded.map((old) => old.id),
     },

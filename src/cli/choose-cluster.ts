@@ -1,10 +1,11 @@
 import { clusterNamesOf } from '../config/cluster-names.ts';
-import type { Config, NamedClusterConfig } from '../config/config-schema.ts';
+import type { Config } from '../config/config-schema.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { ClusterDirectory, ClusterPort } from '../ports/cluster-port.ts';
-import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
+import type { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.ts';
 import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
+import { kubernetesClusterEntries, openKubernetesClusterEntry } from './kubernetes-cluster-entries.ts';
 
 /**
  * `cluster`: the default cluster (FinOps, topology discovery, and every incident when there is one cluster);
@@ -30,24 +31,13 @@ export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
     };
   }
   const withMcp = (kubernetes: KubernetesCluster): ClusterPort => (mcpActions ? new McpCluster(kubernetes, config.mcp) : kubernetes);
-  const entries: NamedClusterConfig[] =
-    config.cluster.clusters.length > 0
-      ? config.cluster.clusters
-      : [{ name: clusterNamesOf(config).defaultName, context: config.cluster.context, kubeconfig: config.cluster.kubeconfig }];
+  const entries = kubernetesClusterEntries(config);
   const defaultName = clusterNamesOf(config).defaultName;
   const errors: string[] = [];
   const ports = new Map<string, ClusterPort>();
   for (const entry of entries) {
     try {
-      const kubernetes = new KubernetesCluster({
-        kubeconfig: entry.inCluster ? undefined : (entry.kubeconfig ?? config.cluster.kubeconfig),
-        context: entry.context,
-        inCluster: entry.inCluster === true,
-        namespaces: entry.namespaces ?? config.cluster.namespaces,
-        argocd: entry.argocd ?? config.cluster.argocd,
-        clock,
-        name: config.cluster.clusters.length > 0 ? entry.name : undefined,
-      });
+      const kubernetes = openKubernetesClusterEntry(config, entry, clock);
       ports.set(entry.name, entry.name === defaultName ? withMcp(kubernetes) : kubernetes);
     } catch (error) {
       const where = config.cluster.clusters.length > 0 ? `cluster ${entry.name}` : 'AWOOOI_CLUSTER=kubernetes';

@@ -9,15 +9,15 @@ import { openKubernetesCluster } from './open-kubernetes-cluster.ts';
  */
 export async function clusterCheckCommand(
   config: Config,
-  options: { json: boolean },
+  options: { json: boolean; cluster?: string | undefined },
   output: NodeJS.WritableStream,
   errors: NodeJS.WritableStream,
 ): Promise<number> {
-  const cluster = openKubernetesCluster(config, 'the cluster is the sandbox (simulated); check needs a real one', errors);
+  const cluster = openKubernetesCluster(config, 'the cluster is the sandbox (simulated); check needs a real one', errors, options.cluster);
   if (cluster === null) return 2;
   let checks: Awaited<ReturnType<typeof checkCluster>>;
   try {
-    checks = await checkCluster(cluster.apis, config.cluster.namespaces, deadline(config.cluster.timeoutSeconds * 1000));
+    checks = await checkCluster(cluster.apis, cluster.scope.namespaces, deadline(config.cluster.timeoutSeconds * 1000));
   } catch (error) {
     errors.write(`awoooi: the API server did not answer: ${error instanceof Error ? error.message : String(error)}\n`);
     return 2;

@@ -78,7 +78,8 @@ program
   .command('check')
   .description('per catalog action: may the bot run it (SelfSubjectAccessReview), and in which namespaces')
   .option('--json', 'machine-readable output', false)
-  .action(async (options: { json: boolean }) => {
+  .option('--cluster <name>', 'one of cluster.clusters (default: the default cluster)')
+  .action(async (options: { json: boolean; cluster?: string }) => {
     const { clusterCheckCommand } = await import('./cluster-check-command.ts');
     process.exitCode = await clusterCheckCommand(configOrExit(), options, process.stdout, process.stderr);
   });
@@ -87,9 +88,10 @@ program
   .command('topology')
   .description('topology tools')
   .requiredOption('--discover', 'print the services and dependencies found in the cluster as topology YAML')
-  .action(async () => {
+  .option('--cluster <name>', 'one of cluster.clusters (default: the default cluster)')
+  .action(async (options: { cluster?: string }) => {
     const { topologyCommand } = await import('./topology-command.ts');
-    process.exitCode = await topologyCommand(configOrExit(), process.stdout, process.stderr);
+    process.exitCode = await topologyCommand(configOrExit(), process.stdout, process.stderr, options.cluster);
   });
 
 program

@@ -8,8 +8,8 @@ import { openKubernetesCluster } from './open-kubernetes-cluster.ts';
  * `awoooi topology --discover`: the services and dependencies found in the cluster, as a topology file (to review,
  * edit and keep as AWOOOI_TOPOLOGY). Exit 0, or 2 when there is no real cluster or it cannot be read.
  */
-export async function topologyCommand(config: Config, output: NodeJS.WritableStream, errors: NodeJS.WritableStream): Promise<number> {
-  const cluster = openKubernetesCluster(config, 'topology --discover needs a real cluster', errors);
+export async function topologyCommand(config: Config, output: NodeJS.WritableStream, errors: NodeJS.WritableStream, name?: string): Promise<number> {
+  const cluster = openKubernetesCluster(config, 'topology --discover needs a real cluster', errors, name);
   if (cluster === null) return 2;
   const result = await discoverTopology(cluster.apis, cluster.scope, deadline(config.cluster.timeoutSeconds * 1000));
   if (!result.ok) {

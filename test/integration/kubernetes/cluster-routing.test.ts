@@ -7,7 +7,10 @@ import { createProposal } from '../../../src/approval/create-proposal.ts';
 import { executeProposal } from '../../../src/approval/execute-proposal.ts';
 import { handleClick } from '../../../src/approval/handle-click.ts';
 import { chooseCluster } from '../../../src/cli/choose-cluster.ts';
+import { clusterCheckCommand } from '../../../src/cli/cluster-check-command.ts';
+import type { Config } from '../../../src/config/config-schema.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
+import { collectOutput } from '../../support/collect-output.ts';
 import { systemClock } from '../../../src/ports/clock.ts';
 import type { PlannedAction } from '../../../src/ports/cluster-port.ts';
 import { kubeWorld } from '../../adapters/kubernetes/kube-world.ts';
@@ -35,6 +38,7 @@ describe('an approval runs on its incident’s cluster, chosen by name from conf
   let staging: FakeKubeApiserver;
   let directory: string;
   let h: ApprovalHarness;
+  let config: Config;
 
   beforeEach(async () => {
     // The same world in both: payments/api exists in production and in staging alike.
@@ -57,9 +61,10 @@ describe('an approval runs on its incident’s cluster, chosen by name from conf
         approvals: { people: [{ id: 'alice', name: 'Alice', roles: ['sre'] }] },
       }),
     );
-    const config = loadConfig({ AWOOOI_CONFIG: configFile });
-    if (!config.ok) throw new Error(config.errors.join('\n'));
-    const chosen = chooseCluster(config.config, systemClock);
+    const loaded = loadConfig({ AWOOOI_CONFIG: configFile });
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    config = loaded.config;
+    const chosen = chooseCluster(config, systemClock);
     if (!chosen.ok) throw new Error(chosen.errors.join('\n'));
     expect(chosen.cluster.description).toMatch(/^prod: kubernetes \(.*context prod-admin/);
     h = await createApprovalHarness({ cluster: chosen.cluster, ...(chosen.clusters && { clusters: chosen.clusters }) });
@@ -92,6 +97,11 @@ describe('an approval runs on its incident’s cluster, chosen by name from conf
     expect(staging.get('Deployment', 'payments', 'api')!.metadata.annotations).toMatchObject({ 'awoooi.io/execution-id': execution!.id });
     expect(prod.writes()).toEqual([]);
     expect(prod.get('Deployment', 'payments', 'api')!.metadata.annotations ?? {}).not.toHaveProperty(['awoooi.io/execution-id']);
+    // The audit and the log name the cluster.
+    const audit = await approvalQueries(h.db).audit(proposal.id);
+    expect(audit.find((entry) => entry.kind === 'proposal_created')!.details).toMatchObject({ cluster: 'staging' });
+    expect(audit.find((entry) => entry.kind === 'execution_succeeded')!.details).toMatchObject({ cluster: 'staging' });
+    expect(h.logs.find((line) => line.message === 'proposal created')!.fields).toMatchObject({ cluster: 'staging' });
   });
 
   it('an incident from before several clusters (cluster "default", migration 0018) runs on the default cluster, production, only', async () => {
@@ -115,5 +125,16 @@ describe('an approval runs on its incident’s cluster, chosen by name from conf
     });
     expect(realWrites(prod)).toEqual([]);
     expect(realWrites(staging)).toEqual([]);
+  });
+
+  it('`awoooi cluster check --cluster staging` asks staging’s API server; a name nobody configured is refused', async () => {
+    const output = collectOutput();
+    const errors = collectOutput();
+    expect(await clusterCheckCommand(config, { json: true, cluster: 'staging' }, output.stream, errors.stream)).toBe(0);
+    expect(JSON.parse(output.text()).cluster).toMatch(/^staging: kubernetes \(.*context staging-admin/);
+    expect(staging.requests.some((request) => request.path.includes('selfsubjectaccessreviews'))).toBe(true);
+    expect(prod.requests).toEqual([]);
+    expect(await clusterCheckCommand(config, { json: true, cluster: 'qa' }, output.stream, errors.stream)).toBe(2);
+    expect(errors.text()).toBe('awoooi: no cluster named qa (configured: prod, staging)\n');
   });
 });
