@@ -83,6 +83,15 @@ describe('DiscordChat [fake Discord, simulated]', () => {
     expect(survivor.embeds[0]!.description).toContain('**Merged into this one**: #3, #4');
   });
 
+  it('names the incident’s cluster, and an unknown cluster label escaped (ADR 0032)', () => {
+    const named = renderDiscordCard(sampleCard({ cluster: { name: 'staging', note: null } }));
+    expect(named.embeds[0]!.description).toContain('**Cluster**: staging');
+    const noted = renderDiscordCard(sampleCard({ cluster: { name: 'prod', note: 'its alert named cluster "@everyone **qa**"' } }));
+    expect(noted.embeds[0]!.description).toContain('**Cluster**: prod — its alert named cluster "@\u200deveryone \\*\\*qa\\*\\*"');
+    expect(noted.embeds[0]!.description).not.toContain('**qa**');
+    expect(renderDiscordCard(sampleCard()).embeds[0]!.description).not.toContain('Cluster');
+  });
+
   it('posts the worst card and Discord (the fake checks the limits) takes it; learns the guild from the channel', async () => {
     const posted = await chat.postCard(chat.channel, hugeCard());
     expect(posted).toMatchObject({ ok: true, value: { workspace: api.guildId, channel: channelId, threadId: null } });

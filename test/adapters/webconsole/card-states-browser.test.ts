@@ -13,7 +13,7 @@ describe('web console card states in headless Chromium', () => {
   });
   afterAll(async () => browser?.close());
 
-  it('says whether the analysis is running, found nothing to map, or failed; shows dry-run warnings as warnings', async () => {
+  it('says whether the analysis is running, found nothing to map, or failed; shows dry-run warnings as warnings; names the cluster', async () => {
     const cards = [
       sampleCard({ incidentId: id(1), number: 1, rootCauses: [], analysis: { state: 'pending', unmappedAlerts: [], failure: null } }),
       sampleCard({ incidentId: id(2), number: 2, rootCauses: [], analysis: { state: 'done', unmappedAlerts: ['Watchdog'], failure: null } }),
@@ -30,6 +30,7 @@ describe('web console card states in headless Chromium', () => {
           },
         },
       ),
+      sampleCard({ incidentId: id(5), number: 5, cluster: { name: 'prod', note: 'its alert named cluster "<img src=x onerror=alert(1)>"' } }),
     ];
     const harness = await consoleHarness({ people: demoPeople, demoMode: true, cards: () => cards });
     const url = await harness.app.listen({ port: 0, host: '127.0.0.1' });
@@ -37,7 +38,7 @@ describe('web console card states in headless Chromium', () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(url);
       const card = (n: number) => page.locator(`article.card[data-incident="${id(n)}"]`);
-      await expect.poll(() => page.locator('article.card').count()).toBe(4);
+      await expect.poll(() => page.locator('article.card').count()).toBe(5);
       expect(await card(1).getByTestId('analysis-state').textContent()).toBe('Analysing…');
       expect(await card(2).getByTestId('analysis-state').textContent()).toBe('Unknown: no alert names a service of the topology (Watchdog).');
       expect(await card(3).locator('.analysis-failed').textContent()).toBe('Analysis failed: database unreachable');
@@ -45,6 +46,11 @@ describe('web console card states in headless Chromium', () => {
       expect(await card(4).locator('[data-finding=warn]').textContent()).toBe('⚠ pdb: scales below api-pdb minAvailable 2');
       expect(await card(4).locator('[data-finding=ok]').textContent()).toBe('✓ rbac: may patch deployments');
       expect(await card(4).getByTestId('analysis-state').count()).toBe(0);
+      // Several clusters (ADR 0032): the chip names the cluster; an unknown label's note is text, never markup.
+      expect(await card(5).getByTestId('cluster').textContent()).toBe('cluster prod (unknown label)');
+      expect(await card(5).getByTestId('cluster').getAttribute('title')).toBe('its alert named cluster "<img src=x onerror=alert(1)>"');
+      expect(await card(5).locator('img').count()).toBe(0);
+      expect(await card(1).getByTestId('cluster').count()).toBe(0);
     } finally {
       await harness.app.close();
     }

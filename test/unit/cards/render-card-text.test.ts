@@ -65,6 +65,16 @@ const card: IncidentCard = {
   updatedAt: '2024-05-01T10:07:00.000Z',
 };
 
+describe('renderCardText: the cluster (ADR 0032)', () => {
+  it('names the cluster among several, with the note when an alert named an unknown one; nothing with one cluster', () => {
+    expect(renderCardText({ ...card, cluster: { name: 'staging', note: null } })).toContain('\ncluster: staging\n');
+    expect(renderCardText({ ...card, cluster: { name: 'prod', note: 'its alert named cluster "qa"' } })).toContain(
+      '\ncluster: prod (its alert named cluster "qa")\n',
+    );
+    expect(renderCardText(card)).not.toContain('cluster:');
+  });
+});
+
 describe('renderCardText', () => {
   it('renders every part of the card as plain text', () => {
     expect(renderCardText(card)).toBe(

@@ -218,6 +218,7 @@ describe('renderBlockKit', () => {
       cost: { monthlyAtStake: 1, text, actionDelta: text },
       diagnosis: { source: 'llm', text, by: text },
       history: { seen: 1, text, similar: [] },
+      cluster: { name: 'prod', note: text },
       analysis: { state: 'failed', unmappedAlerts: [text], failure: text },
       proposal: {
         ...proposal,
@@ -239,6 +240,7 @@ describe('renderBlockKit', () => {
       expect(rendered).not.toMatch(/@(channel|here|everyone)\b/);
     }
     expect(texts(message.blocks).some((entry) => entry.text.includes('&lt;!channel&gt;'))).toBe(true);
+    expect(texts(message.blocks).some((entry) => entry.text.includes('*Cluster:* prod — '))).toBe(true);
     expect(renderThreadReply('Alice <!channel> <http://a|b> & co')).toBe('Alice &lt;!channel&gt; &lt;http://a|b&gt; &amp; co');
   });
 

@@ -101,6 +101,7 @@ describe('renderTelegramCard', () => {
       diagnosis: { source: 'llm', text, by: text },
       history: { seen: 1, text, similar: [] },
       flapped: { count: 1, lastAt: '2026-03-01T02:50:00.000Z' },
+      cluster: { name: 'prod', note: text },
       proposal: { ...proposal, description: text, reason: text, outcome: text, signatures: [{ ...proposal.signatures[0]!, personName: text }] },
       runbooks: ['javascript:alert(1)'],
     };
@@ -111,6 +112,7 @@ describe('renderTelegramCard', () => {
     expect(html).toContain('&lt;b&gt;fake&lt;/b&gt;');
     expect(html).toContain('<b>Seen before</b>: &lt;b&gt;fake');
     expect(html).toContain('<b>Flapping</b>: reopened 1 time(s)');
+    expect(html).toContain('<b>Cluster</b>: prod — &lt;b&gt;fake&lt;/b&gt;');
     expect(renderTelegramText('<a href="x">y</a>')).toBe('&lt;a href=&quot;x&quot;&gt;y&lt;/a&gt;');
   });
 });
