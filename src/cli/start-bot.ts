@@ -8,6 +8,7 @@ import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
+import { publishIncidentUpdated } from '../approval/publish-incident-updated.ts';
 import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
 import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import { handleClick } from '../approval/handle-click.ts';
@@ -224,6 +225,11 @@ export async function startBot(
   const ingestDependencies = {
     db: database.db,
     analysisRequested: dispatcher.poke,
+    // A new incident's card goes out at once ("analysing…") and is edited when the analysis lands: on call sees
+    // the alert within a round trip of the chat API, whatever the analysis queue holds.
+    incidentsOpened: (incidentIds: readonly string[]) => {
+      for (const incidentId of incidentIds) void publishIncidentUpdated(parts.events, incidentId);
+    },
     clock,
     graph,
     serviceLabels: config.topology.serviceLabels,
