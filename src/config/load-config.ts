@@ -62,6 +62,20 @@ const environmentVariables: Record<string, string[]> = {
   TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
   TELEGRAM_CHAT_ID: ['telegram', 'chatId'],
   TELEGRAM_API_URL: ['telegram', 'apiUrl'],
+  AWOOOI_PAGING_QUIET_MINUTES: ['paging', 'quietMinutes'],
+  TWILIO_ACCOUNT_SID: ['paging', 'twilio', 'accountSid'],
+  TWILIO_AUTH_TOKEN: ['paging', 'twilio', 'authToken'],
+  TWILIO_FROM: ['paging', 'twilio', 'from'],
+  TWILIO_API_URL: ['paging', 'twilio', 'apiUrl'],
+  TWILIO_WEBHOOK_URL: ['paging', 'twilio', 'webhookUrl'],
+  PAGERDUTY_ROUTING_KEY: ['paging', 'pagerduty', 'routingKey'],
+  PAGERDUTY_API_URL: ['paging', 'pagerduty', 'apiUrl'],
+  PAGERDUTY_WEBHOOK_SECRET: ['paging', 'pagerduty', 'webhookSecret'],
+  OPSGENIE_API_KEY: ['paging', 'opsgenie', 'apiKey'],
+  OPSGENIE_API_URL: ['paging', 'opsgenie', 'apiUrl'],
+  OPSGENIE_WEBHOOK_SECRET: ['paging', 'opsgenie', 'webhookSecret'],
+  NTFY_URL: ['paging', 'ntfy', 'url'],
+  NTFY_TOKEN: ['paging', 'ntfy', 'token'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);

@@ -14,9 +14,13 @@ export interface JobTypes {
   'execute-proposal': { proposalId: string };
   /** Brings an incident's chat card on one platform up to date (ADR 0015). */
   'publish-chat-card': { incidentId: string; platform: string };
+  /** Sends one page of an escalation (ADR 0026). */
+  'deliver-page': { pageId: string };
+  /** Acknowledges or resolves the provider's incident a page opened (PagerDuty, Opsgenie). */
+  'page-follow-up': { pageId: string; action: 'acknowledge' | 'resolve' };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card'];
+export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'deliver-page', 'page-follow-up'];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
