@@ -97,7 +97,7 @@ function answerEvent(reply: FastifyReply, text: string, route: string, log: Logg
 }
 
 async function click(options: SlackRoutesOptions, payload: SlackBlockActions, requestKey: string): Promise<void> {
-  const action = payload.actions.find((candidate) => candidate.action_id === slackActions.approve || candidate.action_id === slackActions.reject);
+  const action = payload.actions.find((candidate) => (Object.values(slackActions) as string[]).includes(candidate.action_id));
   if (action === undefined) return;
   const workspace = payload.team?.id ?? payload.user.team_id;
   const channel = payload.container?.channel_id ?? payload.channel?.id;
@@ -115,7 +115,7 @@ async function click(options: SlackRoutesOptions, payload: SlackBlockActions, re
       messageId,
       accountId: `${workspace}:${payload.user.id}`,
       proposalId: action.value ?? '',
-      decision: action.action_id === slackActions.approve ? 'approve' : 'reject',
+      decision: action.action_id === slackActions.approve ? 'approve' : action.action_id === slackActions.acknowledge ? 'acknowledge' : 'reject',
       requestKey,
     })
     .catch(async (error: unknown) => {

@@ -13,6 +13,7 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { cardCost } from './card-cost.ts';
 import { cardProposal } from './card-proposal.ts';
+import { cardPaging } from '../paging/card-paging.ts';
 import type { CardAnalysis, IncidentCard } from './incident-card.ts';
 
 export interface CardDependencies {
@@ -47,9 +48,10 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
       .executeTakeFirst(),
   ]);
   if (incident === null || stamp === undefined) return null;
-  const [signatures, history] = await Promise.all([
+  const [signatures, history, paging] = await Promise.all([
     proposal === undefined ? [] : db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute(),
     findSimilarIncidents(db, { id: incident.id, services: incident.services, alertNames: incident.alerts.map((alert) => alert.name) }),
+    cardPaging(db, incident.id, deps.people),
   ]);
 
   const analysis = readStoredAnalysis(incident.analysis);
@@ -84,6 +86,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     flapped: incident.flapped,
     history: cardHistory(history, new Date()),
     runbooks: runbookLinks(incident),
+    paging,
     updatedAt: updatedAt.toISOString(),
   };
 }

@@ -47,6 +47,8 @@ import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
 import { startTopologyDiscovery } from './topology-discovery.ts';
+import { wirePaging } from './wire-paging.ts';
+import type { PagerPort, PagingChannel } from '../ports/pager-port.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -93,6 +95,8 @@ export async function startBot(
     onFatal?: (reason: string) => void;
     leaseMilliseconds?: number;
     sweeps?: SweepIntervals;
+    /** Pagers instead of those the config switches on (tests). */
+    pagers?: Map<PagingChannel, PagerPort>;
   } & PartOverrides = {},
 ): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
@@ -228,7 +232,17 @@ export async function startBot(
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard });
+  const paging = await wirePaging(app, {
+    config,
+    db: database.db,
+    jobs,
+    clock,
+    log,
+    events: parts.events,
+    people: parts.people,
+    ...(options.pagers === undefined ? {} : { pagers: options.pagers }),
+  });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, acknowledge: paging.acknowledge });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -238,7 +252,11 @@ export async function startBot(
     demoOnNetwork: safety.demoOnNetwork,
     publicUrl: config.server.publicUrl,
     listCards: () => listIncidentCards(database.db, cardDependencies),
-    handleClick: (click) => handleClick(approval, click),
+    handleClick: async (click) => {
+      if (click.decision !== 'acknowledge') return handleClick(approval, { ...click, decision: click.decision });
+      const acknowledged = await paging.acknowledge({ platform: 'web', accountId: click.accountId, escalationId: click.proposalId });
+      return acknowledged.ok ? { ok: true, state: 'ACKNOWLEDGED', message: acknowledged.message } : acknowledged;
+    },
   });
   if (config.mcp.serverToken !== undefined) {
     registerMcpEndpoint(app, {
@@ -273,6 +291,7 @@ export async function startBot(
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
         topology: discovery?.source() ?? topology.source,
+        paging: paging.description,
         webhookAuth: hasWebhookCredentials(credentials)
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
@@ -293,6 +312,7 @@ export async function startBot(
       chat: chat.publisher,
       close: async () => {
         chat.stop();
+        await paging.paging?.stop();
         discovery?.stop();
         await app.close();
         // MCP servers over stdio are child processes of the bot.

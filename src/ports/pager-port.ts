@@ -1,4 +1,5 @@
 import type { CallOptions } from './call-options.ts';
+import type { ChatError } from './chat-port.ts';
 
 /**
  * The ways a person can be paged. The chat ones are direct messages to the person (not the channel card);
@@ -72,4 +73,10 @@ export interface PagerPort {
   acknowledge?(followUp: PageFollowUp, options: CallOptions): Promise<PagerResult<void>>;
   /** Resolves the provider's incident (PagerDuty resolve, Opsgenie close); absent when it has none. */
   resolve?(followUp: PageFollowUp, options: CallOptions): Promise<PagerResult<void>>;
+}
+
+/** A chat platform's failure as the pager port's, for the direct-message pagers (a missing chat is a refusal). */
+export function pagerErrorOfChat(error: ChatError): PagerError {
+  const { code, ...rest } = error;
+  return { ...rest, code: code === 'not_found' ? 'refused' : code };
 }
