@@ -31,7 +31,7 @@ CREATE TABLE paging_pages (
   person_id text NOT NULL,
   channel text NOT NULL,
   address text NOT NULL,
-  state text NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed')),
+  state text NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'cancelled')),
   queued_at timestamptz NOT NULL,
   sent_at timestamptz,
   attempts integer NOT NULL DEFAULT 0,

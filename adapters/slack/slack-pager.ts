@@ -3,7 +3,7 @@ import type { CallOptions } from '../../src/ports/call-options.ts';
 import { type PageReceipt, type PagerPort, type PagerResult, type PageRequest, pagerErrorOfChat } from '../../src/ports/pager-port.ts';
 import { slackActions } from './render-block-kit.ts';
 import { chatError } from './slack-chat.ts';
-import { escapeMrkdwn, fitPlain } from './slack-text.ts';
+import { escapeMrkdwn, fitMrkdwn, fitPlain } from './slack-text.ts';
 
 /**
  * Pages by Slack direct message: chat.postMessage to the person's user id (Slack opens the DM), with an
@@ -31,7 +31,7 @@ export class SlackPager implements PagerPort {
         channel: request.address,
         text: fitPlain(`You are paged: ${request.summary}`, 3000),
         blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } },
+          { type: 'section', text: { type: 'mrkdwn', text: fitMrkdwn(text, 3000, '… _(truncated)_').text } },
           {
             type: 'actions',
             elements: [

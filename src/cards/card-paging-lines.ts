@@ -9,7 +9,14 @@ export function cardPagingLines(paging: CardPaging | null | undefined): string[]
   if (paging.state === 'suppressed') return [`Paging: not paged (${paging.note ?? 'suppressed'})`];
   const lines = [`Paging (${paging.policy}): ${stateText(paging)}`];
   for (const page of paging.pages) {
-    const outcome = page.state === 'sent' ? 'sent' : page.state === 'failed' ? `FAILED (${page.error ?? 'unknown'})` : 'sending';
+    const outcome =
+      page.state === 'sent'
+        ? 'sent'
+        : page.state === 'failed'
+          ? `FAILED (${page.error ?? 'unknown'})`
+          : page.state === 'cancelled'
+            ? 'not sent (stopped first)'
+            : 'sending';
     lines.push(`step ${page.step}: ${page.personName} via ${page.channel}, ${outcome} at ${page.at}`);
   }
   if (paging.note !== null) lines.push(`note: ${paging.note}`);

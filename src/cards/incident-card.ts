@@ -45,7 +45,15 @@ export interface CardPaging {
   startedAt: string;
   /** When the next step fires; null when none is left or the escalation stopped. */
   nextStepAt: string | null;
-  pages: { id: string; step: number; personName: string; channel: string; state: 'queued' | 'sending' | 'sent' | 'failed'; at: string; error: string | null }[];
+  pages: {
+    id: string;
+    step: number;
+    personName: string;
+    channel: string;
+    state: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+    at: string;
+    error: string | null;
+  }[];
   acknowledged: { by: string; via: string; at: string } | null;
   /** Why it was suppressed, or what a step could not do ("nobody on call in primary"). */
   note: string | null;

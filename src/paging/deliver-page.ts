@@ -30,10 +30,21 @@ export async function deliverPage(deps: PagingDependencies, pageId: string): Pro
     .select(['number', 'title', 'severity'])
     .where('id', '=', escalation.incident_id)
     .executeTakeFirstOrThrow();
-  if (escalation.state !== 'active')
-    return finish(deps, page, escalation.incident_id, { ok: false, reason: `not sent: the escalation was ${escalation.state} first` }, false);
+  if (escalation.state !== 'active') {
+    await deps.db
+      .updateTable('paging_pages')
+      .set({ state: 'cancelled', error: `the escalation was ${escalation.state} first` })
+      .where('id', '=', page.id)
+      .execute();
+    deps.log.info(
+      { incidentId: escalation.incident_id, pageId, channel: page.channel, state: escalation.state },
+      'page not sent: the escalation stopped first',
+    );
+    await deps.events.publish({ type: 'incident-updated', incidentId: escalation.incident_id });
+    return 'not_needed';
+  }
   const pager = deps.pagers.get(page.channel as PagingChannel);
-  if (pager === undefined) return finish(deps, page, escalation.incident_id, { ok: false, reason: `no ${page.channel} pager configured` }, true);
+  if (pager === undefined) return finish(deps, page, escalation.incident_id, { ok: false, reason: `no ${page.channel} pager configured` });
   const person = deps.people.find((candidate) => candidate.id === page.person_id);
   const number = Number(incident.number);
   const request: PageRequest = {
@@ -64,13 +75,12 @@ export async function deliverPage(deps: PagingDependencies, pageId: string): Pro
     result.ok
       ? { ok: true, externalId: result.value.externalId, attempts: result.attempts }
       : { ok: false, reason: `${result.error.code}: ${result.error.message}`, attempts: result.attempts },
-    true,
   );
 }
 
 type Settled = { ok: true; externalId: string | null; attempts: number } | { ok: false; reason: string; attempts?: number };
 
-async function finish(deps: PagingDependencies, page: PageRow, incidentId: string, settled: Settled, audited: boolean): Promise<DeliveryOutcome> {
+async function finish(deps: PagingDependencies, page: PageRow, incidentId: string, settled: Settled): Promise<DeliveryOutcome> {
   const now = deps.clock.now();
   await deps.db.transaction().execute(async (trx) => {
     await trx
@@ -78,7 +88,6 @@ async function finish(deps: PagingDependencies, page: PageRow, incidentId: strin
       .set(settled.ok ? { state: 'sent', sent_at: now, external_id: settled.externalId, error: null } : { state: 'failed', error: settled.reason })
       .where('id', '=', page.id)
       .execute();
-    if (!audited) return;
     await appendAudit(trx, {
       kind: settled.ok ? 'page_sent' : 'page_failed',
       actor: null,

@@ -29,7 +29,8 @@ export interface PagingEscalationTable {
 }
 export type EscalationRow = Selectable<PagingEscalationTable>;
 
-export type PageState = 'queued' | 'sending' | 'sent' | 'failed';
+/** `cancelled`: the escalation was acknowledged or ended before the page went out. */
+export type PageState = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 /** Row shape of `paging_pages` (migrations/0014): one step reaching one person through one channel. */
 export interface PagingPageTable {

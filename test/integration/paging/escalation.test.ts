@@ -229,6 +229,24 @@ describe('escalation end to end on PostgreSQL, with a manual clock [simulated pa
     expect(sent.sort()).toEqual(['1:pagerduty:R0UTINGKEY0000000000000000000001', '1:sms:+15550000001', '2:sms:+15550000002', '3:ntfy:carol-pager']);
   });
 
+  it('a page still queued when someone acknowledges is not sent, and the card says so', async () => {
+    const first = await startReplica({ deliver: false });
+    const incidentId = await insertIncident(database.handle.db, testStart);
+    await startEscalations(first.deps);
+    await fireDueSteps(first.deps);
+    const escalationId = (await cardPaging(database.handle.db, incidentId, people))!.escalationId;
+    expect(await acknowledgeByAccount(first.deps, { platform: 'slack', accountId: 'T1:UALICE', escalationId })).toMatchObject({ ok: true });
+    await first.stop();
+    await startReplica();
+    const card = await eventually(async () => {
+      const paging = await cardPaging(database.handle.db, incidentId, people);
+      return paging?.pages.every((page) => page.state === 'cancelled') ? paging : undefined;
+    });
+    expect(card.pages).toHaveLength(2);
+    expect(card.acknowledged).toMatchObject({ by: 'Alice', via: 'slack' });
+    expect(pages()).toEqual([]);
+  });
+
   it('two replicas sweeping at the same time page each person once per step', async () => {
     const [one, two] = [await startReplica(), await startReplica()];
     await insertIncident(database.handle.db, testStart);
