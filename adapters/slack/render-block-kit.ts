@@ -79,6 +79,8 @@ export function renderBlockKit(card: IncidentCard, consoleUrl?: string): SlackMe
     ),
   ];
   const past = [
+    ...(card.mergedInto === null ? [] : [`*Merged into ${mergedLink(card.mergedInto, consoleUrl)}:* an alert connected the two; it goes on there.`]),
+    ...(card.absorbed.length === 0 ? [] : [`*Merged into this one:* ${card.absorbed.map((number) => `#${number}`).join(', ')}`]),
     ...(card.flapped === null ? [] : [`*Flapping:* reopened ${card.flapped.count} time(s), last at ${escapeMrkdwn(card.flapped.lastAt)}`]),
     ...(card.history === null ? [] : [`*Seen before:* ${escapeMrkdwn(card.history.text)}`]),
   ];
@@ -178,4 +180,10 @@ function proposalBlocks(proposal: CardProposal, section: (text: string) => Block
     });
   }
   return blocks;
+}
+
+/** "#12", linked to that card in the web console when its address is known. */
+function mergedLink(survivor: { incidentId: string; number: number }, consoleUrl: string | undefined): string {
+  if (consoleUrl === undefined) return `#${survivor.number}`;
+  return mrkdwnLink(`${consoleUrl.replace(/\/$/, '')}/#incident-${encodeURIComponent(survivor.incidentId)}`, `#${survivor.number}`);
 }

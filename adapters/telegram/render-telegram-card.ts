@@ -59,6 +59,12 @@ export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): Tel
     `<b>Blast radius</b>: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
+    ...(card.mergedInto === null
+      ? []
+      : [
+          `<b>Merged into ${link === undefined ? `#${card.mergedInto.number}` : htmlLink(`${consoleUrl!.replace(/\/$/, '')}/#incident-${encodeURIComponent(card.mergedInto.incidentId)}`, `#${card.mergedInto.number}`)}</b>: an alert connected the two; it goes on there.`,
+        ]),
+    ...(card.absorbed.length === 0 ? [] : [`<b>Merged into this one</b>: ${card.absorbed.map((number) => `#${number}`).join(', ')}`]),
     ...(card.flapped === null ? [] : [`<b>Flapping</b>: reopened ${card.flapped.count} time(s), last at ${escapeHtml(card.flapped.lastAt)}`]),
     ...(card.history === null ? [] : [`<b>Seen before</b>: ${clip(card.history.text, bounds.line)}`]),
     card.diagnosis === null

@@ -79,9 +79,10 @@ export interface RemediationResult {
  */
 export async function proposeRemediation(deps: RemediationDependencies, input: RemediationInput): Promise<RemediationResult> {
   const { incident } = input;
-  if (incident.status === 'resolved') {
-    const ended = await deps.endIncidentProposals(incident.id);
-    return { diagnosis: null, brainError: null, outcome: skipped('incident_resolved', 'the incident is resolved'), ended };
+  if (incident.status !== 'open') {
+    // A merged incident's proposals are superseded where the merge is settled (settleMergedIncident).
+    const ended = incident.status === 'resolved' ? await deps.endIncidentProposals(incident.id) : [];
+    return { diagnosis: null, brainError: null, outcome: skipped('incident_resolved', `the incident is ${incident.status}`), ended };
   }
   const fallback = deps.fallback ?? new RuleBrain();
   const question = diagnosisInput(incident, input.analysis, deps.graph());

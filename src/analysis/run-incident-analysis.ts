@@ -134,7 +134,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
       .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || ${JSON.stringify(stored)}::jsonb`, ...(title === null ? {} : { title }) })
       .where('id', '=', incidentId)
       .returning(['id', 'number', 'title', 'severity', 'status', 'group_key', 'services', 'opened_at', 'last_alert_at', 'resolved_at'])
-      .returning(['created_at', 'updated_at', 'flaps', 'last_flap_at'])
+      .returning(['created_at', 'updated_at', 'flaps', 'last_flap_at', 'merged_into', 'merged_at'])
       .executeTakeFirst(),
     // One primary-key probe per sample (LATERAL … LIMIT 1 cannot be flattened into a join over the incident's alerts).
     sql<AlertRow>`

@@ -7,9 +7,15 @@ export const INCIDENT_RESOLVED = 'incident resolved';
 
 /**
  * Ends the waiting proposals (PENDING, APPROVED) of an incident as EXPIRED with `reason`, e.g. when the
- * incident resolved: there is nothing left to fix. An EXECUTING one is left to finish. Returns the ids ended.
+ * incident resolved: there is nothing left to fix; or as SUPERSEDED when it merged into another incident, whose
+ * own proposal takes over. An EXECUTING one is left to finish. Returns the ids ended.
  */
-export async function endIncidentProposals(deps: ApprovalDependencies, incidentId: string, reason: string = INCIDENT_RESOLVED): Promise<string[]> {
+export async function endIncidentProposals(
+  deps: ApprovalDependencies,
+  incidentId: string,
+  reason: string = INCIDENT_RESOLVED,
+  to: 'EXPIRED' | 'SUPERSEDED' = 'EXPIRED',
+): Promise<string[]> {
   const waiting = await deps.db
     .selectFrom('proposals')
     .select('id')
@@ -19,7 +25,7 @@ export async function endIncidentProposals(deps: ApprovalDependencies, incidentI
   const ended: string[] = [];
   for (const { id } of waiting) {
     const at = deps.clock.now();
-    const closed = await deps.db.transaction().execute((trx) => closeProposal(trx, { proposalId: id, to: 'EXPIRED', reason, at }));
+    const closed = await deps.db.transaction().execute((trx) => closeProposal(trx, { proposalId: id, to, reason, at }));
     if (closed === undefined) continue;
     logClosedProposal(deps.log, closed);
     ended.push(id);

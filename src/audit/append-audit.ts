@@ -25,6 +25,7 @@ export const auditKinds = [
   'page_failed',
   'paging_acknowledged',
   'paging_resolved',
+  'incidents_merged',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 

@@ -48,11 +48,18 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
       .executeTakeFirst(),
   ]);
   if (incident === null || stamp === undefined) return null;
-  const [signatures, history, paging] = await Promise.all([
+  const [signatures, history, merges, paging] = await Promise.all([
     proposal === undefined ? [] : db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute(),
     findSimilarIncidents(db, { id: incident.id, services: incident.services, alertNames: incident.alerts.map((alert) => alert.name) }),
+    db
+      .selectFrom('incidents')
+      .select(['id', 'number', 'merged_into'])
+      .where((eb) => eb.or([eb('merged_into', '=', incident.id), ...(incident.mergedInto === null ? [] : [eb('id', '=', incident.mergedInto)])]))
+      .orderBy('merged_at')
+      .execute(),
     cardPaging(db, incident.id, deps.people),
   ]);
+  const survivor = merges.find((row) => row.id === incident.mergedInto);
 
   const analysis = readStoredAnalysis(incident.analysis);
   const planned = proposal === undefined ? null : validatePlannedAction({ action: proposal.action, target: proposal.target, params: proposal.params });
@@ -75,6 +82,8 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     title: incident.title,
     severity: normalizeSeverity(incident.severity),
     status: incident.status,
+    mergedInto: survivor === undefined ? null : { incidentId: survivor.id, number: Number(survivor.number) },
+    absorbed: merges.filter((row) => row.merged_into === incident.id).map((row) => Number(row.number)),
     services: incident.services,
     openedAt: incident.openedAt,
     analysis: cardAnalysis(incident.analysis, analysis),

@@ -25,6 +25,6 @@ export function cardPagingLines(paging: CardPaging | null | undefined): string[]
 
 function stateText(paging: CardPaging): string {
   if (paging.acknowledged !== null) return `acknowledged by ${paging.acknowledged.by} via ${paging.acknowledged.via} at ${paging.acknowledged.at}`;
-  if (paging.state === 'resolved') return 'ended: the incident resolved';
+  if (paging.state === 'resolved') return 'ended: the incident closed';
   return paging.nextStepAt === null ? 'every step paged, waiting for an acknowledgement' : `waiting for an acknowledgement; next step at ${paging.nextStepAt}`;
 }

@@ -13,7 +13,12 @@ export interface IncidentCard {
   number: number;
   title: string;
   severity: Severity;
-  status: 'open' | 'resolved';
+  /** 'merged': closed into `mergedInto`, where the work goes on. */
+  status: 'open' | 'resolved' | 'merged';
+  /** The incident this one was merged into because an alert connected them; null when it was not. */
+  mergedInto: { incidentId: string; number: number } | null;
+  /** Numbers of the incidents merged into this one, in the order they merged. */
+  absorbed: number[];
   services: string[];
   openedAt: string;
   /** Where the deterministic analysis stands; an empty root-cause list means something else once it is done. */

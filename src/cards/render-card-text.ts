@@ -26,6 +26,8 @@ export function renderCardText(card: IncidentCard): string {
     lines.push(`cost: ${card.cost.text}`);
     if (card.cost.actionDelta !== null) lines.push(`  proposal: ${card.cost.actionDelta}`);
   }
+  if (card.mergedInto !== null) lines.push(`merged into #${card.mergedInto.number}: an alert connected the two; follow that incident`);
+  if (card.absorbed.length > 0) lines.push(`merged into this one: ${card.absorbed.map((number) => `#${number}`).join(', ')}`);
   if (card.flapped !== null) lines.push(`flapped: ${card.flapped.count} time(s), last at ${card.flapped.lastAt}`);
   if (card.history !== null) lines.push(`history: ${card.history.text}`);
   lines.push(card.diagnosis === null ? 'diagnosis: pending' : `diagnosis (${card.diagnosis.by ?? card.diagnosis.source}): ${card.diagnosis.text}`);

@@ -50,6 +50,8 @@ export function cardTimeline(card: IncidentCard): TimelineLine[] {
     }
     if (paging.state === 'suppressed') lines.push({ key: `suppressed:${paging.escalationId}`, text: `Not paged: ${paging.note ?? 'suppressed'}.` });
   }
+  for (const number of card.absorbed) lines.push({ key: `absorbed:${number}`, text: `Incident #${number} merged into this one: an alert connected them.` });
+  if (card.mergedInto !== null) lines.push({ key: 'merged', text: `Merged into incident #${card.mergedInto.number}; it goes on there.` });
   if (card.status === 'resolved') lines.push({ key: 'resolved', text: 'The incident is resolved.' });
   return lines;
 }

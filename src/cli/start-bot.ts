@@ -8,6 +8,7 @@ import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
+import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
@@ -157,7 +158,11 @@ export async function startBot(
     async ({ incidentId }) => {
       await paceAnalysis(incidentId);
       const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log }, incidentId);
-      if (!analysed) return;
+      // No alerts left: it may have merged into another incident, whose analysis carries on.
+      if (!analysed) {
+        await settleMergedIncident(approval, incidentId);
+        return;
+      }
       // The deterministic part of the card is out before any brain is asked.
       await parts.events.publish({ type: 'incident-updated', incidentId });
       // Ranked from the same services and alerts as before: nothing new to diagnose or propose.

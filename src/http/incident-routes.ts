@@ -9,7 +9,7 @@ import type { WebhookCredentials } from './webhook-auth.ts';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  status: z.enum(['open', 'resolved']).optional(),
+  status: z.enum(['open', 'resolved', 'merged']).optional(),
 });
 
 /** Read-only incident API, behind the same credentials as the webhooks. */

@@ -9,7 +9,9 @@ export interface IncidentView {
   number: number;
   title: string;
   severity: string;
-  status: 'open' | 'resolved';
+  /** 'merged': closed into the incident `mergedInto` because an alert connected them. */
+  status: 'open' | 'resolved' | 'merged';
+  mergedInto: string | null;
   services: string[];
   openedAt: string;
   lastAlertAt: string;
@@ -32,7 +34,7 @@ export interface IncidentView {
 }
 
 /** Newest first, each with its alerts. */
-export async function listIncidents(db: Kysely<DatabaseSchema>, options: { limit: number; status?: 'open' | 'resolved' }): Promise<IncidentView[]> {
+export async function listIncidents(db: Kysely<DatabaseSchema>, options: { limit: number; status?: IncidentView['status'] }): Promise<IncidentView[]> {
   let query = db.selectFrom('incidents').selectAll().orderBy('opened_at', 'desc').orderBy('number', 'desc').limit(options.limit);
   if (options.status) query = query.where('status', '=', options.status);
   const incidents = await query.execute();
@@ -70,6 +72,7 @@ export function toIncidentView(incident: IncidentRow, alerts: readonly AlertRow[
     title: incident.title,
     severity: incident.severity,
     status: incident.status,
+    mergedInto: incident.merged_into,
     services: incident.services,
     openedAt: incident.opened_at.toISOString(),
     lastAlertAt: incident.last_alert_at.toISOString(),

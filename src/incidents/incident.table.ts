@@ -1,12 +1,13 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
-/** Row shape of `incidents` (migrations/0001, 0005, 0009, 0012). */
+/** Row shape of `incidents` (migrations/0001, 0005, 0009, 0012, 0017). */
 export interface IncidentTable {
   id: Generated<string>;
   number: ColumnType<string, never, never>;
   title: string;
   severity: string;
-  status: 'open' | 'resolved';
+  /** 'merged': closed into `merged_into` because an alert connected the two (issue 10). */
+  status: 'open' | 'resolved' | 'merged';
   group_key: string | null;
   services: ColumnType<string[], string[], string[]>;
   opened_at: ColumnType<Date, Date, Date>;
@@ -16,6 +17,8 @@ export interface IncidentTable {
   /** How often an alert fired again within the quiet period after the incident resolved, reopening it. */
   flaps: Generated<number>;
   last_flap_at: ColumnType<Date | null, Date | null, Date | null>;
+  merged_into: ColumnType<string | null, string | null, string | null>;
+  merged_at: ColumnType<Date | null, Date | null, Date | null>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

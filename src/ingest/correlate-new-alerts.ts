@@ -1,24 +1,28 @@
 import { sql, type Transaction } from 'kysely';
-import { correlateAlerts, type ServiceAlert } from '../incidents/correlate-alerts.ts';
+import { correlateAlerts, type IncidentMerge, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { IngestDependencies, Placement } from './ingest-alerts.ts';
 
-/** Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. */
+/**
+ * Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. Open incidents an
+ * alert connected are merged into the oldest (`merges`, for the caller to carry out under the incidents' keys);
+ * that too needs `mayOpen`, the locks that exclude everything next to these alerts.
+ */
 export async function correlateNewAlerts(
   trx: Transaction<DatabaseSchema>,
   deps: IngestDependencies,
   alerts: ServiceAlert[],
   neighborhood: string[],
   mayOpen: boolean,
-): Promise<Placement[] | 'needs-neighbourhood'> {
+): Promise<{ placed: Placement[]; merges: IncidentMerge[] } | 'needs-neighbourhood'> {
   const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
-  const { assignments, newIncidents } = correlateAlerts(alerts, open, {
+  const { assignments, newIncidents, merges } = correlateAlerts(alerts, open, {
     graph: deps.graph(),
     windowMilliseconds: deps.windowMilliseconds,
     maxDepth: deps.maxDepth,
   });
-  if (newIncidents.length > 0 && !mayOpen) return 'needs-neighbourhood';
+  if ((newIncidents.length > 0 || merges.length > 0) && !mayOpen) return 'needs-neighbourhood';
   const createdIds: string[] = [];
   for (const [index, draft] of newIncidents.entries()) {
     const members = alerts.filter((_, position) => {
@@ -43,10 +47,11 @@ export async function correlateNewAlerts(
       .executeTakeFirstOrThrow();
     createdIds.push(row.id);
   }
-  return alerts.map((alert, position) => {
+  const placed = alerts.map((alert, position) => {
     const reference = assignments[position]!;
     return { alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]!, unchanged: false };
   });
+  return { placed, merges };
 }
 
 // `neighborhood` may be wider than these alerts need: correlation filters.

@@ -8,7 +8,8 @@ import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { lockCorrelationKeys } from '../incidents/correlation-locks.ts';
 import { correlationNeighborhood } from '../incidents/correlation-neighborhood.ts';
-import type { ServiceAlert } from '../incidents/correlate-alerts.ts';
+import type { IncidentMerge, ServiceAlert } from '../incidents/correlate-alerts.ts';
+import { type MergedIncident, mergeIncidents } from '../incidents/merge-incidents.ts';
 import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -41,7 +42,7 @@ export type IngestResult =
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
 /** What a stored batch leaves to do after its commit: analyses to request, incidents that may have resolved (with the latest end seen). */
-type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[]; resolving: Map<string, Date | null> };
+type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[]; resolving: Map<string, Date | null>; merged: MergedIncident[] };
 
 /** How often a batch starts over because an incident it was adding to resolved meanwhile, before giving up. */
 const maxAttempts = 3;
@@ -60,6 +61,12 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
       const outcome = await storeBatch(deps, alerts);
       if (outcome !== 'restart') stored = outcome;
       else if (attempt === maxAttempts) throw new Error(`incidents kept resolving under the batch (${maxAttempts} attempts)`);
+    }
+    for (const merge of stored.merged) {
+      deps.log?.info(
+        { incidentId: merge.into, number: merge.intoNumber, merged: merge.number, mergedId: merge.id },
+        'incident merged: an alert connected it to an older one',
+      );
     }
     if (stored.resolving.size > 0) await resolveQuietIncidents(deps.db, stored.resolving, deps.log);
   } catch (error) {
@@ -128,7 +135,7 @@ interface ReadBatch {
 async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
   const touched = [...new Set(batch.settled.map((entry) => entry.incidentId))];
   if (batch.settled.length > 0) await queueAuditEntry(deps.db, receiptOf(deps, batch.settled, touched));
-  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [], resolving: new Map() };
+  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [], resolving: new Map(), merged: [] };
 }
 
 /** The audit receipt of a stored batch (through the outbox, ADR 0009). */
@@ -177,6 +184,7 @@ async function storeAlerts(
     flapping,
   );
   const placed = [...batch.settled, ...first.placed];
+  const merges: IncidentMerge[] = [];
   let ignored = batch.ignored + first.ignored;
 
   if (first.unplaced.length > 0) {
@@ -208,28 +216,44 @@ async function storeAlerts(
     if (second.unplaced.length > 0) {
       const correlated = await correlateNewAlerts(trx, deps, second.unplaced, neighborhood, scope === 'neighbourhood');
       if (correlated === 'needs-neighbourhood') return correlated;
-      placed.push(...correlated);
+      placed.push(...correlated.placed);
+      merges.push(...correlated.merges);
     }
   }
 
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map() };
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map(), merged: [] };
+  // Alerts this batch placed in an incident it is merging go to the survivor with the rest.
+  const survivorOf = new Map(merges.map((merge) => [merge.from, merge.into]));
+  placed.forEach((entry, index) => {
+    const survivor = survivorOf.get(entry.incidentId);
+    if (survivor !== undefined) placed[index] = { ...entry, incidentId: survivor };
+  });
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];
+  const changedInto = [...new Set(placed.flatMap((entry) => (entry.unchanged ? [] : [entry.incidentId])))];
   const firingInto = [...new Set(placed.flatMap((entry) => (!entry.unchanged && entry.alert.status === 'firing' ? [entry.incidentId] : [])))];
+  // Reopening and merging flip a status like resolving: exclusive, so no resolver, adder or merger is midway.
+  const flipping = new Set([...placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])), ...merges.flatMap((merge) => [merge.from, merge.into])]);
   const reopening = [...new Set(placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])))];
-  if (firingInto.length > 0) {
-    // Reopening is a status flip like resolving: exclusive, so no resolver or adder is midway.
-    await lockCorrelationKeys(
-      trx,
-      firingInto.map((incidentId) => ({ space: 'incident', name: incidentId, shared: !reopening.includes(incidentId) })),
-    );
-  }
+  await lockCorrelationKeys(
+    trx,
+    [...new Set([...changedInto, ...flipping])].map((incidentId) => ({ space: 'incident', name: incidentId, shared: !flipping.has(incidentId) })),
+  );
   if (reopening.length > 0) await reopenFlappingIncidents(trx, reopening, flapping, deps.log);
-  // Its statement looks at those incidents again after the lock: one resolved just before cannot take a firing alert.
+  const merged = await mergeIncidents(trx, merges, {
+    at: deps.clock.now(),
+    bridging: placed
+      .flatMap((entry) => (merges.some((merge) => merge.into === entry.incidentId) && !entry.unchanged ? [entry.alert.fingerprint] : []))
+      .slice(0, 20),
+  });
+  if (merged === 'restart') return 'restart';
+  // Its statement looks at those incidents again after the lock: one resolved just before cannot take a firing
+  // alert, and one merged meanwhile takes nothing (the batch reads again and finds its alerts in the survivor).
   const written = await writeAlerts(
     trx,
     placed.filter((entry) => !entry.unchanged),
     receiptOf(deps, placed, touched),
     firingInto,
+    changedInto,
   );
   if (written.blocked) return 'restart';
   const changedAlerts = written.changed;
@@ -237,7 +261,15 @@ async function storeAlerts(
   const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
   // Last: a storm's busiest incident row is locked from here to the commit only (ADR 0008).
   await applyIncidentChanges(trx, changedAlerts, deps.windowMilliseconds / 10);
-  return { ok: true, stored: placed.length, ignored, incidents: touched, analysed: changedIncidents, resolving: resolvingIn(changedAlerts) };
+  return {
+    ok: true,
+    stored: placed.length,
+    ignored,
+    incidents: touched,
+    analysed: [...new Set([...changedIncidents, ...merged.flatMap((merge) => [merge.id, merge.into])])],
+    resolving: resolvingIn(changedAlerts),
+    merged,
+  };
 }
 
 /** The incidents where this batch resolved a firing alert, each with the latest end among the batch's alerts. */

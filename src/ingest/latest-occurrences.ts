@@ -6,7 +6,7 @@ import { prepared } from '../storage/prepared-statement.ts';
 /** The newest stored row of a fingerprint, and the state of its incident. */
 export interface LatestOccurrence {
   incidentId: string;
-  incidentStatus: 'open' | 'resolved';
+  incidentStatus: 'open' | 'resolved' | 'merged';
   incidentResolvedAt: Date | null;
   startsAt: Date;
   status: AlertStatus;
@@ -22,7 +22,7 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
   const { rows } = await sql<{
     fingerprint: string;
     incident_id: string;
-    incident_status: 'open' | 'resolved';
+    incident_status: 'open' | 'resolved' | 'merged';
     incident_resolved_at: Date | null;
     starts_at: Date;
     status: AlertStatus;

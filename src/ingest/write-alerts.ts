@@ -31,7 +31,8 @@ export type WriteOutcome = { blocked: false; changed: ChangedAlert[] } | { block
  * storm's batch): the alerts inserted or updated, the incident's alert counts by (service, name, status, severity)
  * moved by what changed (stamped with a new revision), the receipt queued for the audit chain and the analysis of
  * each changed incident requested (ADR 0013). Writes nothing and answers `blocked` when one of `mustBeOpen` is
- * no longer open (the caller holds their keys shared, so none resolves after this statement's snapshot).
+ * no longer open or one of `mustNotBeMerged` was merged (the caller holds their keys, so none resolves or merges
+ * after this statement's snapshot).
  *
  * The upsert records each row's status and severity as locked (RETURNING sees only new values), so the counts
  * move by exactly what changed even when two groups update one alert at once: an inserted alert enters its group;
@@ -44,6 +45,7 @@ export async function writeAlerts(
   placed: readonly PlacedAlert[],
   receipt: AuditEntry,
   mustBeOpen: readonly string[],
+  mustNotBeMerged: readonly string[],
 ): Promise<WriteOutcome> {
   const ordered = [...placed].sort((a, b) => compare(a.incidentId, b.incidentId) || compare(a.alert.fingerprint, b.alert.fingerprint));
   const column = <T>(pick: (entry: PlacedAlert) => T) => ordered.map(pick);
@@ -59,7 +61,10 @@ export async function writeAlerts(
     ends_at: Date | null;
   }>`${prepared('write-alerts')}
     WITH blocked AS (
-      SELECT EXISTS (SELECT 1 FROM incidents WHERE id = ANY(${mustBeOpen}::uuid[]) AND status <> 'open') AS blocked
+      SELECT EXISTS (
+        SELECT 1 FROM incidents
+        WHERE (id = ANY(${mustBeOpen}::uuid[]) AND status <> 'open') OR (id = ANY(${mustNotBeMerged}::uuid[]) AND status = 'merged')
+      ) AS blocked
     ), upserted AS (
       INSERT INTO alerts (incident_id, fingerprint, name, status, severity, service, labels, annotations, starts_at, ends_at, source, group_key, generator_url)
       SELECT * FROM unnest(

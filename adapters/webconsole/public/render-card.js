@@ -22,6 +22,20 @@ export function renderCard(card, view) {
       el('h2', { class: 'title' }, text(card.title)),
       el('span', { class: `chip status-chip-${token(card.status)}` }, text(card.status).toUpperCase()),
       el('span', { class: 'muted when', title: text(card.openedAt) }, `opened ${clock(card.openedAt)} · ${ago(card.openedAt)}`),
+      card.mergedInto &&
+        el(
+          'a',
+          { class: 'chip merged', 'data-testid': 'merged-into', href: `#incident-${encodeURIComponent(text(card.mergedInto.incidentId))}` },
+          `merged into #${Number(card.mergedInto.number) || 0}`,
+        ),
+      list(card.absorbed).length > 0 &&
+        el(
+          'span',
+          { class: 'chip absorbed', 'data-testid': 'absorbed' },
+          `absorbed ${list(card.absorbed)
+            .map((number) => `#${Number(number) || 0}`)
+            .join(' ')}`,
+        ),
       card.flapped &&
         el(
           'span',
@@ -50,7 +64,7 @@ function pagingSection(paging, view) {
       : acknowledged
         ? `Acknowledged by ${text(acknowledged.by)} via ${text(acknowledged.via)} at ${clock(acknowledged.at)}`
         : state === 'resolved'
-          ? 'Ended: the incident resolved'
+          ? 'Ended: the incident closed'
           : paging.nextStepAt
             ? `Waiting for an acknowledgement; next step at ${clock(paging.nextStepAt)}`
             : 'Every step paged; waiting for an acknowledgement';

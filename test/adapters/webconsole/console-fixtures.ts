@@ -18,6 +18,8 @@ export function sampleCard(overrides: Partial<IncidentCard> = {}, proposal: Part
     title: 'KubePodCrashLooping on api',
     severity: 'critical',
     status: 'open',
+    mergedInto: null,
+    absorbed: [],
     services: ['api'],
     openedAt: new Date(Date.now() - 4 * 60_000).toISOString(),
     analysis: { state: 'done', unmappedAlerts: [], failure: null },

@@ -16,6 +16,8 @@ const card = (incidentId: string, title: string): IncidentCard => ({
   title,
   severity: 'critical',
   status: 'open',
+  mergedInto: null,
+  absorbed: [],
   services: ['checkout'],
   openedAt: testStart.toISOString(),
   analysis: { state: 'pending', unmappedAlerts: [], failure: null },

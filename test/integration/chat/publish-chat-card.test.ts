@@ -15,6 +15,8 @@ const baseCard = (incidentId: string): IncidentCard => ({
   title: 'KubePodCrashLooping on checkout',
   severity: 'critical',
   status: 'open',
+  mergedInto: null,
+  absorbed: [],
   services: ['checkout'],
   openedAt: testStart.toISOString(),
   analysis: { state: 'pending', unmappedAlerts: [], failure: null },

@@ -8,6 +8,8 @@ const card: IncidentCard = {
   title: 'PostgresDown on orders-db (+2 more)',
   severity: 'critical',
   status: 'open',
+  mergedInto: null,
+  absorbed: [],
   services: ['checkout', 'orders-db', 'payments'],
   openedAt: '2024-05-01T10:00:00.000Z',
   analysis: { state: 'done', unmappedAlerts: [], failure: null },

@@ -55,13 +55,20 @@ describe('correlateAlerts', () => {
     expect(result.newIncidents).toHaveLength(1);
   });
 
-  it('keeps one Alertmanager group in one incident whatever the topology says, while its alerts come within the window', () => {
+  it('keeps one Alertmanager group in one incident while its alerts come within the window, where the topology cannot tell', () => {
     const group = { groupKey: '{}:{alertname="X"}' };
-    const result = correlateAlerts([alert('orders-db', 0, group), alert('search', 4, group), alert('search-index', 8, group)], [], options);
+    const result = correlateAlerts([alert('orders-db', 0, group), alert('not-in-topology', 4, group), alert(null, 8, group)], [], options);
     expect(result.newIncidents).toHaveLength(1);
     // Half an hour later the same group starts anew.
-    const later = correlateAlerts([alert('orders-db', 0, group), alert('search', 30, group)], [], options);
+    const later = correlateAlerts([alert('orders-db', 0, group), alert('not-in-topology', 30, group)], [], options);
     expect(later.newIncidents).toHaveLength(2);
+  });
+
+  it('keeps unrelated applications of one Alertmanager group apart (group_by: [alertname] across namespaces)', () => {
+    const group = { groupKey: '{}:{alertname="KubePodCrashLooping"}', name: 'KubePodCrashLooping' };
+    const result = correlateAlerts([alert('orders-db', 0, group), alert('search', 1, group), alert('search-index', 2, group)], [], options);
+    expect(result.newIncidents.map((draft) => draft.services)).toEqual([['orders-db'], ['search', 'search-index']]);
+    expect(result.merges).toEqual([]);
   });
 
   it('never joins an open incident of the same group key opened long ago (a crash loop today is not that incident)', () => {
@@ -103,5 +110,78 @@ describe('correlationNeighborhood', () => {
 
   it('keeps services the topology does not know, alone', () => {
     expect(correlationNeighborhood(graph, ['unknown-service'], 3)).toEqual(['unknown-service']);
+  });
+});
+
+describe('correlateAlerts merges incidents an alert connects', () => {
+  // The herd: cart's cache goes down, then its database runs out of connections. Siblings: neither depends on the other.
+  const herd = TopologyGraph.build([
+    { name: 'storefront', kind: 'ingress', dependsOn: ['cart', 'catalog'] },
+    { name: 'cart', kind: 'service', dependsOn: ['cart-cache', 'cart-db'] },
+    { name: 'cart-cache', kind: 'cache', dependsOn: [] },
+    { name: 'cart-db', kind: 'database', dependsOn: [] },
+    { name: 'catalog', kind: 'service', dependsOn: ['catalog-db'] },
+    { name: 'catalog-db', kind: 'database', dependsOn: [] },
+  ]);
+  const herdOptions = { graph: herd, windowMilliseconds: 5 * 60_000, maxDepth: 3 };
+  const at = (minute: number) => new Date(Date.UTC(2024, 0, 1, 10, minute));
+  const open = (id: string, services: string[], minute: number): OpenIncidentSummary => ({
+    id,
+    groupKey: null,
+    services,
+    openedAt: at(minute),
+    lastAlertAt: at(minute),
+  });
+
+  it('keeps siblings apart while no service above both alerts', () => {
+    const result = correlateAlerts([alert('cart-cache', 0), alert('cart-db', 1)], [], herdOptions);
+    expect(result.newIncidents).toHaveLength(2);
+  });
+
+  it('merges the cache and the database incidents into the oldest when the service above both alerts', () => {
+    const incidents = [open('db-incident', ['cart-db'], 1), open('cache-incident', ['cart-cache'], 0)];
+    const result = correlateAlerts([alert('cart', 2)], incidents, herdOptions);
+    expect(result.assignments).toEqual([{ kind: 'existing', id: 'cache-incident' }]);
+    expect(result.merges).toEqual([{ from: 'db-incident', into: 'cache-incident' }]);
+    expect(result.newIncidents).toEqual([]);
+    expect(incidents[0]!.services).toEqual(['cart-db']);
+  });
+
+  it('merges two roots under one front end, and what comes after joins the survivor', () => {
+    const incidents = [open('cart', ['cart-db'], 0), open('catalog', ['catalog-db'], 1)];
+    const result = correlateAlerts([alert('storefront', 3), alert('catalog', 4)], incidents, herdOptions);
+    expect(result.merges).toEqual([{ from: 'catalog', into: 'cart' }]);
+    expect(result.assignments).toEqual([
+      { kind: 'existing', id: 'cart' },
+      { kind: 'existing', id: 'cart' },
+    ]);
+  });
+
+  it('folds incidents the same batch would open into one when a later alert of the batch connects them', () => {
+    const result = correlateAlerts([alert('cart-cache', 0), alert('cart-db', 1), alert('cart', 2), alert('catalog-db', 2)], [], herdOptions);
+    expect(result.newIncidents.map((draft) => draft.services)).toEqual([['cart-cache', 'cart-db', 'cart'], ['catalog-db']]);
+    expect(result.assignments).toEqual([
+      { kind: 'new', index: 0 },
+      { kind: 'new', index: 0 },
+      { kind: 'new', index: 0 },
+      { kind: 'new', index: 1 },
+    ]);
+    expect(result.merges).toEqual([]);
+  });
+
+  it('merges an open incident with one the batch opens: the open one survives and nothing new opens', () => {
+    const result = correlateAlerts([alert('cart-db', 1), alert('cart', 2)], [open('cache-incident', ['cart-cache'], 0)], herdOptions);
+    expect(result.newIncidents).toEqual([]);
+    expect(result.assignments).toEqual([
+      { kind: 'existing', id: 'cache-incident' },
+      { kind: 'existing', id: 'cache-incident' },
+    ]);
+    expect(result.merges).toEqual([]);
+  });
+
+  it('never merges incidents outside the window of the connecting alert', () => {
+    const result = correlateAlerts([alert('cart', 20)], [open('cache-incident', ['cart-cache'], 0), open('db-incident', ['cart-db'], 19)], herdOptions);
+    expect(result.merges).toEqual([]);
+    expect(result.assignments).toEqual([{ kind: 'existing', id: 'db-incident' }]);
   });
 });

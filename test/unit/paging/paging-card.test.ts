@@ -39,6 +39,8 @@ const card = (overrides: Partial<IncidentCard> = {}): IncidentCard => ({
   flapped: null,
   history: null,
   runbooks: [],
+  mergedInto: null,
+  absorbed: [],
   paging,
   updatedAt: '2026-03-01T03:05:00.000Z',
   ...overrides,

@@ -29,6 +29,8 @@ const card: IncidentCard = {
   title: 'KubePodCrashLooping on checkout',
   severity: 'critical',
   status: 'open',
+  mergedInto: null,
+  absorbed: [],
   services: ['checkout'],
   openedAt: '2026-03-01T03:00:00.000Z',
   analysis: { state: 'done', unmappedAlerts: [], failure: null },
