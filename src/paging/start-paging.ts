@@ -24,28 +24,30 @@ export async function startPaging(
   await deps.jobs.work('deliver-page', async ({ pageId }) => void (await deliverPage(deps, pageId)), { batchSize: 8 });
   await deps.jobs.work('page-follow-up', ({ pageId, action }) => followUpPage(deps, pageId, action), { batchSize: 4 });
   let running: Promise<void> | undefined;
-  let again = false;
+  let queued: Promise<void> | undefined;
   const pass = async () => {
-    await startEscalations(deps);
-    await fireDueSteps(deps);
-    await endResolvedEscalations(deps);
+    try {
+      await startEscalations(deps);
+      await fireDueSteps(deps);
+      await endResolvedEscalations(deps);
+    } catch (error) {
+      deps.log.warn({ err: error }, 'paging sweep failed; the next one tries again');
+    }
   };
-  // One pass at a time per process; a wake-up during a pass runs one more after it.
+  // One pass at a time per process. A call during a pass gets the next pass (one, however many ask), so what
+  // the caller changed before calling is always seen.
   const sweep = (): Promise<void> => {
-    if (running !== undefined) {
-      again = true;
+    if (running === undefined) {
+      running = pass().finally(() => {
+        running = undefined;
+      });
       return running;
     }
-    running = pass()
-      .catch((error: unknown) => deps.log.warn({ err: error }, 'paging sweep failed; the next one tries again'))
-      .finally(() => {
-        running = undefined;
-        if (again) {
-          again = false;
-          void sweep();
-        }
-      });
-    return running;
+    queued ??= running.then(() => {
+      queued = undefined;
+      return sweep();
+    });
+    return queued;
   };
   const timer = setInterval(() => void sweep(), deps.settings.sweepSeconds * 1000);
   timer.unref();
@@ -58,6 +60,7 @@ export async function startPaging(
     stop: async () => {
       clearInterval(timer);
       unsubscribe();
+      await queued;
       await running;
     },
   };

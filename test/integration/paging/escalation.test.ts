@@ -158,7 +158,7 @@ describe('escalation end to end on PostgreSQL, with a manual clock [simulated pa
       '2:Bob:sms',
       '3:Carol:ntfy',
     ]);
-    const timeline = cardTimeline({ paging: card, proposal: null, status: 'open' } as never).map((line) => line.text);
+    const timeline = cardTimeline({ paging: card, proposal: null, status: 'open', absorbed: [], mergedInto: null } as never).map((line) => line.text);
     expect(timeline).toContain(`Step 2: Bob paged via sms at ${card.pages[2]!.at}.`);
     expect(await auditKinds()).toEqual([
       'paging_started',
