@@ -7,7 +7,7 @@ import { handleTelegramUpdate } from '../../../adapters/telegram/handle-telegram
 import type { ApprovalDependencies } from '../../../src/approval/approval-dependencies.ts';
 import { handleChatClick } from '../../../src/chat/handle-chat-click.ts';
 import { createHttpServer } from '../../../src/http/create-http-server.ts';
-import { acknowledgeByAccount } from '../../../src/paging/acknowledge-doors.ts';
+import { acknowledgeByAccount, acknowledgeBySms } from '../../../src/paging/acknowledge-doors.ts';
 import { fireDueSteps } from '../../../src/paging/fire-due-steps.ts';
 import type { PagingDependencies } from '../../../src/paging/paging-dependencies.ts';
 import { pagingSettings } from '../../../src/paging/paging-settings.ts';
@@ -110,5 +110,16 @@ describe('Acknowledge buttons on Slack and Telegram [simulated pagers]', () => {
     ]);
     const audit = await database.handle.db.selectFrom('audit_log').select(['kind', 'actor']).where('kind', '=', 'paging_acknowledged').execute();
     expect(audit).toEqual([{ kind: 'paging_acknowledged', actor: 'bob' }]);
+  });
+
+  it('SMS replies: only the keyword from a paged number acknowledges, and "ACK <n>" must name the paged incident', async () => {
+    const number = Number((await database.handle.db.selectFrom('incidents').select('number').executeTakeFirstOrThrow()).number);
+    expect(await acknowledgeBySms(deps, { from: '+15550000001', body: 'who is this?' })).toBeNull();
+    expect(await acknowledgeBySms(deps, { from: '+15559999999', body: 'ACK' })).toBe('This number is not linked to anyone on call; nothing was changed.');
+    expect(await acknowledgeBySms(deps, { from: '+15550000001', body: `ACK ${number + 1}` })).toBe(`Nothing is paging you for incident #${number + 1}.`);
+    expect((await state()).state).toBe('active');
+    expect(await acknowledgeBySms(deps, { from: '+15550000001', body: `  ack #${number} on it` })).toBe(`Acknowledged #${number}: nobody else is paged.`);
+    expect(await state()).toEqual({ state: 'acknowledged', acknowledged_by: 'alice', acknowledged_via: 'sms' });
+    expect(await acknowledgeBySms(deps, { from: '+15550000001', body: 'ACK' })).toBe('Nothing is paging you right now.');
   });
 });
