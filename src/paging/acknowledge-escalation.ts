@@ -50,7 +50,7 @@ export async function acknowledgeEscalation(deps: PagingDependencies, ack: Ackno
       at: now,
       details: { escalationId: escalation.id, by: acknowledgedBy, via: ack.via, stoppedBeforeStep: escalation.next_step + 1 },
     });
-    return { ok: true as const, incidentId: escalation.incident_id, message: `Acknowledged: nobody else is paged for incident ${escalation.incident_id}.` };
+    return { ok: true as const, incidentId: escalation.incident_id };
   });
   if (!outcome.ok) {
     deps.log.info({ escalationId: ack.escalationId, via: ack.via, result: outcome.error.code }, 'acknowledgement refused');
