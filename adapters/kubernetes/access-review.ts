@@ -46,6 +46,17 @@ export const costReads: readonly Permission[] = [read('get', '', 'pods'), read('
 /** The reads of topology discovery, across all namespaces (then filtered by the namespace scope). */
 export const discoveryReads: readonly Permission[] = [read('list', 'apps', 'deployments'), read('list', 'apps', 'statefulsets'), read('list', '', 'services')];
 
+/** The lists of the FinOps scan (kube-inventory.ts), across all namespaces (then filtered by the namespace scope). */
+export const finopsReads: readonly Permission[] = [
+  read('list', 'apps', 'deployments'),
+  read('list', 'apps', 'statefulsets'),
+  read('list', 'apps', 'replicasets'),
+  read('list', '', 'pods'),
+  read('list', '', 'persistentvolumeclaims'),
+  read('list', '', 'persistentvolumes'),
+  read('list', '', 'nodes'),
+];
+
 /** "patch deployments.apps", "create pods/eviction". */
 export function permissionText(permission: Permission): string {
   const resource = permission.group === '' ? permission.resource : `${permission.resource}.${permission.group}`;

@@ -3,6 +3,7 @@ import type { CallOptions } from '../../src/ports/call-options.ts';
 import { type Clock, systemClock } from '../../src/ports/clock.ts';
 import type {
   ActionTarget,
+  ClusterInventory,
   ClusterPort,
   DryRunResult,
   ExecuteOptions,
@@ -16,6 +17,7 @@ import { argoRollbackAnnotation, argoUnreadable, reconcileArgoRollback, writeArg
 import { connectKube, type KubeApis, type KubeConnectionOptions } from './kube-connection.ts';
 import { clusterErrorOf } from './kube-failure.ts';
 import { kubeDryRun } from './kube-dry-run.ts';
+import { kubeInventory } from './kube-inventory.ts';
 import { kubeReconcile } from './kube-reconcile.ts';
 import { NamespaceScope } from './namespace-scope.ts';
 import { observeTarget } from './observe-target.ts';
@@ -110,5 +112,9 @@ export class KubernetesCluster implements ClusterPort {
 
   workloadResources(target: ActionTarget, options: CallOptions): Promise<WorkloadResources | null> {
     return workloadResources(this.#apis, target, options.signal);
+  }
+
+  inventory(options: CallOptions): Promise<ClusterInventory> {
+    return kubeInventory(this.#apis, this.scope, options.signal);
   }
 }

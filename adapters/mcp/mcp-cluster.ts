@@ -5,6 +5,7 @@ import type {
   ActionName,
   ActionTarget,
   ClusterError,
+  ClusterInventory,
   ClusterPort,
   DryRunResult,
   ExecuteOptions,
@@ -68,6 +69,12 @@ export class McpCluster implements ClusterPort {
 
   workloadResources(target: ActionTarget, options: CallOptions): Promise<WorkloadResources | null> {
     return this.#base.workloadResources(target, options);
+  }
+
+  /** Reads go to the base cluster; only executions go through MCP. */
+  inventory(options: CallOptions): Promise<ClusterInventory> {
+    if (this.#base.inventory === undefined) return Promise.reject(new Error(`${this.#base.description} cannot list its objects`));
+    return this.#base.inventory(options);
   }
 
   async execute(action: PlannedAction, options: ExecuteOptions): Promise<ExecuteResult> {

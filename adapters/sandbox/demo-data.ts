@@ -25,11 +25,14 @@ function deployment(world: SandboxWorld, seed: DeploymentSeed): SandboxDeploymen
  * A small shop, matching the test fixtures: `payments/api` crash-loops in pod `api-7d9f-x2k` after a
  * bad release (revision 2; revision 1 is the way back), `shop/checkout` has a PDB with headroom 1,
  * `shop/cart` has a PDB with none, `orders-db` is a StatefulSet pod with its volume, and
- * `shop/reports-export` is an orphaned PVC.
+ * `shop/reports-export` is an orphaned PVC and
+ * `pv-reports-2025` a Released volume. The simulated usage history (simulated-usage-history.ts) makes
+ * `preview-pr-142/web` a zombie and `shop/checkout` over-provisioned.
  */
 export function seedDemoWorld(permitted: ActionName[]): SandboxWorld {
   const world = emptyWorld(permitted);
-  for (const name of ['node-a', 'node-b', 'node-c']) world.nodes.push({ ...meta(world), name, unschedulable: false });
+  for (const name of ['node-a', 'node-b', 'node-c'])
+    world.nodes.push({ ...meta(world), name, unschedulable: false, cpuCores: 4, memoryGiB: 16, instanceType: 'm6i.xlarge' });
   for (const name of ['shop', 'payments', 'preview-pr-142']) world.namespaces.push({ ...meta(world), name });
 
   deployment(world, {
@@ -131,9 +134,11 @@ export function seedDemoWorld(permitted: ActionName[]): SandboxWorld {
     },
   );
   world.pvcs.push(
-    { ...meta(world), namespace: 'shop', name: 'data-orders-db-0', storageGiB: 20, mountedBy: ['orders-db-0'] },
-    { ...meta(world), namespace: 'shop', name: 'reports-export', storageGiB: 50, mountedBy: [] },
+    { ...meta(world), namespace: 'shop', name: 'data-orders-db-0', storageGiB: 20, mountedBy: ['orders-db-0'], storageClass: 'gp3' },
+    { ...meta(world), namespace: 'shop', name: 'reports-export', storageGiB: 50, mountedBy: [], storageClass: 'gp3' },
   );
+  // Outlived its claim (reclaim policy Retain): still billed. No uid needed, no action targets volumes.
+  world.volumes = [{ name: 'pv-reports-2025', phase: 'Released', storageGiB: 100, storageClass: 'gp2', claim: { namespace: 'shop', name: 'reports-2025' } }];
   world.pdbs.push(
     { ...meta(world), namespace: 'shop', name: 'checkout-pdb', workload: 'checkout', minAvailable: 2, currentHealthy: 0, disruptionsAllowed: 0 },
     { ...meta(world), namespace: 'shop', name: 'cart-pdb', workload: 'cart', minAvailable: 2, currentHealthy: 0, disruptionsAllowed: 0 },

@@ -3,6 +3,7 @@ import type { CallOptions } from '../../src/ports/call-options.ts';
 import type {
   ActionName,
   ActionTarget,
+  ClusterInventory,
   ClusterPort,
   DryRunResult,
   ExecuteOptions,
@@ -19,6 +20,7 @@ import { dryRunWorld, permissionOf } from './sandbox-dry-run.ts';
 import { simulateLatency, type SandboxLatency } from './sandbox-latency.ts';
 import { fingerprintOf, locate, observeState } from './sandbox-state.ts';
 import { converge } from './sandbox-controllers.ts';
+import { sandboxInventory } from './sandbox-inventory.ts';
 import { EXECUTION_ANNOTATION, emptyWorld, touch } from './sandbox-world.ts';
 import type { SandboxDeployment, SandboxNamespace, SandboxNode, SandboxPdb, SandboxPod, SandboxPvc, SandboxWorld } from './sandbox-world.ts';
 
@@ -143,6 +145,12 @@ export class SandboxCluster implements ClusterPort {
     const deployment = this.#world.deployments.find((item) => item.namespace === target.namespace && item.name === deploymentName);
     if (deployment === undefined) return null;
     return { replicas: deployment.replicas, cpuCores: deployment.cpuCores, memoryGiB: deployment.memoryGiB };
+  }
+
+  /** Everything that costs money, for the FinOps scan (read-only). */
+  async inventory(options: Partial<CallOptions> = {}): Promise<ClusterInventory> {
+    await simulateLatency(this.#latency.workloadResources, options.signal);
+    return sandboxInventory(this.#world);
   }
 
   /** Test hook: the bot's service account loses the permission an action needs. */

@@ -63,11 +63,25 @@ export interface SandboxPvc extends SandboxMeta {
   storageGiB: number;
   /** Names of pods (same namespace) that mount it. */
   mountedBy: string[];
+  storageClass?: string;
 }
 
 export interface SandboxNode extends SandboxMeta {
   name: string;
   unschedulable: boolean;
+  /** Allocatable capacity and instance type, for FinOps; absent: unknown. */
+  cpuCores?: number;
+  memoryGiB?: number;
+  instanceType?: string;
+}
+
+/** A PersistentVolume no claim holds any more (Released): only FinOps looks at it, no action targets it. */
+export interface SandboxVolume {
+  name: string;
+  phase: 'Available' | 'Released';
+  storageGiB: number;
+  storageClass: string;
+  claim: { namespace: string; name: string } | null;
 }
 
 export interface SandboxWorld {
@@ -78,6 +92,8 @@ export interface SandboxWorld {
   pdbs: SandboxPdb[];
   pvcs: SandboxPvc[];
   nodes: SandboxNode[];
+  /** Volumes without a claim (bound volumes are implied by the claims); absent in older snapshots. */
+  volumes?: SandboxVolume[];
   /** Actions the bot's service account may run (what a SelfSubjectAccessReview would allow). */
   permitted: ActionName[];
   /** How many times each execution id was actually applied. */

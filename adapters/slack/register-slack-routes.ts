@@ -1,22 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { registerAcknowledgedScope } from '../../src/http/acknowledged-scope.ts';
-import { type ChatClick, type ChatClickOutcome, unavailableAnswer } from '../../src/chat/handle-chat-click.ts';
-import type { ChatCommand, ChatCommandAnswer } from '../../src/chat/handle-chat-command.ts';
-import type { PrivateRecipient, ChatResult } from '../../src/ports/chat-port.ts';
 import type { Clock } from '../../src/ports/clock.ts';
 import type { Logger } from '../../src/ports/logger.ts';
-import { slackActions } from './render-block-kit.ts';
-import { slackBlockActions, slackEventEnvelope, slackSlashCommand, type SlackBlockActions, type SlackSlashCommand } from './slack-payloads.ts';
+import { handleSlackClick, handleSlackCommand, type SlackDoors } from './handle-slack-interaction.ts';
+import { slackBlockActions, slackEventEnvelope, slackSlashCommand } from './slack-payloads.ts';
 import { escapeMrkdwn } from './slack-text.ts';
 import { verifySlackSignature } from './verify-slack-signature.ts';
 
-export interface SlackRoutesOptions {
+export interface SlackRoutesOptions extends SlackDoors {
   signingSecret: string;
   clock: Clock;
-  log: Logger;
-  answerPrivately: (recipient: PrivateRecipient, text: string) => Promise<ChatResult<void>>;
-  handleClick: (click: ChatClick) => Promise<ChatClickOutcome>;
-  handleCommand: (command: ChatCommand) => Promise<ChatCommandAnswer>;
   /** Slack's payloads are small; anything larger is not Slack. */
   bodyLimitBytes?: number;
 }
@@ -60,7 +53,7 @@ export function registerSlackRoutes(app: FastifyInstance, options: SlackRoutesOp
         const clicked = slackBlockActions.safeParse(payload);
         // Other interactions (shortcuts, view submissions) are not ours: acknowledged, ignored.
         reply.code(200).send();
-        if (clicked.success) later('click', () => click(options, clicked.data, signature ?? ''));
+        if (clicked.success) later('click', () => handleSlackClick(options, clicked.data, signature ?? ''));
         return reply;
       }
       // Slack checks a slash command's certificate with a signed `ssl_check=1`: a 200 is all it wants.
@@ -69,7 +62,7 @@ export function registerSlackRoutes(app: FastifyInstance, options: SlackRoutesOp
         const command = slackSlashCommand.safeParse(Object.fromEntries(form));
         if (!command.success) return badRequest(reply, options.log, route, 'not a slash command');
         reply.code(200).send({ response_type: 'ephemeral', text: `Working on \`${escapeMrkdwn(command.data.text.slice(0, 100)) || 'help'}\`…` });
-        later('command', () => slashCommand(options, command.data, signature ?? ''));
+        later('command', () => handleSlackCommand(options, command.data, signature ?? ''));
         return reply;
       }
       return badRequest(reply, options.log, route, 'neither an event, an interaction nor a command');
@@ -94,49 +87,4 @@ function answerEvent(reply: FastifyReply, text: string, route: string, log: Logg
   if (event.success && event.data.type === 'url_verification') return reply.code(200).send({ challenge: event.data.challenge });
   // Events are not acted on yet; a 200 stops Slack's retries (X-Slack-Retry-Num).
   return reply.code(200).send({});
-}
-
-async function click(options: SlackRoutesOptions, payload: SlackBlockActions, requestKey: string): Promise<void> {
-  const action = payload.actions.find((candidate) => (Object.values(slackActions) as string[]).includes(candidate.action_id));
-  if (action === undefined) return;
-  const workspace = payload.team?.id ?? payload.user.team_id;
-  const channel = payload.container?.channel_id ?? payload.channel?.id;
-  const messageId = payload.container?.message_ts ?? payload.message?.ts;
-  if (workspace === undefined || channel === undefined || messageId === undefined) {
-    options.log.info({ reason: 'click without team, channel or message' }, 'slack click ignored');
-    return;
-  }
-  const recipient = { workspace, channel, user: payload.user.id };
-  const outcome = await options
-    .handleClick({
-      platform: 'slack',
-      workspace,
-      channel,
-      messageId,
-      accountId: `${workspace}:${payload.user.id}`,
-      proposalId: action.value ?? '',
-      decision: action.action_id === slackActions.approve ? 'approve' : action.action_id === slackActions.acknowledge ? 'acknowledge' : 'reject',
-      requestKey,
-    })
-    .catch(async (error: unknown) => {
-      // Acknowledged already: the clicker hears that nothing happened rather than nothing at all.
-      await options.answerPrivately(recipient, unavailableAnswer);
-      throw error;
-    });
-  if (outcome.answer === null) return;
-  const answered = await options.answerPrivately(recipient, outcome.answer);
-  if (!answered.ok) options.log.warn({ code: answered.error.code, reason: answered.error.message }, 'slack private answer not delivered');
-}
-
-async function slashCommand(options: SlackRoutesOptions, command: SlackSlashCommand, requestKey: string): Promise<void> {
-  const answer = await options.handleCommand({
-    platform: 'slack',
-    workspace: command.team_id,
-    channel: command.channel_id,
-    accountId: `${command.team_id}:${command.user_id}`,
-    text: command.text,
-    requestKey,
-  });
-  const answered = await options.answerPrivately({ workspace: command.team_id, channel: command.channel_id, user: command.user_id }, answer.text);
-  if (!answered.ok) options.log.warn({ code: answered.error.code, reason: answered.error.message }, 'slack command answer not delivered');
 }

@@ -39,7 +39,7 @@ export interface FakeSlackApi {
 /**
  * A local server shaped like Slack's Web API (SIMULATED Slack), for the tests, the bench and `awoooi demo --slack`: form-encoded calls with a bearer token, answers
  * `{ok: …}` with HTTP 200, and HTTP 429 with `Retry-After` when told to rate-limit. Knows auth.test,
- * chat.postMessage (cards, thread replies and direct messages to a user id), chat.update and chat.postEphemeral.
+ * chat.postMessage (cards, thread replies and direct messages to a user id), chat.update and chat.postEphemeral; with `socketMode`, apps.connections.open.
  */
 export async function startFakeSlackApi(options: {
   token: string;
@@ -47,6 +47,8 @@ export async function startFakeSlackApi(options: {
   port?: number;
   /** Slack's published limits, enforced: beyond them a 429 with the Retry-After Slack would send. */
   enforce?: { postsPerSecondPerChannel: number; updatesPerMinute: number };
+  /** Socket Mode: apps.connections.open, called with this app-level token, answers `socketUrl()`. */
+  socketMode?: { appToken: string; socketUrl: () => string };
 }): Promise<FakeSlackApi> {
   const calls: FakeSlackCall[] = [];
   const messages = new Map<string, FakeSlackMessage>();
@@ -126,7 +128,15 @@ export async function startFakeSlackApi(options: {
     const method = (request.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const fields = decode(await readBody(request), request.headers['content-type']);
     const token = request.headers.authorization?.replace(/^Bearer /, '');
-    const result = token === options.token ? answer(method, fields) : { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    const socketMode = options.socketMode;
+    const result =
+      method === 'apps.connections.open'
+        ? socketMode !== undefined && token === socketMode.appToken
+          ? { status: 200, body: { ok: true, url: socketMode.socketUrl() } }
+          : { status: 200, body: { ok: false, error: socketMode === undefined ? 'not_allowed_token_type' : 'invalid_auth' } }
+        : token === options.token
+          ? answer(method, fields)
+          : { status: 200, body: { ok: false, error: 'invalid_auth' } };
     calls.push({ method, token, fields, status: result.status });
     response.writeHead(result.status, { 'content-type': 'application/json', ...result.headers });
     response.end(JSON.stringify(result.body));

@@ -11,6 +11,8 @@ import { z } from 'zod';
 import type { IncidentCard } from '../../src/cards/incident-card.ts';
 import type { ChatChannel, ChatError, ChatMessageRef, ChatPacing, ChatPort, ChatResult, PrivateRecipient } from '../../src/ports/chat-port.ts';
 import { renderBlockKit, renderThreadReply } from './render-block-kit.ts';
+import { renderReportBlockKit } from './render-report-block-kit.ts';
+import type { FinOpsCard } from '../../src/finops/render-finops-report.ts';
 
 export interface SlackChatOptions {
   botToken: string;
@@ -143,6 +145,14 @@ export class SlackChat implements ChatPort {
         unfurl_media: false,
         link_names: false,
       }),
+    );
+    return posted.ok ? { ok: true, value: undefined } : posted;
+  }
+
+  async postReport(channel: ChatChannel, report: FinOpsCard): Promise<ChatResult<void>> {
+    const message = renderReportBlockKit(report);
+    const posted = await this.#call(() =>
+      this.#client.chat.postMessage({ channel: channel.channel, ...message, unfurl_links: false, unfurl_media: false, link_names: false }),
     );
     return posted.ok ? { ok: true, value: undefined } : posted;
   }

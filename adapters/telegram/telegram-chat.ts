@@ -1,4 +1,6 @@
 import { Api, GrammyError, HttpError } from 'grammy';
+import { renderTelegramReport } from './render-telegram-report.ts';
+import type { FinOpsCard } from '../../src/finops/render-finops-report.ts';
 import type { IncidentCard } from '../../src/cards/incident-card.ts';
 import type { ChatChannel, ChatError, ChatMessageRef, ChatPacing, ChatPort, ChatResult, PrivateRecipient } from '../../src/ports/chat-port.ts';
 import { renderTelegramCard, renderTelegramText, telegramLimits, type TelegramMessage } from './render-telegram-card.ts';
@@ -102,6 +104,13 @@ export class TelegramChat implements ChatPort {
    * A click is answered with an alert only the clicker sees (answerCallbackQuery, 200 characters). Telegram has no
    * private message in a group otherwise: a command is answered as a reply in the chat it came from.
    */
+  async postReport(channel: ChatChannel, report: FinOpsCard): Promise<ChatResult<void>> {
+    const sent = await this.#call(() =>
+      this.#api.sendMessage(channel.channel, renderTelegramReport(report), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } }),
+    );
+    return sent.ok ? { ok: true, value: undefined } : sent;
+  }
+
   async answerPrivately(recipient: PrivateRecipient, text: string): Promise<ChatResult<void>> {
     if (recipient.interaction !== undefined) {
       const short = text.length > telegramLimits.callbackAnswer ? `${text.slice(0, telegramLimits.callbackAnswer - 1)}…` : text;

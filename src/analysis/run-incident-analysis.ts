@@ -15,6 +15,9 @@ export interface AnalysisDependencies {
   graph: () => TopologyGraph;
   maxDepth: number;
   log: Logger;
+  /** As the ingest's (`IngestDependencies`): how long an incident whose alerts all resolved waits to resolve. */
+  resolveGraceMilliseconds?: number;
+  resolutionDue?: (waiting: ReadonlyMap<string, number>) => Promise<void>;
 }
 
 /** The analysis as kept on the incident: which state of its alerts it covers, and when it was made. */
@@ -42,6 +45,12 @@ export type AnalysisOutcome = ({ changed: true } & AnalysedIncident) | { changed
 export interface AnalysedIncident {
   analysis: StoredIncidentAnalysis;
   /**
+   * Open, but every alert has resolved: the incident waits out its grace period. Nothing to diagnose or propose
+   * meanwhile (a rule finds nothing to act on in resolved alerts and would retire the live proposal that the
+   * resolution is about to expire, "incident resolved").
+   */
+  awaitingResolution: boolean;
+  /**
    * The incident with at most `maxSamples` stored alerts, one per (service, name, status, severity), firing
    * ones first and in root-cause order: what a brain needs, bounded whatever the incident's size.
    */
@@ -63,6 +72,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     revision: string;
     digest: string | null;
     top: string | null;
+    incident_status: string;
     service: string;
     name: string;
     status: AlertStatus;
@@ -74,12 +84,12 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     -- MATERIALIZED: the incident's fields once, not per group (each would detoast the whole analysis document,
     -- which made this read cost ~150 ms on a storm's incident of a few thousand groups).
     WITH incident AS MATERIALIZED (
-      SELECT analysis->>'remediatedDigest' AS digest, analysis->'rootCauses'->0->>'service' AS top
+      SELECT analysis->>'remediatedDigest' AS digest, analysis->'rootCauses'->0->>'service' AS top, status AS incident_status
       FROM incidents WHERE id = ${incidentId}::uuid
     ), revision AS MATERIALIZED (
       SELECT max(revision) AS revision FROM incident_alert_groups WHERE incident_id = ${incidentId}::uuid
     )
-    SELECT revision.revision, incident.digest, incident.top, groups.service, groups.name, groups.status, groups.severity, groups.alerts,
+    SELECT revision.revision, incident.digest, incident.top, incident.incident_status, groups.service, groups.name, groups.status, groups.severity, groups.alerts,
       groups.first_starts_at, groups.sample_fingerprint AS sample
     FROM incident CROSS JOIN revision JOIN incident_alert_groups AS groups ON groups.incident_id = ${incidentId}::uuid
     WHERE groups.alerts > 0
@@ -87,12 +97,17 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
   if (groups.length === 0) return null;
   // The ingest resolves an incident after the commit that resolved its last alert; a process that died in between
   // leaves that to this run.
-  if (!groups.some((group) => group.status === 'firing')) await resolveQuietIncidents(deps.db, new Map([[incidentId, null]]), deps.log);
+  let status = groups[0]!.incident_status;
+  if (!groups.some((group) => group.status === 'firing') && status === 'open') {
+    const resolution = await resolveQuietIncidents(deps.db, new Map([[incidentId, null]]), { log: deps.log, graceMilliseconds: deps.resolveGraceMilliseconds });
+    if (resolution.waiting.size > 0) await deps.resolutionDue?.(resolution.waiting);
+    if (resolution.resolved.length > 0) status = 'resolved';
+  }
   const revision = Number(groups[0]!.revision);
   const alertsAnalysed = groups.reduce((sum, group) => sum + group.alerts, 0);
-  const inputDigest = sha256Hex(
-    JSON.stringify(groups.map((group) => [group.service, group.name, group.status, group.severity, group.first_starts_at.getTime()])),
-  );
+  const counted = groups.map((group) => [group.service, group.name, group.status, group.severity, group.first_starts_at.getTime()]);
+  // A resolution after a grace period changes no count, yet must reach the proposals ("incident resolved").
+  const inputDigest = sha256Hex(JSON.stringify(status === 'open' ? counted : [status, counted]));
   const log = (fields: { topRootCause: string | null; changed: boolean }) =>
     deps.log.info({ incidentId, alertsAnalysed, revision, ...fields, milliseconds: Math.round(performance.now() - started) }, 'incident analysed');
   const facts = groups.map((group) => ({
@@ -146,7 +161,8 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
   ]);
   if (!row) return null;
   log({ topRootCause: analysis.rootCauses[0]?.service ?? null, changed: true });
-  return { changed: true, analysis, incident: toIncidentView({ ...row, analysis: stored }, samples) };
+  const awaitingResolution = status === 'open' && !groups.some((group) => group.status === 'firing');
+  return { changed: true, analysis, awaitingResolution, incident: toIncidentView({ ...row, analysis: stored }, samples) };
 }
 
 /** Root-cause candidates kept on the incident; a card shows the best one and names a few others. */

@@ -7,6 +7,7 @@ import { cardHistory } from './card-history.ts';
 import { readStoredAnalysis, type StoredAnalysis } from '../analysis/stored-analysis.ts';
 import type { Person } from '../domain/person.ts';
 import type { Prices } from '../finops/pricing.ts';
+import type { WasteLookup } from '../finops/waste-cache.ts';
 import { findIncident, type IncidentView } from '../incidents/incident-repository.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
@@ -25,6 +26,8 @@ export interface CardDependencies {
   topology?: TopologyGraph;
   /** Deadline of the cluster calls for cost at stake (`cluster.timeoutSeconds`); default 30 s. */
   clusterTimeoutMilliseconds?: number;
+  /** The waste the affected workloads carry (the last FinOps scan); without it the cost line names none. */
+  waste?: WasteLookup;
 }
 
 /**
@@ -72,6 +75,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     deps.cluster,
     deps.prices,
     deps.clusterTimeoutMilliseconds,
+    deps.waste,
   );
 
   const times = [stamp.updated_at, proposal?.updated_at, ...signatures.map((signature) => signature.signed_at)];

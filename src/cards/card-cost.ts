@@ -1,5 +1,6 @@
 import { costAtStake, type AffectedService } from '../finops/cost-at-stake.ts';
-import type { Prices } from '../finops/pricing.ts';
+import { formatMoney, type Prices } from '../finops/pricing.ts';
+import type { WasteLookup } from '../finops/waste-cache.ts';
 import { deadline } from '../ports/call-options.ts';
 import type { ActionTarget, ClusterPort, PlannedAction, WorkloadResources } from '../ports/cluster-port.ts';
 import type { CardCost } from './incident-card.ts';
@@ -17,7 +18,13 @@ export interface CardCostInput {
  * A service whose namespace or resources are unknown is listed as unknown, never priced by guess. The cluster
  * calls share one deadline (`cluster.timeoutSeconds`): a slow cluster makes figures unknown, never the card late.
  */
-export async function cardCost(input: CardCostInput, cluster: ClusterPort, prices: Prices, timeoutMilliseconds = 30_000): Promise<CardCost | null> {
+export async function cardCost(
+  input: CardCostInput,
+  cluster: ClusterPort,
+  prices: Prices,
+  timeoutMilliseconds = 30_000,
+  waste?: WasteLookup,
+): Promise<CardCost | null> {
   const services = [...new Set(input.services)];
   if (services.length === 0 && input.proposal === null) return null;
   const signal = deadline(timeoutMilliseconds);
@@ -29,7 +36,26 @@ export async function cardCost(input: CardCostInput, cluster: ClusterPort, price
     }),
   );
   const cost = costAtStake({ affected }, prices);
-  return { monthlyAtStake: cost.monthlyAtStake, text: cost.text, actionDelta: await actionDelta(input.proposal, cluster, prices, signal) };
+  const carried = waste === undefined ? null : wasteText(services, input.namespaceOf, waste);
+  const text = carried === null ? cost.text : `${cost.text}; ${carried}`;
+  return { monthlyAtStake: cost.monthlyAtStake, text, actionDelta: await actionDelta(input.proposal, cluster, prices, signal) };
+}
+
+const wasteWords = { zombie_workload: 'idle for days (zombie)', overprovisioned_workload: 'over-provisioned' } as const;
+
+/** "waste they carry: checkout $34.26/month over-provisioned": only workloads the last FinOps scan priced. */
+function wasteText(services: readonly string[], namespaceOf: CardCostInput['namespaceOf'], waste: WasteLookup): string | null {
+  const parts: string[] = [];
+  let simulated = false;
+  for (const service of services) {
+    const namespace = namespaceOf(service);
+    const figure = namespace === undefined ? undefined : waste.wasteOf(namespace, service);
+    if (figure == null || (figure.kind !== 'zombie_workload' && figure.kind !== 'overprovisioned_workload')) continue;
+    simulated ||= figure.simulated;
+    parts.push(`${service} ${formatMoney(figure.monthly, figure.currency)}/month ${wasteWords[figure.kind]}`);
+  }
+  if (parts.length === 0) return null;
+  return `waste they carry: ${parts.join(', ')}${simulated ? ' (simulated usage)' : ''}`;
 }
 
 /** Only scaling changes requests; restarts, rollbacks, evictions and cordons cost what they cost now. */

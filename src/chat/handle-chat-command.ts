@@ -6,6 +6,7 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { analyzeIncident } from '../analysis/analyze-incident.ts';
 import type { Click, ClickResult } from '../approval/handle-click.ts';
 import { decideByCommand } from './decide-by-command.ts';
+import { type FinOpsCommandDependencies, finopsCommand } from './finops-command.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 
 export interface ChatCommandDependencies {
@@ -19,6 +20,8 @@ export interface ChatCommandDependencies {
   /** Who is on call at a moment, in words (the configured schedules); without it `oncall` says there are none. */
   onCall?: (at: Date) => string;
   now?: () => Date;
+  /** `/awoooi finops [propose <id>]`; without it the command says FinOps is not available. */
+  finops?: FinOpsCommandDependencies;
 }
 
 /** A slash command, platform-neutral: `/awoooi <text>`. */
@@ -44,6 +47,7 @@ const help = [
   '/awoooi status — the open incidents, newest first',
   '/awoooi approve <incident number> | /awoooi reject <incident number> — decide on its proposal, as the buttons do',
   '/awoooi oncall — who is on call now and who is next, per schedule',
+  '/awoooi finops — what the cluster wastes (realizable and freed, monthly and annual); /awoooi finops propose <id> — one as a proposal',
   '/awoooi help — this list',
 ].join('\n');
 
@@ -58,6 +62,7 @@ export async function handleChatCommand(deps: ChatCommandDependencies, command: 
   const [verb = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
   deps.log.info({ platform: command.platform, verb: verb.slice(0, 32) }, 'chat command');
   if (verb === 'status') return status(deps);
+  if (verb === 'finops') return { text: await finopsCommand(deps.finops, command, rest) };
   if (verb === 'oncall') return { text: deps.onCall?.((deps.now ?? (() => new Date()))()) ?? 'No on-call schedules configured.' };
   if (verb === 'approve' || verb === 'reject') {
     if (deps.decide === undefined) return { text: 'Deciding by command is not available here; use the card buttons.' };

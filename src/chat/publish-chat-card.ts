@@ -8,7 +8,7 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { cardTimeline } from './card-timeline.ts';
 import type { ChannelPacer, PacedCall } from './channel-pacer.ts';
 import { findChatMessageOfIncident, saveChatDigest, saveChatMessage, saveChatReply, type StoredChatMessage } from './chat-message-repository.ts';
-import { routeCard, type ChatRoute } from './route-card.ts';
+import { type CardPlace, routeCard, type ChatRoute } from './route-card.ts';
 
 export interface PublishDependencies {
   db: Kysely<DatabaseSchema>;
@@ -19,6 +19,8 @@ export interface PublishDependencies {
   buildCard: (incidentId: string) => Promise<IncidentCard | null>;
   /** Channels by severity or service; without a match (or routes) cards go to the platform's default channel. */
   routes?: readonly ChatRoute[];
+  /** The incident's namespaces and owning teams, for routes by namespace or team; from the card alone without it. */
+  placeOf?: (card: IncidentCard) => CardPlace;
   /** Waits up to this long for a free slot in the channel's bucket; longer waits end the run `deferred`. */
   maxInlineWaitMilliseconds?: number;
   sleep?: (milliseconds: number) => Promise<void>;
@@ -63,7 +65,7 @@ export async function publishChatCard(deps: PublishDependencies, incidentId: str
   const digest = cardDigest(card);
   let stored = await findChatMessageOfIncident(deps.db, incidentId, chat.platform);
   // A card stays in the channel it was first posted to, even if the incident's severity or services change.
-  const channel = stored?.ref ?? routeCard(card, deps.routes ?? [], chat.channel);
+  const channel = stored?.ref ?? routeCard(card, deps.routes ?? [], chat.channel, deps.placeOf?.(card));
   let kind: 'posted' | 'updated' | 'unchanged' = 'unchanged';
 
   if (stored === undefined || stored.digest !== digest) {

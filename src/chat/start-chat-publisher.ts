@@ -8,7 +8,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { ChannelPacer } from './channel-pacer.ts';
 import { publishChatCard } from './publish-chat-card.ts';
-import type { ChatRoute } from './route-card.ts';
+import type { CardPlace, ChatRoute } from './route-card.ts';
 
 export interface ChatPublisherDependencies {
   db: Kysely<DatabaseSchema>;
@@ -21,6 +21,8 @@ export interface ChatPublisherDependencies {
   chats: readonly ChatPort[];
   /** Per platform: channels by severity or service (config `slack.routes`, `telegram.routes`). */
   routes?: Partial<Record<string, readonly ChatRoute[]>>;
+  /** The incident's namespaces and owning teams, for routes by namespace or team. */
+  placeOf?: (card: IncidentCard) => CardPlace;
   /** Shared buckets (Redis) for several replicas; in-process buckets without it. */
   limiterOf?: ConstructorParameters<typeof ChannelPacer>[2];
   /** Waits up to this long for a channel's bucket inside a run; longer waits defer the run. */

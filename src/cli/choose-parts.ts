@@ -9,6 +9,9 @@ import type { EventBus } from '../ports/event-bus.ts';
 import { SandboxCluster } from '../../adapters/sandbox/sandbox-cluster.ts';
 import { SlackChat } from '../../adapters/slack/slack-chat.ts';
 import { TelegramChat } from '../../adapters/telegram/telegram-chat.ts';
+import { DiscordChat } from '../../adapters/discord/discord-chat.ts';
+import { discordPublicKey } from '../../adapters/discord/verify-discord-signature.ts';
+import type { KeyObject } from 'node:crypto';
 import { demoPeople } from '../../adapters/webconsole/demo-people.ts';
 
 /** The outside systems the bot talks to, each real when configured and embedded or simulated otherwise. */
@@ -18,9 +21,11 @@ export interface BotParts {
   events: EventBus;
   people: readonly PersonConfig[];
   /** Slack, when configured (ADR 0014): cards go there and its requests come in at /slack/*. */
-  slack: { chat: SlackChat; signingSecret: string } | undefined;
+  slack: { chat: SlackChat; signingSecret: string | undefined; appToken: string | undefined; apiUrl: string } | undefined;
   /** Telegram, when configured (ADR 0016): cards go to its chat and its updates come in at /telegram/webhook. */
   telegram: { chat: TelegramChat; webhookSecret: string | undefined } | undefined;
+  /** Discord, when configured (ADR 0028): cards go to its channel and its interactions come in at /discord/interactions. */
+  discord: { chat: DiscordChat; publicKey: KeyObject } | undefined;
   /** No people configured: the web console offers demo people and says so. */
   demoMode: boolean;
   /** For the start-up log: part → what it is. */
@@ -44,10 +49,10 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
   } else events = new InProcessEventBus();
   const demoMode = config.approvals.people.length === 0;
   const people = demoMode ? demoPeople : config.approvals.people;
-  const { botToken, signingSecret, channel, apiUrl } = config.slack;
+  const { botToken, signingSecret, appToken, channel, apiUrl } = config.slack;
   const slack =
-    botToken !== undefined && signingSecret !== undefined && channel !== undefined
-      ? { chat: new SlackChat({ botToken, channel, apiUrl, consoleUrl: config.server.publicUrl }), signingSecret }
+    botToken !== undefined && (signingSecret !== undefined || appToken !== undefined) && channel !== undefined
+      ? { chat: new SlackChat({ botToken, channel, apiUrl, consoleUrl: config.server.publicUrl }), signingSecret, appToken, apiUrl }
       : undefined;
   const telegramConfig = config.telegram;
   const telegram =
@@ -62,12 +67,32 @@ export async function chooseParts(config: Config, clock: Clock, overrides: PartO
           webhookSecret: telegramConfig.webhookSecret,
         }
       : undefined;
+  const discordConfig = config.discord;
+  const discordKey = discordConfig.publicKey === undefined ? undefined : discordPublicKey(discordConfig.publicKey);
+  const discord =
+    discordKey !== undefined && discordConfig.applicationId !== undefined && discordConfig.botToken !== undefined && discordConfig.channelId !== undefined
+      ? {
+          chat: new DiscordChat({
+            botToken: discordConfig.botToken,
+            applicationId: discordConfig.applicationId,
+            channelId: discordConfig.channelId,
+            apiUrl: discordConfig.apiUrl,
+            consoleUrl: config.server.publicUrl,
+          }),
+          publicKey: discordKey,
+        }
+      : undefined;
   const telegramMode =
     telegram === undefined ? undefined : `${telegram.chat.description} (${telegram.webhookSecret === undefined ? 'long polling' : 'webhook'})`;
-  const chats = [slack?.chat.description, telegramMode].filter((description) => description !== undefined);
+  const slackMode =
+    slack === undefined
+      ? undefined
+      : `${slack.chat.description} (${[slack.signingSecret && 'HTTP', slack.appToken && 'Socket Mode'].filter(Boolean).join(' + ')})`;
+  const chats = [slackMode, telegramMode, discord?.chat.description].filter((description) => description !== undefined);
   return {
     slack,
     telegram,
+    discord,
     cluster,
     brain,
     events,

@@ -29,8 +29,9 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  topology: ${config?.topology.file ?? 'demo topology of the sandbox'}\n` +
       `  webhook auth: ${config?.webhook.token || config?.webhook.user ? 'configured' : 'none (allowed on a loopback listener only)'}\n` +
       `  people: ${config?.approvals.people.length ?? 0}\n` +
-      `  slack: ${config?.slack.channel ? `cards to channel ${config.slack.channel} via ${new URL(config.slack.apiUrl).origin}` : 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)'}\n` +
+      `  slack: ${config?.slack.channel ? `cards to channel ${config.slack.channel} via ${new URL(config.slack.apiUrl).origin}${config.slack.appToken ? ', Socket Mode (SLACK_APP_TOKEN)' : ''}` : 'off (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, SLACK_CHANNEL)'}\n` +
       `  telegram: ${config?.telegram.chatId ? `cards to chat ${config.telegram.chatId} via ${new URL(config.telegram.apiUrl).origin}` : 'off (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)'}\n` +
+      `  discord: ${config?.discord.channelId ? `cards to channel ${config.discord.channelId} via ${new URL(config.discord.apiUrl).origin}, interactions at POST /discord/interactions` : 'off (DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN, DISCORD_CHANNEL_ID)'}\n` +
       `  brain: ${config ? brainChainText(config.brain) : ''}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );

@@ -21,6 +21,8 @@ const redactPaths = [
   'config.slack',
   '*.webhookSecret',
   'config.telegram',
+  'config.discord',
+  '*.appToken',
   '*.apiKey',
   'config.brain.openai',
   'config.brain.anthropic',

@@ -93,6 +93,17 @@ program
   });
 
 program
+  .command('finops')
+  .description('FinOps tools')
+  .command('scan')
+  .description('what the cluster wastes: orphaned claims, released volumes, zombies, over-provisioning; monthly and annual')
+  .option('--json', 'machine-readable output', false)
+  .action(async (options: { json: boolean }) => {
+    const { finopsScanCommand } = await import('./finops-scan-command.ts');
+    process.exitCode = await finopsScanCommand(configOrExit(), options, process.stdout, process.stderr);
+  });
+
+program
   .command('demo')
   .description('tracer bullet: fire a demo alert through the whole loop on embedded defaults, print each step PASS/FAIL')
   .option('--slack', 'through a simulated Slack on this machine: the card posted, two signed button clicks, the card edited in place')
@@ -104,6 +115,16 @@ program
     }
     const { demoCommand } = await import('./demo-command.ts');
     process.exitCode = await demoCommand(process.stdout);
+  });
+
+program
+  .command('discord')
+  .description('Discord tools')
+  .command('register-commands')
+  .description('register /awoooi as the Discord application command (bulk overwrite; run again after an upgrade)')
+  .action(async () => {
+    const { discordRegisterCommand } = await import('./discord-register-command.ts');
+    process.exitCode = await discordRegisterCommand(configOrExit(), process.stdout, process.stderr);
   });
 
 program

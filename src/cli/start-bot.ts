@@ -9,6 +9,7 @@ import type { ApprovalDependencies } from '../approval/approval-dependencies.ts'
 import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
 import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
+import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
@@ -44,6 +45,7 @@ import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.t
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
 import { startChat } from './start-chat.ts';
+import { type RunningFinOps, startFinops } from './start-finops.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
@@ -60,6 +62,8 @@ export interface RunningBot {
   approval: ApprovalDependencies;
   /** Chat cards (Slack, Telegram), when a chat platform is configured. */
   chat: ChatPublisher | undefined;
+  /** FinOps: the scan and propose doors of `/awoooi finops`, the waste on the cards, the weekly report. */
+  finops: RunningFinOps;
   close(): Promise<void>;
 }
 
@@ -153,11 +157,24 @@ export async function startBot(
   const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
   const paceAnalysis = analysisPacer(analysisIntervalMilliseconds);
+  // Resolution waits out a grace period on a durable timer: a job per incident, started when the time is up.
+  const resolution = {
+    resolveGraceMilliseconds: config.incidents.resolveGraceSeconds * 1000,
+    resolutionDue: async (waiting: ReadonlyMap<string, number>) => {
+      for (const [incidentId, left] of waiting)
+        await jobs.enqueue(database.db, 'resolve-incident', { incidentId }, { startAfterSeconds: Math.ceil(left / 1000) });
+    },
+  };
+  await jobs.work('resolve-incident', async ({ incidentId }) => {
+    const outcome = await resolveQuietIncidents(database.db, new Map([[incidentId, null]]), { log, graceMilliseconds: resolution.resolveGraceMilliseconds });
+    // A resolved one's analysis (requested with the flip) is dispatched at the dispatcher's next tick.
+    await resolution.resolutionDue(outcome.waiting);
+  });
   await jobs.work(
     'analyze-incident',
     async ({ incidentId }) => {
       await paceAnalysis(incidentId);
-      const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log }, incidentId);
+      const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log, ...resolution }, incidentId);
       // No alerts left: it may have merged into another incident, whose analysis carries on.
       if (!analysed) {
         await settleMergedIncident(approval, incidentId);
@@ -166,7 +183,7 @@ export async function startBot(
       // The deterministic part of the card is out before any brain is asked.
       await parts.events.publish({ type: 'incident-updated', incidentId });
       // Ranked from the same services and alerts as before: nothing new to diagnose or propose.
-      if (!analysed.changed) return;
+      if (!analysed.changed || analysed.awaitingResolution) return;
       const remediation = await proposeRemediation(
         {
           db: database.db,
@@ -216,6 +233,7 @@ export async function startBot(
     serviceLabels: config.topology.serviceLabels,
     windowMilliseconds: config.incidents.correlationWindowMinutes * 60_000,
     flapQuietMilliseconds: config.incidents.flapQuietMinutes * 60_000,
+    ...resolution,
     maxDepth: config.topology.maxDepth,
     log,
   };
@@ -227,7 +245,16 @@ export async function startBot(
     ...(config.oncall.calendarToken === undefined ? {} : { calendarToken: config.oncall.calendarToken }),
   });
   registerAlertRoutes(app, { credentials, metrics, log, ingest: (source, body) => ingestAlerts(ingestDependencies, source, body) });
+  const finops = await startFinops({
+    config,
+    approval,
+    jobs,
+    log,
+    ingest: (body) => ingestAlerts(ingestDependencies, 'generic', body),
+    chats: { slack: parts.slack?.chat, telegram: parts.telegram?.chat },
+  });
   const cardDependencies = {
+    waste: finops.waste,
     people: parts.people,
     cluster: parts.cluster,
     prices: config.prices,
@@ -247,7 +274,7 @@ export async function startBot(
     people: parts.people,
     ...(options.pagers === undefined ? {} : { pagers: options.pagers }),
   });
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, acknowledge: paging.acknowledge });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands, acknowledge: paging.acknowledge });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -315,6 +342,7 @@ export async function startBot(
       parts,
       approval,
       chat: chat.publisher,
+      finops,
       close: async () => {
         chat.stop();
         await paging.paging?.stop();
@@ -323,6 +351,7 @@ export async function startBot(
         // MCP servers over stdio are child processes of the bot.
         if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
+        await finops.stop();
         await sealer.stop();
         await dispatcher.stop();
         await jobs.stop();

@@ -5,17 +5,21 @@ import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { type AcknowledgeByAccount, handleChatClick } from '../chat/handle-chat-click.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
+import type { FinOpsCommandDependencies } from '../chat/finops-command.ts';
 import { describeOnCall } from '../oncall/describe-on-call.ts';
 import { redisLimiters } from '../chat/redis-limiters.ts';
 import { startChatPublisher, type ChatPublisher } from '../chat/start-chat-publisher.ts';
+import { placeOf } from '../chat/route-card.ts';
 import type { Config } from '../config/config-schema.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { ChatPort, PrivateRecipient } from '../ports/chat-port.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { registerSlackRoutes } from '../../adapters/slack/register-slack-routes.ts';
+import { startSlackSocketMode, type SlackSocketMode } from '../../adapters/slack/slack-socket-mode.ts';
 import { pollTelegramUpdates } from '../../adapters/telegram/poll-telegram-updates.ts';
 import { registerTelegramRoutes } from '../../adapters/telegram/register-telegram-routes.ts';
+import { registerDiscordRoutes } from '../../adapters/discord/register-discord-routes.ts';
 import type { BotParts } from './choose-parts.ts';
 import { reachInBackground } from './reach-in-background.ts';
 
@@ -30,7 +34,7 @@ export interface ChatSurfaces {
 }
 
 /**
- * The chat platforms that are configured (Slack, Telegram): their routes, one publisher for their cards, and a
+ * The chat platforms that are configured (Slack, Telegram, Discord): their routes, one publisher for their cards, and a
  * background check that each is reachable. Nothing when none is configured: the web console is always there.
  */
 export async function startChat(
@@ -45,6 +49,7 @@ export async function startChat(
     buildCard: (incidentId: string) => Promise<IncidentCard | null>;
     /** Acknowledge buttons (cards and direct messages), when paging is wired. */
     acknowledge?: AcknowledgeByAccount;
+    finops?: FinOpsCommandDependencies;
   },
 ): Promise<ChatSurfaces> {
   const { config, parts, approval, log, buildCard } = deps;
@@ -63,22 +68,25 @@ export async function startChat(
         decide: (click) => handleClick(approval, click),
         onCall: (at) => describeOnCall(config.oncall.schedules, config.approvals.people, at),
         now: () => clock.now(),
+        ...(deps.finops === undefined ? {} : { finops: deps.finops }),
       },
       command,
     );
 
-  const { slack, telegram } = parts;
+  const { slack, telegram, discord } = parts;
+  let socketMode: SlackSocketMode | undefined;
   if (slack !== undefined) {
     chats.push(slack.chat);
     reachers.push(reachInBackground(() => slack.chat.workspace(), log));
-    registerSlackRoutes(app, {
-      signingSecret: slack.signingSecret,
-      clock,
+    const doors = {
       log,
-      answerPrivately: (recipient, text) => slack.chat.answerPrivately(recipient, text),
+      answerPrivately: (recipient: PrivateRecipient, text: string) => slack.chat.answerPrivately(recipient, text),
       handleClick: handleCardClick,
       handleCommand,
-    });
+    };
+    if (slack.signingSecret !== undefined) registerSlackRoutes(app, { signingSecret: slack.signingSecret, clock, ...doors });
+    // Socket Mode (ADR 0029): the same doors, over a WebSocket the bot opens; no public URL needed.
+    if (slack.appToken !== undefined) socketMode = startSlackSocketMode({ appToken: slack.appToken, apiUrl: slack.apiUrl, ...doors });
   }
   let stopPolling = async () => {};
   let pollingStopped: Promise<void> = Promise.resolve();
@@ -95,11 +103,26 @@ export async function startChat(
     if (telegram.webhookSecret !== undefined) registerTelegramRoutes(app, { webhookSecret: telegram.webhookSecret, ...doors });
     else stopPolling = pollTelegramUpdates(telegram.chat, doors);
   }
+  if (discord !== undefined) {
+    chats.push(discord.chat);
+    reachers.push(reachInBackground(() => discord.chat.reach(), log));
+    registerDiscordRoutes(app, {
+      publicKey: discord.publicKey,
+      clock,
+      log,
+      answerPrivately: (recipient, text) => discord.chat.answerPrivately(recipient, text),
+      handleClick: handleCardClick,
+      handleCommand,
+    });
+  }
   const details = (): Record<string, string> => ({
     ...(slack === undefined ? {} : { slack: slack.chat.health() }),
+    ...(socketMode === undefined ? {} : { slackSocketMode: socketMode.health() }),
     ...(telegram === undefined ? {} : { telegram: telegram.chat.health() }),
+    ...(discord === undefined ? {} : { discord: discord.chat.health() }),
   });
   if (chats.length === 0) return { publisher: undefined, details, stop: () => {}, close: async () => {} };
+  let socketStopped: Promise<void> = Promise.resolve();
   const stopPruning = startReceiptPruning(db, clock, log);
 
   const limiters = config.storage.redisUrl ? redisLimiters(config.storage.redisUrl) : undefined;
@@ -112,7 +135,18 @@ export async function startChat(
     log,
     buildCard,
     chats,
-    routes: { slack: config.slack.routes, telegram: config.telegram.routes },
+    routes: { slack: config.slack.routes, telegram: config.telegram.routes, discord: config.discord.routes },
+    placeOf: (card) => {
+      const graph = deps.graph();
+      return placeOf(
+        card,
+        (service) => {
+          const node = graph.indexOf(service);
+          return node < 0 ? undefined : graph.namespaceOf(node);
+        },
+        config.teams,
+      );
+    },
     ...(limiters === undefined ? {} : { limiterOf: limiters.limiterOf }),
   });
   return {
@@ -122,10 +156,12 @@ export async function startChat(
       publisher.stop();
       stopPruning();
       pollingStopped = stopPolling();
+      socketStopped = socketMode?.stop() ?? Promise.resolve();
       for (const stop of reachers) stop();
     },
     close: async () => {
       await pollingStopped;
+      await socketStopped;
       await limiters?.close();
     },
   };

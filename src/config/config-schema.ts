@@ -7,6 +7,8 @@ import { parseVaultKey } from '../privacy/vault-key.ts';
 import { brainSettings } from './brain-settings.ts';
 import { oncallSettings } from '../oncall/oncall-settings.ts';
 import { contactsSchema, pagingSettings } from '../paging/paging-settings.ts';
+import { defaultPrices } from '../finops/pricing.ts';
+import { finopsSettings } from '../finops/finops-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -53,8 +55,22 @@ const chatRoute = (channel: z.ZodType<string>) =>
       channel,
       severities: z.array(z.enum(severities)).min(1).optional(),
       services: z.array(z.string().min(1)).min(1).optional(),
+      namespaces: z.array(z.string().min(1)).min(1).optional(),
+      /** Names from the top-level `teams`. */
+      teams: z.array(z.string().min(1)).min(1).optional(),
     })
     .strict();
+
+/** Who owns what, for chat routes by team: a team owns the services it names and all services of its namespaces. */
+const teamsSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a team name: letters, digits, . _ -'),
+    z
+      .object({ services: z.array(z.string().min(1)).min(1).optional(), namespaces: z.array(z.string().min(1)).min(1).optional() })
+      .strict()
+      .refine((team) => team.services !== undefined || team.namespaces !== undefined, 'name services or namespaces'),
+  )
+  .default({});
 
 const slackSchema = z
   .object({
@@ -68,6 +84,11 @@ const slackSchema = z
       .string()
       .regex(/^[A-Za-z0-9]{16,128}$/, 'must be the app signing secret (letters and digits)')
       .optional(),
+    /** App-level token (xapp-…, scope connections:write): Socket Mode instead of (or beside) the HTTP routes (ADR 0029). */
+    appToken: z
+      .string()
+      .regex(/^xapp-[A-Za-z0-9-]+$/, 'must be an app-level token (xapp-…)')
+      .optional(),
     /** Channel id the cards go to (C…, G…). */
     channel: z
       .string()
@@ -80,9 +101,15 @@ const slackSchema = z
   })
   .strict()
   .superRefine((slack, context) => {
-    const set = [slack.botToken, slack.signingSecret, slack.channel].filter((value) => value !== undefined).length;
+    // Socket Mode needs no signing secret: the app token opens the socket, and nothing arrives over HTTP.
+    const inbound = slack.signingSecret ?? slack.appToken;
+    const set = [slack.botToken, inbound, slack.channel].filter((value) => value !== undefined).length;
     if (set > 0 && set < 3)
-      context.addIssue({ code: 'custom', message: 'botToken, signingSecret and channel go together (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL)' });
+      context.addIssue({
+        code: 'custom',
+        message:
+          'botToken, signingSecret and channel go together (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_CHANNEL); with SLACK_APP_TOKEN (Socket Mode) the signing secret may be left out',
+      });
   })
   .default({ apiUrl: 'https://slack.com/api/', routes: [] });
 
@@ -117,6 +144,41 @@ const telegramSchema = z
       });
   })
   .default({ apiUrl: 'https://api.telegram.org', routes: [] });
+
+const snowflake = (what: string) => z.coerce.string().regex(/^\d{15,25}$/, `must be a numeric Discord id (${what}; Developer Mode → Copy ID)`);
+
+const discordSchema = z
+  .object({
+    /** Developer Portal → General Information → Public Key (64 hex): verifies every interaction. */
+    publicKey: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the application public key (64 hex characters)')
+      .optional(),
+    /** Developer Portal → General Information → Application ID. */
+    applicationId: snowflake('the application id').optional(),
+    /** Developer Portal → Bot → Token. */
+    botToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{50,120}$/, 'must be the bot token (Developer Portal → Bot → Reset Token), not the public key or client secret')
+      .optional(),
+    /** The text channel the cards go to. */
+    channelId: snowflake('the channel id').optional(),
+    /** API base without the version; tests and proxies point it elsewhere. */
+    apiUrl: z.url({ protocol: /^https?$/ }).default('https://discord.com/api'),
+    /** Channels by severity, service, namespace or team; others go to `channelId`. */
+    routes: z.array(chatRoute(snowflake('a channel id'))).default([]),
+  })
+  .strict()
+  .superRefine((discord, context) => {
+    const set = [discord.publicKey, discord.applicationId, discord.botToken, discord.channelId].filter((value) => value !== undefined).length;
+    if (set > 0 && set < 4)
+      context.addIssue({
+        code: 'custom',
+        message:
+          'publicKey, applicationId, botToken and channelId go together (DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN, DISCORD_CHANNEL_ID)',
+      });
+  })
+  .default({ apiUrl: 'https://discord.com/api', routes: [] });
 
 /**
  * The whole configuration, from environment variables and an optional awoooi.yaml.
@@ -187,9 +249,11 @@ export const configSchema = z
         correlationWindowMinutes: z.coerce.number().min(0).max(1440).default(5),
         /** An alert firing again this soon after its incident resolved reopens it (flapping); 0 turns that off. */
         flapQuietMinutes: z.coerce.number().min(0).max(1440).default(10),
+        /** An incident whose alerts have all resolved resolves once none changed for this long; 0: at once. */
+        resolveGraceSeconds: z.coerce.number().min(0).max(3600).default(30),
       })
       .strict()
-      .default({ correlationWindowMinutes: 5, flapQuietMinutes: 10 }),
+      .default({ correlationWindowMinutes: 5, flapQuietMinutes: 10, resolveGraceSeconds: 30 }),
     approvals: z
       .object({
         expiryMinutes: z.coerce
@@ -288,15 +352,32 @@ export const configSchema = z
     slack: slackSchema,
     /** Telegram (ADR 0016): on when bot token and chat id are set; webhook with a webhook secret, else long polling. */
     telegram: telegramSchema,
+    /** Teams for chat routes (`routes[].teams`), YAML only. */
+    teams: teamsSchema,
+    /** Discord (ADR 0028): on when public key, application id, bot token and channel id are all set. */
+    discord: discordSchema,
+    /** Unit prices (on-demand list prices by default, see src/finops/pricing.ts); OpenCost's, where configured, win. */
     prices: z
       .object({
-        cpuCoreHour: z.coerce.number().positive().default(0.0316),
-        memoryGiBHour: z.coerce.number().positive().default(0.0042),
-        storageGiBMonth: z.coerce.number().positive().default(0.1),
-        hoursPerMonth: z.coerce.number().positive().default(730),
+        cpuCoreHour: z.coerce.number().positive().default(defaultPrices.cpuCoreHour),
+        memoryGiBHour: z.coerce.number().positive().default(defaultPrices.memoryGiBHour),
+        storageGiBMonth: z.coerce.number().positive().default(defaultPrices.storageGiBMonth),
+        /** Per GiB-month by storage class; merged over the defaults (gp3, gp2, io1, st1, sc1, standard). */
+        storageClasses: z
+          .record(z.string().min(1), z.coerce.number().nonnegative())
+          .default({})
+          .transform((classes) => ({ ...defaultPrices.storageClasses, ...classes })),
+        /** Per node-hour by instance type, e.g. {m6i.xlarge: 0.192}. */
+        nodeTypes: z.record(z.string().min(1), z.coerce.number().positive()).default({}),
+        hoursPerMonth: z.coerce.number().positive().default(defaultPrices.hoursPerMonth),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD or EUR')
+          .default(defaultPrices.currency),
       })
       .strict()
-      .default({ cpuCoreHour: 0.0316, memoryGiBHour: 0.0042, storageGiBMonth: 0.1, hoursPerMonth: 730 }),
+      .default({ ...defaultPrices }),
+    finops: finopsSettings,
     /** On-call schedules (YAML only) and the token of their calendar feeds (AWOOOI_ONCALL_CALENDAR_TOKEN). */
     oncall: oncallSettings,
     /** Escalation policies and paging providers (ADR 0026). */
@@ -304,6 +385,15 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, context) => {
+    // A route naming a team no one defined would never match: say so rather than route silently to the default.
+    for (const platform of ['slack', 'telegram', 'discord'] as const) {
+      config[platform].routes.forEach((route, index) => {
+        for (const team of route.teams ?? []) {
+          if (!(team in config.teams))
+            context.addIssue({ code: 'custom', path: [platform, 'routes', index, 'teams'], message: `no team named ${team} in teams` });
+        }
+      });
+    }
     // Whoever is on call is someone the bot knows: a name to show, accounts to reach.
     const known = new Set(config.approvals.people.map((person) => person.id));
     config.oncall.schedules.forEach((schedule, index) => {

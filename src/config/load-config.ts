@@ -24,6 +24,7 @@ const environmentVariables: Record<string, string[]> = {
   AWOOOI_SERVICE_LABELS: ['topology', 'serviceLabels'],
   AWOOOI_CORRELATION_WINDOW_MINUTES: ['incidents', 'correlationWindowMinutes'],
   AWOOOI_FLAP_QUIET_MINUTES: ['incidents', 'flapQuietMinutes'],
+  AWOOOI_RESOLVE_GRACE_SECONDS: ['incidents', 'resolveGraceSeconds'],
   AWOOOI_ONCALL_CALENDAR_TOKEN: ['oncall', 'calendarToken'],
   AWOOOI_APPROVAL_EXPIRY_MINUTES: ['approvals', 'expiryMinutes'],
   AWOOOI_CLUSTER_TIMEOUT_SECONDS: ['cluster', 'timeoutSeconds'],
@@ -57,6 +58,7 @@ const environmentVariables: Record<string, string[]> = {
   SLACK_BOT_TOKEN: ['slack', 'botToken'],
   SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
   SLACK_CHANNEL: ['slack', 'channel'],
+  SLACK_APP_TOKEN: ['slack', 'appToken'],
   SLACK_API_URL: ['slack', 'apiUrl'],
   TELEGRAM_BOT_TOKEN: ['telegram', 'botToken'],
   TELEGRAM_WEBHOOK_SECRET: ['telegram', 'webhookSecret'],
@@ -76,6 +78,15 @@ const environmentVariables: Record<string, string[]> = {
   OPSGENIE_WEBHOOK_SECRET: ['paging', 'opsgenie', 'webhookSecret'],
   NTFY_URL: ['paging', 'ntfy', 'url'],
   NTFY_TOKEN: ['paging', 'ntfy', 'token'],
+  DISCORD_PUBLIC_KEY: ['discord', 'publicKey'],
+  DISCORD_APPLICATION_ID: ['discord', 'applicationId'],
+  DISCORD_BOT_TOKEN: ['discord', 'botToken'],
+  DISCORD_CHANNEL_ID: ['discord', 'channelId'],
+  DISCORD_API_URL: ['discord', 'apiUrl'],
+  PROMETHEUS_URL: ['finops', 'prometheusUrl'],
+  OPENCOST_URL: ['finops', 'opencostUrl'],
+  AWOOOI_FINOPS_REPORT_CHANNEL: ['finops', 'report', 'channel'],
+  AWOOOI_CURRENCY: ['prices', 'currency'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);

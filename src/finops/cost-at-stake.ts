@@ -1,5 +1,5 @@
 import type { PlannedAction, WorkloadResources } from '../ports/cluster-port.ts';
-import { defaultPrices, formatUsd, monthlyCost } from './pricing.ts';
+import { defaultPrices, formatMoney, monthlyCost } from './pricing.ts';
 import type { Prices } from './pricing.ts';
 
 /** A service hit by the incident, with its resources when the cluster could tell them. */
@@ -40,8 +40,8 @@ export function costAtStake(input: CostAtStakeInput, prices: Prices = defaultPri
 
   const parts: string[] = [];
   if (byService.length > 0) {
-    const list = byService.map((entry) => `${entry.service} ${formatUsd(entry.monthly)}`).join(', ');
-    parts.push(`${formatUsd(monthlyAtStake)}/month at stake (${list})`);
+    const list = byService.map((entry) => `${entry.service} ${formatMoney(entry.monthly, prices.currency)}`).join(', ');
+    parts.push(`${formatMoney(monthlyAtStake, prices.currency)}/month at stake (${list})`);
   } else if (input.affected.length === 0) {
     parts.push('no affected services to price');
   }
@@ -64,5 +64,5 @@ function priceAction(proposal: NonNullable<CostAtStakeInput['proposal']>, prices
   const scaling = `scaling ${planned.target.name} ${before.replicas} → ${replicas} replica${replicas === 1 ? '' : 's'}`;
   if (monthly === 0) return { monthly, text: `${scaling} does not change the monthly cost` };
   const verb = monthly > 0 ? 'adds' : 'saves';
-  return { monthly, text: `${scaling} ${verb} ${formatUsd(Math.abs(monthly))}/month` };
+  return { monthly, text: `${scaling} ${verb} ${formatMoney(Math.abs(monthly), prices.currency)}/month` };
 }

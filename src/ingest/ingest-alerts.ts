@@ -27,6 +27,10 @@ export interface IngestDependencies {
   db: Kysely<DatabaseSchema>;
   /** An alert firing again this soon after its incident resolved reopens it (flapping); 0 or absent: never. */
   flapQuietMilliseconds?: number;
+  /** An incident whose alerts have all resolved resolves once none changed for this long; 0 or absent: at once. */
+  resolveGraceMilliseconds?: number;
+  /** Incidents quiet but inside the grace period, with the milliseconds left: look again then (a durable timer). */
+  resolutionDue?: (waiting: ReadonlyMap<string, number>) => Promise<void>;
   /** Called after a commit that requested analyses (the dispatcher's wake-up); they wait for its next tick otherwise. */
   analysisRequested?: () => void;
   clock: Clock;
@@ -68,7 +72,10 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
         'incident merged: an alert connected it to an older one',
       );
     }
-    if (stored.resolving.size > 0) await resolveQuietIncidents(deps.db, stored.resolving, deps.log);
+    if (stored.resolving.size > 0) {
+      const resolution = await resolveQuietIncidents(deps.db, stored.resolving, { log: deps.log, graceMilliseconds: deps.resolveGraceMilliseconds });
+      if (resolution.waiting.size > 0) await deps.resolutionDue?.(resolution.waiting);
+    }
   } catch (error) {
     if (isConnectionError(error)) return { ok: false, error: { code: 'storage_unavailable', message: 'database unreachable' } };
     throw error;

@@ -18,9 +18,21 @@ export interface JobTypes {
   'deliver-page': { pageId: string };
   /** Acknowledges or resolves the provider's incident a page opened (PagerDuty, Opsgenie). */
   'page-follow-up': { pageId: string; action: 'acknowledge' | 'resolve' };
+  /** Looks again at an incident whose alerts all resolved, once its grace period is over (issue 10). */
+  'resolve-incident': { incidentId: string };
+  /** Posts the week's FinOps report (ADR 0025); enqueued once per week by whichever replica claimed it. */
+  'finops-report': { week: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'deliver-page', 'page-follow-up'];
+export const jobNames: JobName[] = [
+  'analyze-incident',
+  'execute-proposal',
+  'publish-chat-card',
+  'resolve-incident',
+  'finops-report',
+  'deliver-page',
+  'page-follow-up',
+];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 
@@ -65,6 +77,7 @@ export const defaultJobQueueOptions = {
 const statelyKeys: { [N in JobName]?: (data: JobTypes[N]) => string } = {
   'analyze-incident': (data) => data.incidentId,
   'publish-chat-card': (data) => `${data.platform}:${data.incidentId}`,
+  'resolve-incident': (data) => data.incidentId,
 };
 
 /** Where pg-boss copies a job that failed on every attempt (its dead-letter queue). */

@@ -1,5 +1,6 @@
 import type { IncidentCard } from '../cards/incident-card.ts';
 import type { Platform } from '../domain/person.ts';
+import type { FinOpsCard } from '../finops/render-finops-report.ts';
 
 /** Where a card is posted: a channel of a workspace (Slack team, Discord guild, Telegram chat). */
 export interface ChatChannel {
@@ -69,4 +70,6 @@ export interface ChatPort {
   postThreadReply(message: ChatMessageRef, text: string): Promise<ChatResult<void>>;
   /** An answer only `recipient` sees (refused clicks, command results). `text` is raw: escape it. */
   answerPrivately(recipient: PrivateRecipient, text: string): Promise<ChatResult<void>>;
+  /** A report without buttons (the weekly FinOps report) as a new message in `channel`; absent: the platform posts none. */
+  postReport?(channel: ChatChannel, report: FinOpsCard): Promise<ChatResult<void>>;
 }

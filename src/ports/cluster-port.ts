@@ -86,6 +86,67 @@ export interface ClusterPort {
   reconcile(action: PlannedAction, executionId: string, options: CallOptions): Promise<ReconcileResult>;
   /** Replicas and requests of a workload, for cost at stake; null when unknown. */
   workloadResources(target: ActionTarget, options: CallOptions): Promise<WorkloadResources | null>;
+  /**
+   * What costs money in the cluster (FinOps, ADR 0024): workloads with their requests, pods with their volumes and
+   * nodes, claims, volumes and nodes. Read-only; within the adapter's namespace scope. Absent: no FinOps scan.
+   */
+  inventory?(options: CallOptions): Promise<ClusterInventory>;
+}
+
+/** A Deployment or StatefulSet with its replicas and per-replica requests. */
+export interface InventoryWorkload extends WorkloadResources {
+  kind: 'Deployment' | 'StatefulSet';
+  namespace: string;
+  name: string;
+}
+
+/** A pod: which workload owns it, where it runs, which claims it mounts. */
+export interface InventoryPod {
+  namespace: string;
+  name: string;
+  /** The Deployment (through its ReplicaSet) or StatefulSet that owns it; null for bare pods and other owners. */
+  workload: { kind: InventoryWorkload['kind']; name: string } | null;
+  node: string | null;
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  /** Names of the PersistentVolumeClaims (same namespace) it mounts. */
+  claims: string[];
+}
+
+/** A PersistentVolumeClaim with its size and class. */
+export interface InventoryClaim {
+  namespace: string;
+  name: string;
+  phase: 'Pending' | 'Bound' | 'Lost';
+  storageGiB: number;
+  storageClass: string | null;
+  volume: string | null;
+}
+
+/** A PersistentVolume; `Released` ones outlived their claim and are still billed. */
+export interface InventoryVolume {
+  name: string;
+  phase: 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';
+  storageGiB: number;
+  storageClass: string | null;
+  reclaimPolicy: string | null;
+  claim: { namespace: string; name: string } | null;
+}
+
+/** A node with its allocatable capacity; null figures are unknown. */
+export interface InventoryNode {
+  name: string;
+  instanceType: string | null;
+  cpuCores: number | null;
+  memoryGiB: number | null;
+}
+
+/** Everything that costs money, as one read of the cluster. */
+export interface ClusterInventory {
+  workloads: InventoryWorkload[];
+  pods: InventoryPod[];
+  claims: InventoryClaim[];
+  volumes: InventoryVolume[];
+  nodes: InventoryNode[];
 }
 
 /** What `execute` is bound to: the state the signatures saw, and the execution id to stamp for reconcile. */

@@ -7,6 +7,7 @@ import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incide
 import type { JobRunTable, JobWorkerTable } from '../jobs/job.table.ts';
 import type { IncidentKnowledgeTable } from '../knowledge/incident-knowledge.table.ts';
 import type { PagingEscalationTable, PagingPageTable } from '../paging/paging.table.ts';
+import type { FinOpsReportTable } from '../finops/finops-report.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
 export interface DatabaseSchema {
@@ -27,4 +28,5 @@ export interface DatabaseSchema {
   chat_receipts: ChatReceiptTable;
   paging_escalations: PagingEscalationTable;
   paging_pages: PagingPageTable;
+  finops_reports: FinOpsReportTable;
 }

@@ -35,7 +35,8 @@ describe('alert ingestion over HTTP into PostgreSQL', () => {
   const stripVolatile = (list: any[]) => list.map(({ analysis: _analysis, title: _title, ...incident }) => incident);
 
   beforeAll(async () => {
-    test = await startTestBot({ webhook: { token }, server: { bodyLimitBytes: 64 * 1024 } });
+    // Resolution at once: the grace period has its own test (resolution-grace.test.ts).
+    test = await startTestBot({ webhook: { token }, server: { bodyLimitBytes: 64 * 1024 }, incidents: { resolveGraceSeconds: 0 } });
   });
   afterAll(async () => test?.close());
 

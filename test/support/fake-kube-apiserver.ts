@@ -50,6 +50,7 @@ const resources: Record<string, Resource> = {
   Service: { group: '', plural: 'services', namespaced: true, generation: false },
   Pod: { group: '', plural: 'pods', namespaced: true, generation: false },
   PersistentVolumeClaim: { group: '', plural: 'persistentvolumeclaims', namespaced: true, generation: false },
+  PersistentVolume: { group: '', plural: 'persistentvolumes', namespaced: false, generation: false },
   Node: { group: '', plural: 'nodes', namespaced: false, generation: false },
   Namespace: { group: '', plural: 'namespaces', namespaced: false, generation: false },
   PodDisruptionBudget: { group: 'policy', plural: 'poddisruptionbudgets', namespaced: true, generation: true },
@@ -97,6 +98,7 @@ function discoveryDocument(path: string): unknown {
           apiResource('nodes', 'Node', false),
           apiResource('namespaces', 'Namespace', false),
           apiResource('persistentvolumeclaims', 'PersistentVolumeClaim', true),
+          apiResource('persistentvolumes', 'PersistentVolume', false),
           apiResource('services', 'Service', true),
         ],
       };

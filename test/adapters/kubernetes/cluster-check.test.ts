@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { costReads, discoveryReads, permissionsOf, readsOf } from '../../../adapters/kubernetes/access-review.ts';
+import { costReads, discoveryReads, finopsReads, permissionsOf, readsOf } from '../../../adapters/kubernetes/access-review.ts';
 import { KubernetesCluster } from '../../../adapters/kubernetes/kubernetes-cluster.ts';
 import { actionCatalog } from '../../../src/actions/action-catalog.ts';
 import { clusterCheckCommand } from '../../../src/cli/cluster-check-command.ts';
@@ -69,7 +69,9 @@ describe('deploy/kubernetes/rbac.yaml and `awoooi cluster check` [fake API serve
         ),
     );
     const used = new Set(
-      [...[...actionCatalog.keys()].flatMap((action) => [...permissionsOf[action], ...readsOf[action]]), ...costReads, ...discoveryReads].map(key),
+      [...[...actionCatalog.keys()].flatMap((action) => [...permissionsOf[action], ...readsOf[action]]), ...costReads, ...discoveryReads, ...finopsReads].map(
+        key,
+      ),
     );
     expect([...granted].sort()).toEqual([...used].sort());
   });

@@ -69,7 +69,7 @@ describe('proposals follow the analysis of their incident (the whole bot) [sandb
     );
 
   it('a new top root cause that calls for nothing supersedes the live proposal, saying why; the title follows the root cause', async () => {
-    bot = await startTestBot({}, { cluster });
+    bot = await startTestBot({ incidents: { resolveGraceSeconds: 0 } }, { cluster });
     const now = Date.now();
     const incidentId = await post(crashLoop('firing', new Date(now - 60_000)));
     const restart = await proposalIn(incidentId, 'PENDING');
@@ -97,7 +97,7 @@ describe('proposals follow the analysis of their incident (the whole bot) [sandb
   });
 
   it('an incident that resolves ends its waiting proposal: EXPIRED "incident resolved", the card says so', async () => {
-    bot = await startTestBot({}, { cluster });
+    bot = await startTestBot({ incidents: { resolveGraceSeconds: 0 } }, { cluster });
     const startsAt = new Date(Date.now() - 60_000);
     const incidentId = await post(crashLoop('firing', startsAt));
     const pending = await proposalIn(incidentId, 'PENDING');

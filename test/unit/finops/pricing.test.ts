@@ -3,7 +3,15 @@ import { defaultPrices, formatUsd, monthlyCost, storageMonthlyCost } from '../..
 
 describe('pricing', () => {
   it('has the documented defaults', () => {
-    expect(defaultPrices).toEqual({ cpuCoreHour: 0.0316, memoryGiBHour: 0.0042, storageGiBMonth: 0.1, hoursPerMonth: 730 });
+    expect(defaultPrices).toEqual({
+      cpuCoreHour: 0.0316,
+      memoryGiBHour: 0.0042,
+      storageGiBMonth: 0.1,
+      storageClasses: { gp3: 0.08, gp2: 0.1, io1: 0.125, st1: 0.045, sc1: 0.015, standard: 0.1 },
+      nodeTypes: {},
+      hoursPerMonth: 730,
+      currency: 'USD',
+    });
   });
 
   it('prices replicas × per-replica requests × hours, unrounded', () => {
