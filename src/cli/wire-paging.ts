@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import { acknowledgeByAccount, acknowledgeByProvider, acknowledgeBySms } from '../paging/acknowledge-doors.ts';
 import type { PageablePerson, PagingDependencies } from '../paging/paging-dependencies.ts';
 import { type Paging, startPaging } from '../paging/start-paging.ts';
+import { DiscordPager } from '../../adapters/discord/discord-pager.ts';
 import { NtfyPager } from '../../adapters/ntfy/ntfy-pager.ts';
 import { OpsgeniePager } from '../../adapters/opsgenie/opsgenie-pager.ts';
 import { registerOpsgenieWebhook } from '../../adapters/opsgenie/register-opsgenie-webhook.ts';
@@ -21,8 +22,8 @@ import { registerTwilioWebhook } from '../../adapters/twilio/register-twilio-web
 import { TwilioPager } from '../../adapters/twilio/twilio-pager.ts';
 
 /**
- * The pagers the configuration switches on (ADR 0026). Slack and Telegram direct messages use the chat bots'
- * tokens; a Discord pager plugs in here once a Discord adapter exists (the port already has the channel).
+ * The pagers the configuration switches on (ADR 0026). Slack, Telegram and Discord direct messages use the chat
+ * bots' tokens.
  */
 export function choosePagers(config: Config): Map<PagingChannel, PagerPort> {
   const pagers = new Map<PagingChannel, PagerPort>();
@@ -30,6 +31,7 @@ export function choosePagers(config: Config): Map<PagingChannel, PagerPort> {
   const { paging, slack, telegram } = config;
   if (slack.botToken !== undefined) add(new SlackPager({ botToken: slack.botToken, apiUrl: slack.apiUrl }));
   if (telegram.botToken !== undefined) add(new TelegramPager({ botToken: telegram.botToken, apiUrl: telegram.apiUrl }));
+  if (config.discord.botToken !== undefined) add(new DiscordPager({ botToken: config.discord.botToken, apiUrl: config.discord.apiUrl }));
   if (paging.twilio !== undefined) {
     add(new TwilioPager('sms', paging.twilio));
     add(new TwilioPager('voice', paging.twilio));

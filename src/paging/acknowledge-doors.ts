@@ -15,8 +15,13 @@ export async function acknowledgeByAccount(
 ): Promise<AcknowledgeResult | { ok: false; error: { code: 'unknown_person' | 'invalid'; message: string } }> {
   if (!uuid.safeParse(input.escalationId).success)
     return { ok: false, error: { code: 'invalid', message: 'This button is not one of ours; nothing was changed.' } };
+  // A direct message's button may come from outside the card's workspace (a Discord DM has no guild): the platform
+  // user id it was sent to (the person's contact) names the person too.
+  const user = input.accountId.slice(input.accountId.lastIndexOf(':') + 1);
   const person = deps.people.find(
-    (candidate) => (candidate.accounts[input.platform] ?? (input.platform === 'web' ? candidate.id : undefined)) === input.accountId,
+    (candidate) =>
+      (candidate.accounts[input.platform] ?? (input.platform === 'web' ? candidate.id : undefined)) === input.accountId ||
+      (input.platform !== 'web' && candidate.contacts?.[input.platform as 'slack' | 'discord' | 'telegram'] === user),
   );
   if (person === undefined) {
     deps.log.info({ platform: input.platform, result: 'unknown_person' }, 'acknowledgement refused');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DiscordPager } from '../../../adapters/discord/discord-pager.ts';
 import { NtfyPager } from '../../../adapters/ntfy/ntfy-pager.ts';
 import { OpsgeniePager } from '../../../adapters/opsgenie/opsgenie-pager.ts';
 import { PagerDutyPager } from '../../../adapters/pagerduty/pagerduty-pager.ts';
@@ -126,5 +127,22 @@ describe('paging providers at the wire [local fake APIs]', () => {
     const twiml = new URLSearchParams(call!.body).get('Twiml') ?? '';
     expect(twiml).toMatch(/^<Response><Say>/);
     expect(twiml).not.toContain('<Play>');
+  });
+
+  it('Discord: opens the DM channel with the user id, then sends the page with an Acknowledge button, pinging nobody', async () => {
+    api.answer(
+      { status: 200, body: { id: '800000000000000001', type: 1 } },
+      { status: 200, body: { id: '900000000000000001', channel_id: '800000000000000001' } },
+    );
+    const result = await page(new DiscordPager({ botToken: 'discord-bot-token', apiUrl: url }), '123456789012345678');
+    expect(result).toMatchObject({ ok: true, value: { externalId: '900000000000000001' } });
+    const [open, send] = api.requests;
+    expect(open).toMatchObject({ method: 'POST', path: '/v10/users/@me/channels', headers: { authorization: 'Bot discord-bot-token' } });
+    expect(JSON.parse(open!.body)).toEqual({ recipient_id: '123456789012345678' });
+    expect(send!.path).toBe('/v10/channels/800000000000000001/messages');
+    const message = JSON.parse(send!.body);
+    expect(message.allowed_mentions).toEqual({ parse: [] });
+    expect(message.components[0].components[0]).toEqual({ type: 2, style: 1, label: 'Acknowledge', custom_id: `awoooi:k:${request('').escalationId}` });
+    expect(message.content).not.toContain('</Say>');
   });
 });

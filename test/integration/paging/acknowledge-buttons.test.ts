@@ -39,6 +39,7 @@ describe('Acknowledge buttons on Slack and Telegram [simulated pagers]', () => {
       people: [
         { id: 'alice', name: 'Alice', accounts: { slack: 'T111:W111' }, contacts: { sms: '+15550000001' } },
         { id: 'bob', name: 'Bob', accounts: { telegram: '1111111' }, contacts: {} },
+        { id: 'dana', name: 'Dana', accounts: { discord: '700000000000000001:123456789012345678' }, contacts: { discord: '123456789012345678' } },
       ],
       pagers: new Map([['sms', new RecordingPager('sms', [])]]),
     };
@@ -121,5 +122,13 @@ describe('Acknowledge buttons on Slack and Telegram [simulated pagers]', () => {
     expect(await acknowledgeBySms(deps, { from: '+15550000001', body: `  ack #${number} on it` })).toBe(`Acknowledged #${number}: nobody else is paged.`);
     expect(await state()).toEqual({ state: 'acknowledged', acknowledged_by: 'alice', acknowledged_via: 'sms' });
     expect(await acknowledgeBySms(deps, { from: '+15550000001', body: 'ACK' })).toBe('Nothing is paging you right now.');
+  });
+
+  it('Discord: a DM button (no guild) names the person by the user id the page went to', async () => {
+    const stranger = await acknowledgeByAccount(deps, { platform: 'discord', accountId: 'direct-message:999', escalationId });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'unknown_person' } });
+    const dm = await acknowledgeByAccount(deps, { platform: 'discord', accountId: 'direct-message:123456789012345678', escalationId });
+    expect(dm).toMatchObject({ ok: true });
+    expect(await state()).toEqual({ state: 'acknowledged', acknowledged_by: 'dana', acknowledged_via: 'discord' });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { discordCustomId, renderDiscordCard } from '../../../adapters/discord/render-discord-card.ts';
 import { renderBlockKit, slackActions, type Block } from '../../../adapters/slack/render-block-kit.ts';
 import { renderTelegramCard, telegramCallback, telegramLimits } from '../../../adapters/telegram/render-telegram-card.ts';
 import { cardPagingLines } from '../../../src/cards/card-paging-lines.ts';
@@ -83,6 +84,16 @@ describe('the card shows who was paged, when, through what, and who acknowledged
     expect(telegramCallback.decode(data[0]!)).toEqual({ decision: 'acknowledge', proposalId: escalationId });
     expect(telegramCallback.decode('k:not-a-uuid')).toBeUndefined();
     expect(renderTelegramCard(card({ paging: { ...paging, state: 'resolved' } })).keyboard).toEqual([]);
+  });
+
+  it('Discord: a paging field (escaped) and an Acknowledge button whose custom_id carries only the escalation id', () => {
+    const message = renderDiscordCard(card());
+    const field = message.embeds[0]!.fields.find((entry) => entry.name.startsWith('Paging'));
+    expect(field?.value).toContain('Alice \\<b\\>\\*');
+    const [button] = message.components.flatMap((row) => row.components);
+    expect(button).toEqual({ type: 2, style: 1, label: 'Acknowledge', custom_id: `awoooi:k:${escalationId}` });
+    expect(discordCustomId.decode(`awoooi:k:${escalationId}`)).toEqual({ decision: 'acknowledge', proposalId: escalationId });
+    expect(renderDiscordCard(card({ paging: { ...paging, state: 'acknowledged' } })).components).toEqual([]);
   });
 
   it('puts every page, the acknowledgement and a suppression on the timeline once each', () => {
