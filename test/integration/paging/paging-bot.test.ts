@@ -18,6 +18,8 @@ describe('paging in the running bot [fake ntfy and PagerDuty APIs]', () => {
     api = new FakePagingApi({ status: 202, body: { status: 'success' } });
     const url = await api.start();
     test = await startTestBot({
+      // Resolution without the grace period, so the test sees it at once.
+      incidents: { resolveGraceSeconds: 0 },
       approvals: {
         people: [
           { id: 'alice', name: 'Alice', roles: ['sre'], accounts: {}, contacts: { ntfy: 'alice-pager', pagerduty: true } },
