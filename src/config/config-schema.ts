@@ -412,7 +412,14 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Policies name known schedules and people; a default policy exists; contacts have their provider switched on. */
 function checkPaging(
-  config: { paging: z.infer<typeof pagingSettings>; oncall: { schedules: { id: string }[] }; approvals: { people: PersonConfig[] } },
+  config: {
+    paging: z.infer<typeof pagingSettings>;
+    oncall: { schedules: { id: string }[] };
+    approvals: { people: PersonConfig[] };
+    slack: { botToken?: string | undefined };
+    telegram: { botToken?: string | undefined };
+    discord: { botToken?: string | undefined };
+  },
   known: Set<string>,
   context: z.RefinementCtx,
 ): void {
@@ -430,21 +437,22 @@ function checkPaging(
   });
   if (paging.defaultPolicy !== undefined && !paging.policies.some((policy) => policy.id === paging.defaultPolicy))
     context.addIssue({ code: 'custom', path: ['paging', 'defaultPolicy'], message: `no policy named ${paging.defaultPolicy}` });
-  const providers: Record<string, boolean> = {
-    sms: paging.twilio !== undefined,
-    voice: paging.twilio !== undefined,
-    pagerduty: paging.pagerduty !== undefined,
-    opsgenie: paging.opsgenie !== undefined,
-    ntfy: paging.ntfy !== undefined,
+  // What each contact needs switched on, when it is not.
+  const missing: Record<string, string | undefined> = {
+    sms: paging.twilio === undefined ? 'paging.twilio' : undefined,
+    voice: paging.twilio === undefined ? 'paging.twilio' : undefined,
+    pagerduty: paging.pagerduty === undefined ? 'paging.pagerduty' : undefined,
+    opsgenie: paging.opsgenie === undefined ? 'paging.opsgenie' : undefined,
+    ntfy: paging.ntfy === undefined ? 'paging.ntfy' : undefined,
+    slack: config.slack.botToken === undefined ? 'slack (SLACK_BOT_TOKEN)' : undefined,
+    telegram: config.telegram.botToken === undefined ? 'telegram (TELEGRAM_BOT_TOKEN)' : undefined,
+    discord: config.discord.botToken === undefined ? 'discord (DISCORD_BOT_TOKEN)' : undefined,
   };
   config.approvals.people.forEach((person, index) => {
     for (const channel of Object.keys(person.contacts ?? {})) {
-      if (providers[channel] === false)
-        context.addIssue({
-          code: 'custom',
-          path: ['approvals', 'people', index, 'contacts', channel],
-          message: `paging.${channel === 'sms' || channel === 'voice' ? 'twilio' : channel} is not configured`,
-        });
+      const needed = missing[channel];
+      if (needed !== undefined)
+        context.addIssue({ code: 'custom', path: ['approvals', 'people', index, 'contacts', channel], message: `${needed} is not configured` });
     }
     if (person.contacts?.pagerduty === true && paging.pagerduty?.routingKey === undefined)
       context.addIssue({ code: 'custom', path: ['approvals', 'people', index, 'contacts', 'pagerduty'], message: 'true needs paging.pagerduty.routingKey' });

@@ -47,7 +47,9 @@ describe('escalation policies from config', () => {
     const messages = parsed.error!.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     expect(messages).toEqual(expect.arrayContaining(['paging.policies.0.steps: steps in order of afterMinutes']));
     const fixed = configSchema.safeParse({
-      approvals: { people: [{ id: 'alice', name: 'Alice', roles: ['sre'], contacts: { sms: '+15550000001', pagerduty: true, ntfy: 'alice' } }] },
+      approvals: {
+        people: [{ id: 'alice', name: 'Alice', roles: ['sre'], contacts: { sms: '+15550000001', pagerduty: true, ntfy: 'alice', slack: 'U0ALICE' } }],
+      },
       paging: {
         policies: [
           {
@@ -67,6 +69,7 @@ describe('escalation policies from config', () => {
       'paging.policies.0.steps.0.schedule: nope is not in oncall.schedules',
       'paging.policies.0.steps.1.people: zed is not in approvals.people',
       'paging.defaultPolicy: no policy named missing',
+      'approvals.people.0.contacts.slack: slack (SLACK_BOT_TOKEN) is not configured',
       'approvals.people.0.contacts.sms: paging.twilio is not configured',
       'approvals.people.0.contacts.pagerduty: paging.pagerduty is not configured',
       'approvals.people.0.contacts.pagerduty: true needs paging.pagerduty.routingKey',
