@@ -51,6 +51,8 @@ import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
 import { startTopologyDiscovery } from './topology-discovery.ts';
+import { wirePaging } from './wire-paging.ts';
+import type { PagerPort, PagingChannel } from '../ports/pager-port.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -99,6 +101,8 @@ export async function startBot(
     onFatal?: (reason: string) => void;
     leaseMilliseconds?: number;
     sweeps?: SweepIntervals;
+    /** Pagers instead of those the config switches on (tests). */
+    pagers?: Map<PagingChannel, PagerPort>;
   } & PartOverrides = {},
 ): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
@@ -266,7 +270,17 @@ export async function startBot(
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands });
+  const paging = await wirePaging(app, {
+    config,
+    db: database.db,
+    jobs,
+    clock,
+    log,
+    events: parts.events,
+    people: parts.people,
+    ...(options.pagers === undefined ? {} : { pagers: options.pagers }),
+  });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands, acknowledge: paging.acknowledge });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -276,7 +290,11 @@ export async function startBot(
     demoOnNetwork: safety.demoOnNetwork,
     publicUrl: config.server.publicUrl,
     listCards: () => listIncidentCards(database.db, cardDependencies),
-    handleClick: (click) => handleClick(approval, click),
+    handleClick: async (click) => {
+      if (click.decision !== 'acknowledge') return handleClick(approval, { ...click, decision: click.decision });
+      const acknowledged = await paging.acknowledge({ platform: 'web', accountId: click.accountId, escalationId: click.proposalId });
+      return acknowledged.ok ? { ok: true, state: 'ACKNOWLEDGED', message: acknowledged.message } : acknowledged;
+    },
   });
   if (config.mcp.serverToken !== undefined) {
     registerMcpEndpoint(app, {
@@ -311,6 +329,7 @@ export async function startBot(
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
         topology: discovery?.source() ?? topology.source,
+        paging: paging.description,
         webhookAuth: hasWebhookCredentials(credentials)
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
@@ -332,6 +351,7 @@ export async function startBot(
       finops,
       close: async () => {
         chat.stop();
+        await paging.paging?.stop();
         discovery?.stop();
         await app.close();
         // MCP servers over stdio are child processes of the bot.
