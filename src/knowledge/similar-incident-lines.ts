@@ -20,7 +20,7 @@ export async function similarIncidentLines(
     id: incidentId,
     services: question.services,
     alertNames: question.alerts.map((alert) => alert.name),
-    rootCause: question.analysis.rootCauses[0]?.service ?? null,
+    rootCause: question.analysis?.rootCauses[0]?.service ?? null,
   };
   const history = await findSimilarIncidents(db, query, embeddings);
   return history.similar.map((past) => {

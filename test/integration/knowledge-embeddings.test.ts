@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OllamaEmbedder } from '../../adapters/ollama/ollama-embedder.ts';
 import { OpenAiEmbedder } from '../../adapters/openai/openai-embedder.ts';
 import { embedPendingKnowledge } from '../../src/knowledge/embed-knowledge.ts';
 import { findSimilarIncidents } from '../../src/knowledge/find-similar-incidents.ts';
 import { KnowledgeEmbeddings } from '../../src/knowledge/knowledge-embeddings.ts';
 import { recordResolvedIncident } from '../../src/knowledge/record-resolved-incident.ts';
+import { startKnowledgeEmbedder } from '../../src/knowledge/start-knowledge-embedder.ts';
 import { hasPgvector } from '../../src/knowledge/vector-support.ts';
 import type { DatabaseSchema } from '../../src/storage/database-schema.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
@@ -141,6 +142,30 @@ function knowledgeEmbeddingCases(kind: 'postgres' | 'pglite', open: () => Promis
       expect(await embedPendingKnowledge(database.db, embeddings)).toEqual({ claimed: 0, written: 0, error: null });
       await sql`UPDATE incident_knowledge SET embedding_claimed_until = now() - interval '1 second'`.execute(database.db);
       expect(await embedPendingKnowledge(database.db, embeddings)).toEqual({ claimed: 1, written: 1, error: null });
+    });
+
+    it('sweeps at start and when poked, and says in the log what it embedded or why it could not', async () => {
+      const id = await remember(database.db, pastSameAlert);
+      fake.answer(() => ({ status: 503, message: 'loading model' }));
+      const embedder = startKnowledgeEmbedder({ db: database.db, embeddings: embeddingsVia('ollama') }, 60_000);
+      try {
+        await vi.waitFor(() =>
+          expect(log.lines).toContainEqual(
+            expect.objectContaining({ level: 'warn', message: 'knowledge entries not embedded (full-text search still finds them); asked again in a minute' }),
+          ),
+        );
+        fake.answer(() => 'embed');
+        await sql`UPDATE incident_knowledge SET embedding_claimed_until = NULL`.execute(database.db);
+        embedder.poke();
+        await vi.waitFor(() =>
+          expect(log.lines).toContainEqual(
+            expect.objectContaining({ level: 'info', message: 'knowledge entries embedded', fields: expect.objectContaining({ entries: 1 }) }),
+          ),
+        );
+        expect((await vectors(database.db)).map((row) => [row.incident_id, row.embedding_model])).toEqual([[id, 'fake-embed']]);
+      } finally {
+        await embedder.stop();
+      }
     });
 
     it('embeds each entry once under two writers, keeps the vector on an identical rewrite and drops it when the entry changed', async () => {
