@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chooseEmbeddings, embeddingsText } from '../../../src/cli/choose-embeddings.ts';
+import { configCheckCommand } from '../../../src/cli/config-check-command.ts';
 import { loadConfig } from '../../../src/config/load-config.ts';
 import { silentLogger } from '../../../src/ports/logger.ts';
+import { collectOutput } from '../../support/collect-output.ts';
 
 describe('knowledge.embeddings (ADR 0034)', () => {
   it('is off unless configured: full-text search alone', () => {
@@ -49,5 +51,12 @@ describe('knowledge.embeddings (ADR 0034)', () => {
       ok: false,
       errors: [expect.stringMatching(/^AWOOOI_EMBEDDINGS_PROVIDER: /)],
     });
+  });
+
+  it('is named by `awoooi config check`', async () => {
+    const output = collectOutput();
+    const code = await configCheckCommand(output.stream, output.stream, { AWOOOI_EMBEDDINGS_PROVIDER: 'ollama', AWOOOI_EMBEDDINGS_MODEL: 'nomic-embed-text' });
+    expect(code).toBe(0);
+    expect(output.text()).toContain('  knowledge embeddings: ollama nomic-embed-text (local)\n');
   });
 });
