@@ -15,6 +15,7 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { cardCost } from './card-cost.ts';
 import { cardProposal } from './card-proposal.ts';
+import { cardPaging } from '../paging/card-paging.ts';
 import type { CardAnalysis, IncidentCard } from './incident-card.ts';
 
 export interface CardDependencies {
@@ -53,7 +54,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
       .executeTakeFirst(),
   ]);
   if (incident === null || stamp === undefined) return null;
-  const [signatures, history, merges] = await Promise.all([
+  const [signatures, history, merges, paging] = await Promise.all([
     proposal === undefined ? [] : db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute(),
     similarTo(db, incident, deps.embeddings),
     db
@@ -62,6 +63,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
       .where((eb) => eb.or([eb('merged_into', '=', incident.id), ...(incident.mergedInto === null ? [] : [eb('id', '=', incident.mergedInto)])]))
       .orderBy('merged_at')
       .execute(),
+    cardPaging(db, incident.id, deps.people),
   ]);
   const survivor = merges.find((row) => row.id === incident.mergedInto);
 
@@ -100,6 +102,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     flapped: incident.flapped,
     history: cardHistory(history, new Date()),
     runbooks: runbookLinks(incident),
+    paging,
     updatedAt: updatedAt.toISOString(),
   };
 }

@@ -36,7 +36,32 @@ export interface IncidentCard {
   history: CardHistory | null;
   /** Alert runbook links, already checked to be http(s). */
   runbooks: string[];
+  /** Who was paged, when, through what, and who acknowledged (ADR 0026); absent or null when nobody was paged. */
+  paging?: CardPaging | null;
   updatedAt: string;
+}
+
+/** The incident's latest escalation as the card shows it. Names come from config and are raw text. */
+export interface CardPaging {
+  /** The Acknowledge button's data: an opaque id, looked up server-side. */
+  escalationId: string;
+  policy: string;
+  state: 'active' | 'acknowledged' | 'resolved' | 'suppressed';
+  startedAt: string;
+  /** When the next step fires; null when none is left or the escalation stopped. */
+  nextStepAt: string | null;
+  pages: {
+    id: string;
+    step: number;
+    personName: string;
+    channel: string;
+    state: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+    at: string;
+    error: string | null;
+  }[];
+  acknowledged: { by: string; via: string; at: string } | null;
+  /** Why it was suppressed, or what a step could not do ("nobody on call in primary"). */
+  note: string | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { cardPagingLines } from './card-paging-lines.ts';
 import type { CardProposal, IncidentCard } from './incident-card.ts';
 
 /**
@@ -32,6 +33,7 @@ export function renderCardText(card: IncidentCard): string {
   lines.push(card.diagnosis === null ? 'diagnosis: pending' : `diagnosis (${card.diagnosis.by ?? card.diagnosis.source}): ${card.diagnosis.text}`);
   lines.push(...(card.proposal === null ? ['proposal: none'] : proposalLines(card.proposal)));
   for (const runbook of card.runbooks) lines.push(`runbook: ${runbook}`);
+  lines.push(...cardPagingLines(card.paging));
   return `${lines.join('\n')}\n`;
 }
 

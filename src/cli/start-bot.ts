@@ -8,6 +8,7 @@ import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
+import { publishIncidentUpdated } from '../approval/publish-incident-updated.ts';
 import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
 import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import { handleClick } from '../approval/handle-click.ts';
@@ -52,6 +53,8 @@ import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
 import { startTopologyDiscovery } from './topology-discovery.ts';
+import { wirePaging } from './wire-paging.ts';
+import type { PagerPort, PagingChannel } from '../ports/pager-port.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -102,6 +105,8 @@ export async function startBot(
     onFatal?: (reason: string) => void;
     leaseMilliseconds?: number;
     sweeps?: SweepIntervals;
+    /** Pagers instead of those the config switches on (tests). */
+    pagers?: Map<PagingChannel, PagerPort>;
   } & PartOverrides = {},
 ): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
@@ -233,6 +238,11 @@ export async function startBot(
   const ingestDependencies = {
     db: database.db,
     analysisRequested: dispatcher.poke,
+    // A new incident's card goes out at once ("analysing…") and is edited when the analysis lands: on call sees
+    // the alert within a round trip of the chat API, whatever the analysis queue holds.
+    incidentsOpened: (incidentIds: readonly string[]) => {
+      for (const incidentId of incidentIds) void publishIncidentUpdated(parts.events, incidentId);
+    },
     clock,
     graph,
     serviceLabels: config.topology.serviceLabels,
@@ -270,7 +280,17 @@ export async function startBot(
     ...(embeddings === undefined ? {} : { embeddings }),
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands });
+  const paging = await wirePaging(app, {
+    config,
+    db: database.db,
+    jobs,
+    clock,
+    log,
+    events: parts.events,
+    people: parts.people,
+    ...(options.pagers === undefined ? {} : { pagers: options.pagers }),
+  });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands, acknowledge: paging.acknowledge });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -280,7 +300,11 @@ export async function startBot(
     demoOnNetwork: safety.demoOnNetwork,
     publicUrl: config.server.publicUrl,
     listCards: () => listIncidentCards(database.db, cardDependencies),
-    handleClick: (click) => handleClick(approval, click),
+    handleClick: async (click) => {
+      if (click.decision !== 'acknowledge') return handleClick(approval, { ...click, decision: click.decision });
+      const acknowledged = await paging.acknowledge({ platform: 'web', accountId: click.accountId, escalationId: click.proposalId });
+      return acknowledged.ok ? { ok: true, state: 'ACKNOWLEDGED', message: acknowledged.message } : acknowledged;
+    },
   });
   if (config.mcp.serverToken !== undefined) {
     registerMcpEndpoint(app, {
@@ -315,6 +339,7 @@ export async function startBot(
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
         topology: discovery?.source() ?? topology.source,
+        paging: paging.description,
         webhookAuth: hasWebhookCredentials(credentials)
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
@@ -337,6 +362,7 @@ export async function startBot(
       finops,
       close: async () => {
         chat.stop();
+        await paging.paging?.stop();
         discovery?.stop();
         await app.close();
         // MCP servers over stdio are child processes of the bot.
