@@ -30,6 +30,7 @@ export function chooseEmbeddings(config: Config, log: Logger): KnowledgeEmbeddin
     minSimilarity: settings.minSimilarity,
     timeoutMilliseconds: settings.timeoutSeconds * 1000,
     log: log.child({ part: 'knowledge-embeddings' }),
+    breaker: { failures: config.brain.breakerFailures, cooldownMilliseconds: config.brain.breakerCooldownSeconds * 1000 },
   });
 }
 

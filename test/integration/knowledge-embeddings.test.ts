@@ -127,6 +127,13 @@ function knowledgeEmbeddingCases(kind: 'postgres' | 'pglite', open: () => Promis
           fields: expect.objectContaining({ retryable: true }),
         }),
       );
+      // A model that keeps failing is skipped for a while (a breaker), not asked by every card build.
+      const failing = embeddingsVia('ollama');
+      const asked = () => fake.requests.length;
+      for (const attempt of [1, 2, 3]) await findSimilarIncidents(database.db, { ...now, alertNames: [...now.alertNames, `Try${attempt}`] }, failing);
+      const before = asked();
+      expect(await findSimilarIncidents(database.db, { ...now, alertNames: [...now.alertNames, 'Try4'] }, failing)).toMatchObject({ seen: 1 });
+      expect(asked()).toBe(before);
     });
 
     it('leaves an entry without a vector when the model fails (full-text still finds it), and embeds it once the claim ran out', async () => {
