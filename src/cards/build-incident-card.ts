@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { validatePlannedAction } from '../actions/action-catalog.ts';
 import { normalizeSeverity } from '../alerts/normalize-severity.ts';
 import { findSimilarIncidents } from '../knowledge/find-similar-incidents.ts';
+import type { KnowledgeEmbeddings } from '../knowledge/knowledge-embeddings.ts';
 import { cardHistory } from './card-history.ts';
 import { readStoredAnalysis, type StoredAnalysis } from '../analysis/stored-analysis.ts';
 import type { Person } from '../domain/person.ts';
@@ -28,6 +29,8 @@ export interface CardDependencies {
   clusterTimeoutMilliseconds?: number;
   /** The waste the affected workloads carry (the last FinOps scan); without it the cost line names none. */
   waste?: WasteLookup;
+  /** An embedding model for the history line (ADR 0034); without it, full-text search alone. */
+  embeddings?: KnowledgeEmbeddings;
 }
 
 /**
@@ -53,7 +56,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
   if (incident === null || stamp === undefined) return null;
   const [signatures, history, merges, paging] = await Promise.all([
     proposal === undefined ? [] : db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute(),
-    findSimilarIncidents(db, { id: incident.id, services: incident.services, alertNames: incident.alerts.map((alert) => alert.name) }),
+    similarTo(db, incident, deps.embeddings),
     db
       .selectFrom('incidents')
       .select(['id', 'number', 'merged_into'])
@@ -134,4 +137,17 @@ function runbookLinks(incident: IncidentView): string[] {
     if (url.protocol === 'http:' || url.protocol === 'https:') links.add(url.href);
   }
   return [...links];
+}
+
+/** The knowledge base's incidents like this one, asked with what the analysis knows so far. */
+function similarTo(db: Kysely<DatabaseSchema>, incident: IncidentView, embeddings: KnowledgeEmbeddings | undefined) {
+  const known = readStoredAnalysis(incident.analysis);
+  const query = {
+    id: incident.id,
+    services: incident.services,
+    alertNames: incident.alerts.map((alert) => alert.name),
+    rootCause: known.rootCauses[0]?.service ?? null,
+    diagnosis: known.diagnosis?.text ?? null,
+  };
+  return findSimilarIncidents(db, query, embeddings);
 }

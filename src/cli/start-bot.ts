@@ -31,6 +31,7 @@ import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { similarIncidentLines } from '../knowledge/similar-incident-lines.ts';
+import { startKnowledgeEmbedder } from '../knowledge/start-knowledge-embedder.ts';
 import type { JobQueue, JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
@@ -42,6 +43,7 @@ import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.
 import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { registerMcpEndpoint } from '../../adapters/mcp/register-mcp-endpoint.ts';
 import { chooseCluster } from './choose-cluster.ts';
+import { chooseEmbeddings, embeddingsText } from './choose-embeddings.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
@@ -86,6 +88,8 @@ const analysisIntervalMilliseconds = 250;
 const thoughtIntervalMilliseconds = 1_000;
 // Requests of a process that died before dispatching them wait at most this long (ADR 0013).
 const analysisDispatchMilliseconds = 1_000;
+// Knowledge entries a failed call or a dead process left without a vector are looked for this often (ADR 0034).
+const knowledgeEmbedMilliseconds = 30_000;
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -158,6 +162,9 @@ export async function startBot(
   const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
   const paceAnalysis = analysisPacer(analysisIntervalMilliseconds);
+  // Similar past incidents by meaning too, where an embedding model is configured; entries embedded after commit.
+  const embeddings = chooseEmbeddings(config, log);
+  const knowledgeEmbedder = embeddings === undefined ? undefined : startKnowledgeEmbedder({ db: database.db, embeddings }, knowledgeEmbedMilliseconds);
   // Resolution waits out a grace period on a durable timer: a job per incident, started when the time is up.
   const resolution = {
     resolveGraceMilliseconds: config.incidents.resolveGraceSeconds * 1000,
@@ -176,6 +183,8 @@ export async function startBot(
     async ({ incidentId }) => {
       await paceAnalysis(incidentId);
       const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log, ...resolution }, incidentId);
+      // A resolution requests an analysis in its commit: its knowledge entry is there to embed now.
+      knowledgeEmbedder?.poke();
       // No alerts left: it may have merged into another incident, whose analysis carries on.
       if (!analysed) {
         await settleMergedIncident(approval, incidentId);
@@ -197,7 +206,7 @@ export async function startBot(
           ...(brain.asksModels
             ? {
                 costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000),
-                similarIncidents: (question, id) => similarIncidentLines(database.db, question, id),
+                similarIncidents: (question, id) => similarIncidentLines(database.db, question, id, embeddings),
                 thoughts: thoughtStream({
                   write: async (thought) => {
                     await storeThought(database.db, incidentId, thought);
@@ -268,6 +277,7 @@ export async function startBot(
       return graph();
     },
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
+    ...(embeddings === undefined ? {} : { embeddings }),
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
   const paging = await wirePaging(app, {
@@ -334,6 +344,7 @@ export async function startBot(
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
         ...parts.description,
+        knowledgeEmbeddings: embeddingsText(embeddings),
       },
       migrationsApplied: migrated.applied,
     },
@@ -357,6 +368,7 @@ export async function startBot(
         // MCP servers over stdio are child processes of the bot.
         if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
+        await knowledgeEmbedder?.stop();
         await finops.stop();
         await sealer.stop();
         await dispatcher.stop();

@@ -9,6 +9,7 @@ import { oncallSettings } from '../oncall/oncall-settings.ts';
 import { contactsSchema, pagingSettings } from '../paging/paging-settings.ts';
 import { defaultPrices } from '../finops/pricing.ts';
 import { finopsSettings } from '../finops/finops-settings.ts';
+import { knowledgeSettings } from '../knowledge/knowledge-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -378,6 +379,8 @@ export const configSchema = z
       .strict()
       .default({ ...defaultPrices }),
     finops: finopsSettings,
+    /** The knowledge base of resolved incidents: an embedding model beside full-text search (ADR 0034). */
+    knowledge: knowledgeSettings,
     /** On-call schedules (YAML only) and the token of their calendar feeds (AWOOOI_ONCALL_CALENDAR_TOKEN). */
     oncall: oncallSettings,
     /** Escalation policies and paging providers (ADR 0026). */

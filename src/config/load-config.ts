@@ -87,6 +87,12 @@ const environmentVariables: Record<string, string[]> = {
   OPENCOST_URL: ['finops', 'opencostUrl'],
   AWOOOI_FINOPS_REPORT_CHANNEL: ['finops', 'report', 'channel'],
   AWOOOI_CURRENCY: ['prices', 'currency'],
+  AWOOOI_EMBEDDINGS_PROVIDER: ['knowledge', 'embeddings', 'provider'],
+  AWOOOI_EMBEDDINGS_MODEL: ['knowledge', 'embeddings', 'model'],
+  AWOOOI_EMBEDDINGS_URL: ['knowledge', 'embeddings', 'url'],
+  AWOOOI_EMBEDDINGS_API_KEY: ['knowledge', 'embeddings', 'apiKey'],
+  AWOOOI_EMBEDDINGS_LOCAL: ['knowledge', 'embeddings', 'local'],
+  AWOOOI_EMBEDDINGS_MIN_SIMILARITY: ['knowledge', 'embeddings', 'minSimilarity'],
 };
 
 const listVariables = new Set(['AWOOOI_SERVICE_LABELS', 'AWOOOI_NAMESPACES', 'AWOOOI_BRAIN', 'AWOOOI_LLM_CHAIN']);
