@@ -1,4 +1,5 @@
-import type { CardProposal, IncidentCard } from '../../src/cards/incident-card.ts';
+import { cardPagingLines } from '../../src/cards/card-paging-lines.ts';
+import type { CardPaging, CardProposal, IncidentCard } from '../../src/cards/incident-card.ts';
 import { clipDiscord, discordLink, escapeDiscord } from './discord-text.ts';
 
 /** Discord's limits (fixtures/README.md, Discord API docs: embed limits, component limits). */
@@ -17,12 +18,17 @@ export const discordLimits = {
   customId: 100,
 } as const;
 
-/** The custom_id of the card's buttons: a verb and the proposal id (45 characters of 100), looked up server-side. */
+/**
+ * The custom_id of the card's buttons: a verb and an id (45 characters of 100), looked up server-side: the
+ * proposal's (`a` approve, `r` reject) or the escalation's (`k` acknowledge a page, ADR 0026).
+ */
 export const discordCustomId = {
   encode: (decision: 'approve' | 'reject', proposalId: string) => `awoooi:${decision === 'approve' ? 'a' : 'r'}:${proposalId}`,
-  decode: (customId: string): { decision: 'approve' | 'reject'; proposalId: string } | undefined => {
-    const match = /^awoooi:([ar]):([0-9a-f-]{36})$/.exec(customId);
-    return match ? { decision: match[1] === 'a' ? 'approve' : 'reject', proposalId: match[2]! } : undefined;
+  encodeAcknowledge: (escalationId: string) => `awoooi:k:${escalationId}`,
+  decode: (customId: string): { decision: 'approve' | 'reject' | 'acknowledge'; proposalId: string } | undefined => {
+    const match = /^awoooi:([ark]):([0-9a-f-]{36})$/.exec(customId);
+    if (!match) return undefined;
+    return { decision: match[1] === 'a' ? 'approve' : match[1] === 'r' ? 'reject' : 'acknowledge', proposalId: match[2]! };
   },
 };
 
@@ -35,7 +41,7 @@ export interface DiscordEmbed {
   footer: { text: string };
 }
 
-export type DiscordButton = { type: 2; style: 3 | 4; label: string; custom_id: string } | { type: 2; style: 5; label: string; url: string };
+export type DiscordButton = { type: 2; style: 1 | 3 | 4; label: string; custom_id: string } | { type: 2; style: 5; label: string; url: string };
 
 /** A message body as the API takes it: never pings anyone, whatever the text says. */
 export interface DiscordMessage {
@@ -70,7 +76,7 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
     `**Blast radius**: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `**Cost at stake**: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
-    ...(card.cluster === null
+    ...(!card.cluster
       ? []
       : [`**Cluster**: ${escapeDiscord(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${clip(card.cluster.note, bounds.line)}`}`]),
     ...(card.mergedInto === null
@@ -91,6 +97,7 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
     { name: 'Status', value: card.status.toUpperCase(), inline: true },
     { name: 'Services', value: clip(card.services.join(', ') || '(none mapped)', discordLimits.fieldValue), inline: true },
     ...(card.proposal === null ? [{ name: 'Proposal', value: 'none' }] : proposalFields(card.proposal, clip)),
+    ...pagingFields(card, clip),
   ].slice(0, discordLimits.fields);
   const more = `… *(truncated: ${link === undefined ? 'the full card is in the web console' : discordLink(link, 'full card in the web console')})*`;
   // Our own prefix stays as it is ("#3" is no heading); only the alert's title is escaped.
@@ -109,7 +116,7 @@ export function renderDiscordCard(card: IncidentCard, consoleUrl?: string): Disc
   return {
     content: `${prefix}${card.severity.toUpperCase()}: ${clip(card.title, 200)}`,
     embeds: [embed],
-    components: buttons(card.proposal, link),
+    components: buttons(card.proposal, link, card.paging),
     allowed_mentions: { parse: [] },
   };
 }
@@ -176,8 +183,17 @@ function proposalFields(proposal: CardProposal, clip: Clip): DiscordEmbed['field
   ];
 }
 
-function buttons(proposal: CardProposal | null, link: string | undefined): DiscordMessage['components'] {
+/** Who was paged, through what, and who acknowledged (ADR 0026), as one field. */
+function pagingFields(card: IncidentCard, clip: (text: string, limit: number) => string): DiscordEmbed['fields'] {
+  const [head, ...pages] = cardPagingLines(card.paging);
+  return head === undefined
+    ? []
+    : [{ name: clip(head, discordLimits.fieldName), value: clip(pages.join('\n') || 'nobody paged yet', discordLimits.fieldValue) }];
+}
+
+function buttons(proposal: CardProposal | null, link: string | undefined, paging: CardPaging | null | undefined): DiscordMessage['components'] {
   const row: DiscordButton[] = [];
+  if (paging?.state === 'active') row.push({ type: 2, style: 1, label: 'Acknowledge', custom_id: discordCustomId.encodeAcknowledge(paging.escalationId) });
   if (proposal?.state === 'PENDING') {
     row.push({ type: 2, style: 3, label: 'Approve', custom_id: discordCustomId.encode('approve', proposal.id) });
     row.push({ type: 2, style: 4, label: 'Reject', custom_id: discordCustomId.encode('reject', proposal.id) });

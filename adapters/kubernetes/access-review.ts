@@ -20,6 +20,7 @@ const patch = (group: string, resource: string): Permission => ({ verb: 'patch',
 export const permissionsOf: Readonly<Record<ActionName, readonly Permission[]>> = {
   restart_deployment: [patch('apps', 'deployments')],
   scale_deployment: [patch('apps', 'deployments')],
+  set_resources: [patch('apps', 'deployments')],
   rollback_deployment: [patch('apps', 'deployments')],
   evict_pod: [patch('', 'pods'), { verb: 'create', group: '', resource: 'pods', subresource: 'eviction' }],
   cordon_node: [patch('', 'nodes')],
@@ -33,6 +34,7 @@ const read = (verb: 'get' | 'list', group: string, resource: string): Permission
 export const readsOf: Readonly<Record<ActionName, readonly Permission[]>> = {
   restart_deployment: [read('get', 'apps', 'deployments'), read('list', 'policy', 'poddisruptionbudgets')],
   scale_deployment: [read('get', 'apps', 'deployments'), read('list', 'policy', 'poddisruptionbudgets')],
+  set_resources: [read('get', 'apps', 'deployments'), read('list', 'policy', 'poddisruptionbudgets')],
   rollback_deployment: [read('get', 'apps', 'deployments'), read('list', 'apps', 'replicasets'), read('list', 'policy', 'poddisruptionbudgets')],
   evict_pod: [read('get', '', 'pods'), read('list', 'policy', 'poddisruptionbudgets')],
   cordon_node: [read('get', '', 'nodes'), read('list', '', 'nodes'), read('list', '', 'pods')],

@@ -9,14 +9,14 @@ const gibibyte = 2 ** 30;
 const instanceTypeLabels = ['node.kubernetes.io/instance-type', 'beta.kubernetes.io/instance-type'];
 
 /** Per-replica requests of a pod template: the sum over its containers (init containers run before, not beside). */
-function requestsOf(containers: readonly V1Container[] | undefined): { cpuCores: number; memoryGiB: number } {
+function requestsOf(containers: readonly V1Container[] | undefined): { cpuCores: number; memoryGiB: number; containers: string[] } {
   let cpuCores = 0;
   let memoryBytes = 0;
   for (const container of containers ?? []) {
     cpuCores += parseQuantity(container.resources?.requests?.['cpu']) ?? 0;
     memoryBytes += parseQuantity(container.resources?.requests?.['memory']) ?? 0;
   }
-  return { cpuCores, memoryGiB: memoryBytes / gibibyte };
+  return { cpuCores, memoryGiB: memoryBytes / gibibyte, containers: (containers ?? []).map((container) => container.name) };
 }
 
 const gib = (quantity: string | undefined) => (parseQuantity(quantity) ?? 0) / gibibyte;

@@ -1,9 +1,11 @@
 import type { V1Deployment, V1Node, V1PersistentVolumeClaim, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import type { ResourceParams } from '../../src/actions/resource-quantity.ts';
 import type { DryRunFinding, PlannedAction } from '../../src/ports/cluster-port.ts';
 import { callWith, type KubeApis } from './kube-connection.ts';
 import type { KubeFailure } from './kube-failure.ts';
 import { selects } from './label-selector.ts';
 import { attempt, type FoundObject } from './observe-target.ts';
+import { resourcesFindings } from './resources-patch.ts';
 
 /** "1 pod", "3 pods". */
 function count(amount: number, noun: string): string {
@@ -57,11 +59,13 @@ async function deploymentFindings(apis: KubeApis, planned: PlannedAction, deploy
     }
     return findings;
   }
-  findings.push({
-    check: 'blast_radius',
-    ok: true,
-    message: `replaces ${count(replicas, 'pod')} (${ready} ready now), rolling, as the deployment's strategy allows`,
-  });
+  if (planned.action === 'set_resources') findings.push(...resourcesFindings(deployment, planned.params as ResourceParams));
+  else
+    findings.push({
+      check: 'blast_radius',
+      ok: true,
+      message: `replaces ${count(replicas, 'pod')} (${ready} ready now), rolling, as the deployment's strategy allows`,
+    });
   if (budget !== undefined) {
     const headroom = budgetHeadroom(budget);
     findings.push({

@@ -1,8 +1,10 @@
 import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { type ResourceParams, resourcesText } from '../../src/actions/resource-quantity.ts';
 import type { ClusterError, PlannedAction } from '../../src/ports/cluster-port.ts';
 import { callWith, jsonPatchWith, type KubeApis } from './kube-connection.ts';
 import { clusterErrorOf, kubeFailure, type KubeFailure } from './kube-failure.ts';
 import type { FoundObject } from './observe-target.ts';
+import { resourcesOperations } from './resources-patch.ts';
 import type { RollbackTarget } from './rollback-target.ts';
 
 /** The annotation every write leaves on its object: which execution made it (for `reconcile` after a crash). */
@@ -52,7 +54,7 @@ export function deploymentPatch(
   found: Extract<FoundObject, { kind: 'Deployment' }>,
   rollback: RollbackTarget | undefined,
   options: WriteOptions,
-) {
+): JsonPatchOperation[] | string {
   const deployment = found.object;
   const operations = guardOperations(deployment.metadata);
   if (planned.action === 'restart_deployment') {
@@ -61,6 +63,11 @@ export function deploymentPatch(
     );
   } else if (planned.action === 'scale_deployment') {
     operations.push({ op: 'add', path: '/spec/replicas', value: planned.params['replicas'] });
+  } else if (planned.action === 'set_resources') {
+    const change = resourcesOperations(deployment, planned.params as ResourceParams);
+    // The dry-run refused this already; an execution that gets here anyway writes nothing.
+    if (typeof change === 'string') return change;
+    operations.push(...change);
   } else if (planned.action === 'rollback_deployment' && rollback !== undefined) {
     operations.push({ op: 'replace', path: '/spec/template', value: rollback.template });
   }
@@ -133,6 +140,7 @@ export async function writeAction(
   switch (found.kind) {
     case 'Deployment': {
       const body = deploymentPatch(planned, found, rollback, options);
+      if (typeof body === 'string') return { ok: false, error: { code: 'invalid', message: body, retryable: false } };
       const done = await run(signal, `patch deployment ${label}`, () =>
         apis.apps.patchNamespacedDeployment({ name, namespace, body, ...common }, jsonPatchWith(signal)),
       );
@@ -140,6 +148,10 @@ export async function writeAction(
       const deployment = found.object;
       if (planned.action === 'scale_deployment') {
         return { ok: true, message: `scaled deployment ${label} from ${deployment.spec?.replicas ?? 1} to ${String(planned.params['replicas'])} replicas` };
+      }
+      if (planned.action === 'set_resources') {
+        const { container, requests } = planned.params as ResourceParams;
+        return { ok: true, message: `set requests of container ${container} in deployment ${label} to ${resourcesText(requests)} (pods replaced, rolling)` };
       }
       if (planned.action === 'rollback_deployment' && rollback !== undefined) {
         const images = (rollback.template.spec?.containers ?? []).map((container) => container.image).join(', ');

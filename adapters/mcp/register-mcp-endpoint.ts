@@ -38,7 +38,7 @@ function buildServer(deps: McpEndpointDependencies): McpServer {
     'request_remediation',
     {
       description:
-        'Ask for a remediation from the action catalog (restart_deployment, evict_pod, scale_deployment, rollback_deployment, cordon_node, delete_pvc, delete_namespace). ' +
+        'Ask for a remediation from the action catalog (restart_deployment, evict_pod, scale_deployment, set_resources, rollback_deployment, cordon_node, delete_pvc, delete_namespace). ' +
         'It is dry-run on the cluster and enters the multi-signature approval: people sign it; it is never approved by this call.',
       inputSchema: {
         incidentId: z.uuid(),

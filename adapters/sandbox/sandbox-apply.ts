@@ -1,6 +1,8 @@
+import { type ResourceParams, resourcesText } from '../../src/actions/resource-quantity.ts';
 import type { ClusterError, PlannedAction } from '../../src/ports/cluster-port.ts';
 import { rollbackRevision } from './sandbox-dry-run.ts';
 import { converge } from './sandbox-controllers.ts';
+import { applyResources, resourcesAfter } from './sandbox-resources.ts';
 import { locate } from './sandbox-state.ts';
 import { EXECUTION_ANNOTATION, RESTARTED_AT_ANNOTATION, meta, nextNamePart, ownedPods, pdbFor, touch } from './sandbox-world.ts';
 import type { SandboxDeployment, SandboxMeta, SandboxPod, SandboxWorld } from './sandbox-world.ts';
@@ -43,6 +45,17 @@ function applyToDeployment(world: SandboxWorld, planned: PlannedAction, deployme
       stamp(world, deployment, executionId);
       converge(world);
       return { ok: true, message: `scaled deployment ${name} from ${from} to ${deployment.replicas} replicas` };
+    }
+    case 'set_resources': {
+      const after = resourcesAfter(deployment, planned.params as ResourceParams);
+      if (typeof after === 'string') return refuse('invalid', after);
+      applyResources(deployment, after);
+      stamp(world, deployment, executionId);
+      const { container, requests } = planned.params as ResourceParams;
+      return {
+        ok: true,
+        message: `set requests of container ${container} in deployment ${name} to ${resourcesText(requests)}: ${rollPods(world, deployment)} new pods`,
+      };
     }
     case 'rollback_deployment': {
       const target = rollbackRevision(deployment, planned.params['toRevision']);

@@ -153,6 +153,11 @@ export class SandboxCluster implements ClusterPort {
     return sandboxInventory(this.#world);
   }
 
+  /** The requests the SIMULATED usage history measures a workload against when right-sizing changed them. */
+  usageBasis(namespace: string, name: string): { cpuCores: number; memoryGiB: number } | undefined {
+    return this.#world.deployments.find((item) => item.namespace === namespace && item.name === name)?.usageBasis;
+  }
+
   /** Test hook: the bot's service account loses the permission an action needs. */
   forbid(action: ActionName): void {
     this.#world.permitted = this.#world.permitted.filter((name) => name !== action);

@@ -1,5 +1,6 @@
 import { validatePlannedAction } from '../../src/actions/action-catalog.ts';
 import type { ActionName, DryRunFinding, DryRunResult, PlannedAction } from '../../src/ports/cluster-port.ts';
+import { resourceFindings } from './sandbox-resources.ts';
 import { fingerprintOf, locate, observeState } from './sandbox-state.ts';
 import { ownedPods, pdbFor } from './sandbox-world.ts';
 import type { SandboxDeployment, SandboxNode, SandboxPod, SandboxPvc, SandboxWorld } from './sandbox-world.ts';
@@ -9,6 +10,7 @@ export const permissionOf: Readonly<Record<ActionName, { verb: string; resource:
   restart_deployment: { verb: 'patch', resource: 'deployments' },
   evict_pod: { verb: 'create', resource: 'pods/eviction' },
   scale_deployment: { verb: 'patch', resource: 'deployments/scale' },
+  set_resources: { verb: 'patch', resource: 'deployments' },
   rollback_deployment: { verb: 'patch', resource: 'deployments' },
   cordon_node: { verb: 'patch', resource: 'nodes' },
   delete_pvc: { verb: 'delete', resource: 'persistentvolumeclaims' },
@@ -65,7 +67,11 @@ function deploymentFindings(world: SandboxWorld, planned: PlannedAction, deploym
       });
     }
   } else {
-    findings.push({ check: 'blast_radius', ok: true, message: `replaces ${pods}, rolling, one at a time` });
+    if (planned.action === 'set_resources') {
+      const checked = resourceFindings(deployment, planned);
+      findings.push(...checked.findings);
+      serverDryRun = checked.serverDryRun;
+    } else findings.push({ check: 'blast_radius', ok: true, message: `replaces ${pods}, rolling, one at a time` });
     if (pdb !== undefined) {
       findings.push({
         check: 'pdb',

@@ -1,5 +1,5 @@
 import type { ClusterInventory } from '../../src/ports/cluster-port.ts';
-import type { SandboxWorld } from './sandbox-world.ts';
+import { containerOf, type SandboxWorld } from './sandbox-world.ts';
 
 /** The simulated cluster as the FinOps scan reads it: claims are Bound to implied volumes, extra volumes listed as they are. */
 export function sandboxInventory(world: SandboxWorld): ClusterInventory {
@@ -11,6 +11,7 @@ export function sandboxInventory(world: SandboxWorld): ClusterInventory {
       replicas: deployment.replicas,
       cpuCores: deployment.cpuCores,
       memoryGiB: deployment.memoryGiB,
+      containers: [containerOf(deployment)],
     })),
     pods: world.pods.map((pod) => ({
       namespace: pod.namespace,

@@ -55,6 +55,9 @@ export function observeState(world: SandboxWorld, target: ActionTarget): State {
         replicas: deployment.replicas,
         readyReplicas: deployment.readyReplicas,
         revision: deployment.revision,
+        // The requests are the pod template's: signers of set_resources saw these.
+        cpuCores: deployment.cpuCores,
+        memoryGiB: deployment.memoryGiB,
         pdbDisruptionsAllowed: pdb?.disruptionsAllowed ?? null,
       });
     }

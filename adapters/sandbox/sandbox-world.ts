@@ -26,9 +26,23 @@ export interface SandboxDeployment extends SandboxMeta {
   /** Earlier revisions still available for rollback (ReplicaSet history), oldest first. */
   history: { revision: number; image: string }[];
   podTemplateHash: string;
-  /** Requests per replica. */
+  /** Requests per replica (of its one container). */
   cpuCores: number;
   memoryGiB: number;
+  /** Its one container's name; absent: named like the deployment. */
+  container?: string;
+  /** Its container's limits; absent: none. */
+  limits?: { cpuCores?: number; memoryGiB?: number };
+  /**
+   * The requests the SIMULATED usage history measures this workload's use against: set when `set_resources` first
+   * changes the requests, so that right-sizing does not shrink the simulated use with them. Absent: the requests.
+   */
+  usageBasis?: { cpuCores: number; memoryGiB: number };
+}
+
+/** The name of a sandbox deployment's one container. */
+export function containerOf(deployment: SandboxDeployment): string {
+  return deployment.container ?? deployment.name;
 }
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed';

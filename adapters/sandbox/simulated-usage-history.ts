@@ -22,6 +22,15 @@ const demoProfiles: Record<string, Profile> = {
 };
 const busy: Profile = { cpuAverage: 0.5, cpuPeak: 0.75, memoryPeak: 0.75 };
 
+/** The requests a workload's simulated use is a share of, when they are not its current ones (the sandbox says). */
+type UsageBasis = (namespace: string, name: string) => { cpuCores: number; memoryGiB: number } | undefined;
+
+/** A workload's SIMULATED peak use per replica, as the history reports it: for the sandbox dry-run's warning. */
+export function simulatedPeakUse(namespace: string, name: string, basis: { cpuCores: number; memoryGiB: number }) {
+  const profile = demoProfiles[`${namespace}/${name}`] ?? busy;
+  return { cpuCores: basis.cpuCores * profile.cpuPeak, memoryGiB: basis.memoryGiB * profile.memoryPeak };
+}
+
 const dayMilliseconds = 86_400_000;
 
 /**
@@ -35,8 +44,14 @@ export class SimulatedUsageHistory implements UsagePort {
   readonly #inventory: (options: CallOptions) => Promise<ClusterInventory>;
   readonly #profiles: Record<string, Profile>;
 
-  constructor(cluster: { inventory(options: CallOptions): Promise<ClusterInventory> }, profiles: Record<string, Profile> = demoProfiles) {
+  readonly #basis: UsageBasis;
+
+  constructor(
+    cluster: { inventory(options: CallOptions): Promise<ClusterInventory>; usageBasis?: UsageBasis },
+    profiles: Record<string, Profile> = demoProfiles,
+  ) {
     this.#inventory = (options) => cluster.inventory(options);
+    this.#basis = cluster.usageBasis?.bind(cluster) ?? (() => undefined);
     this.#profiles = profiles;
   }
 
@@ -47,12 +62,13 @@ export class SimulatedUsageHistory implements UsagePort {
       const workload = inventory.workloads.find((candidate) => candidate.namespace === pod.namespace && candidate.name === pod.workload?.name);
       if (workload === undefined || pod.phase !== 'Running') continue;
       const profile = this.#profiles[`${pod.namespace}/${workload.name}`] ?? busy;
+      const basis = this.#basis(workload.namespace, workload.name) ?? workload;
       const daily: DailyCpu[] = [];
       for (let index = days - 1; index >= 0; index--) {
         const wobble = 1 + ((index * 7 + pod.name.length) % 5) / 50;
         daily.push({
           end: new Date(at.getTime() - index * dayMilliseconds),
-          usedCores: workload.cpuCores * profile.cpuAverage * wobble,
+          usedCores: basis.cpuCores * profile.cpuAverage * wobble,
           requestedCores: workload.cpuCores,
         });
       }
@@ -60,8 +76,8 @@ export class SimulatedUsageHistory implements UsagePort {
         namespace: pod.namespace,
         pod: pod.name,
         daily,
-        cpuPeakCores: workload.cpuCores * profile.cpuPeak,
-        memoryPeakGiB: workload.memoryGiB * profile.memoryPeak,
+        cpuPeakCores: basis.cpuCores * profile.cpuPeak,
+        memoryPeakGiB: basis.memoryGiB * profile.memoryPeak,
       });
     }
     return usage;

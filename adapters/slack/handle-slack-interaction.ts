@@ -18,7 +18,7 @@ export interface SlackDoors {
  * to the clicker alone. `requestKey` identifies the delivery, so a replay or a redelivery changes nothing.
  */
 export async function handleSlackClick(options: SlackDoors, payload: SlackBlockActions, requestKey: string): Promise<void> {
-  const action = payload.actions.find((candidate) => candidate.action_id === slackActions.approve || candidate.action_id === slackActions.reject);
+  const action = payload.actions.find((candidate) => (Object.values(slackActions) as string[]).includes(candidate.action_id));
   if (action === undefined) return;
   const workspace = payload.team?.id ?? payload.user.team_id;
   const channel = payload.container?.channel_id ?? payload.channel?.id;
@@ -36,7 +36,7 @@ export async function handleSlackClick(options: SlackDoors, payload: SlackBlockA
       messageId,
       accountId: `${workspace}:${payload.user.id}`,
       proposalId: action.value ?? '',
-      decision: action.action_id === slackActions.approve ? 'approve' : 'reject',
+      decision: action.action_id === slackActions.approve ? 'approve' : action.action_id === slackActions.acknowledge ? 'acknowledge' : 'reject',
       requestKey,
     })
     .catch(async (error: unknown) => {

@@ -1,4 +1,5 @@
 import type { CardProposal, IncidentCard } from '../../src/cards/incident-card.ts';
+import { cardPagingLines } from '../../src/cards/card-paging-lines.ts';
 import { renderCardText } from '../../src/cards/render-card-text.ts';
 import { escapeMrkdwn, fitMrkdwn, fitPlain, mrkdwnLink } from './slack-text.ts';
 
@@ -17,8 +18,8 @@ export const blockKitLimits = {
   fallbackText: 3000,
 } as const;
 
-/** Action ids of the card's buttons; the value is the proposal id, looked up server-side. */
-export const slackActions = { approve: 'awoooi_approve', reject: 'awoooi_reject' } as const;
+/** Action ids of the card's buttons; the value is the proposal id (or, to acknowledge, the escalation id), looked up server-side. */
+export const slackActions = { approve: 'awoooi_approve', reject: 'awoooi_reject', acknowledge: 'awoooi_acknowledge' } as const;
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON, checked against the limits above by the tests
 export type Block = Record<string, any>;
@@ -78,9 +79,7 @@ export function renderBlockKit(card: IncidentCard, consoleUrl?: string): SlackMe
     ),
   ];
   const past = [
-    ...(card.cluster === null
-      ? []
-      : [`*Cluster:* ${escapeMrkdwn(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${escapeMrkdwn(card.cluster.note)}`}`]),
+    ...(!card.cluster ? [] : [`*Cluster:* ${escapeMrkdwn(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${escapeMrkdwn(card.cluster.note)}`}`]),
     ...(card.mergedInto === null ? [] : [`*Merged into ${mergedLink(card.mergedInto, consoleUrl)}:* an alert connected the two; it goes on there.`]),
     ...(card.absorbed.length === 0 ? [] : [`*Merged into this one:* ${card.absorbed.map((number) => `#${number}`).join(', ')}`]),
     ...(card.flapped === null ? [] : [`*Flapping:* reopened ${card.flapped.count} time(s), last at ${escapeMrkdwn(card.flapped.lastAt)}`]),
@@ -91,6 +90,15 @@ export function renderBlockKit(card: IncidentCard, consoleUrl?: string): SlackMe
   else blocks.push(...proposalBlocks(card.proposal, section));
   if (card.runbooks.length > 0) {
     blocks.push(section(`*Runbooks*\n${card.runbooks.map((url) => `• ${mrkdwnLink(url, url)}`).join('\n')}`));
+  }
+  const paging = cardPagingLines(card.paging);
+  if (paging.length > 0) blocks.push(section(paging.map((line, index) => (index === 0 ? `*${escapeMrkdwn(line)}*` : `• ${escapeMrkdwn(line)}`)).join('\n')));
+  if (card.paging?.state === 'active') {
+    blocks.push({
+      type: 'actions',
+      block_id: fitPlain(`paging:${card.paging.escalationId}`, blockKitLimits.actionId),
+      elements: [{ type: 'button', action_id: slackActions.acknowledge, text: { type: 'plain_text', text: 'Acknowledge' }, value: card.paging.escalationId }],
+    });
   }
   const footer = [`Updated ${escapeMrkdwn(card.updatedAt)}`];
   if (link !== undefined) footer.push(mrkdwnLink(link, 'open in the web console'));

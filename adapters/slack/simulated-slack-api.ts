@@ -39,7 +39,7 @@ export interface FakeSlackApi {
 /**
  * A local server shaped like Slack's Web API (SIMULATED Slack), for the tests, the bench and `awoooi demo --slack`: form-encoded calls with a bearer token, answers
  * `{ok: …}` with HTTP 200, and HTTP 429 with `Retry-After` when told to rate-limit. Knows auth.test,
- * chat.postMessage (cards and thread replies), chat.update and chat.postEphemeral; with `socketMode`, apps.connections.open.
+ * chat.postMessage (cards, thread replies and direct messages to a user id), chat.update and chat.postEphemeral; with `socketMode`, apps.connections.open.
  */
 export async function startFakeSlackApi(options: {
   token: string;
@@ -99,8 +99,10 @@ export async function startFakeSlackApi(options: {
       case 'auth.test':
         return { status: 200, body: { ok: true, team_id: options.team, user_id: 'U_BOT', bot_id: 'B_BOT', url: 'https://fake.slack.test/' } };
       case 'chat.postMessage': {
-        const channel = String(fields['channel'] ?? '');
-        if (!channel.startsWith('C')) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
+        const requested = String(fields['channel'] ?? '');
+        // A user id posts to the app's direct message with that user (a D… channel), as Slack does.
+        const channel = /^[UW]/.test(requested) ? `D${requested.slice(1)}` : requested;
+        if (!channel.startsWith('C') && !channel.startsWith('D')) return { status: 200, body: { ok: false, error: 'channel_not_found' } };
         const threadTs = fields['thread_ts'] === undefined ? undefined : String(fields['thread_ts']);
         if (threadTs !== undefined && !messages.has(threadTs)) return { status: 200, body: { ok: false, error: 'thread_not_found' } };
         const message: FakeSlackMessage = { channel, ts: nextTs(), text, blocks, threadTs, edits: 0, postedAt: Date.now() };

@@ -1,15 +1,21 @@
-import type { CardProposal, IncidentCard } from '../../src/cards/incident-card.ts';
+import { cardPagingLines } from '../../src/cards/card-paging-lines.ts';
+import type { CardPaging, CardProposal, IncidentCard } from '../../src/cards/incident-card.ts';
 import { clipHtml, escapeHtml, htmlLink } from './telegram-html.ts';
 
 /** Telegram's limits (fixtures/README.md, Bot API): message text and callback data (BYTES). */
 export const telegramLimits = { messageText: 4096, callbackDataBytes: 64, callbackAnswer: 200 } as const;
 
-/** Callback data of the card's buttons: a one-letter verb and the proposal id, looked up server-side. */
+/**
+ * Callback data of the card's buttons: a one-letter verb and an id looked up server-side: the proposal's (`a`
+ * approve, `r` reject) or the escalation's (`k` acknowledge).
+ */
 export const telegramCallback = {
   encode: (decision: 'approve' | 'reject', proposalId: string) => `${decision === 'approve' ? 'a' : 'r'}:${proposalId}`,
-  decode: (data: string): { decision: 'approve' | 'reject'; proposalId: string } | undefined => {
-    const match = /^([ar]):([0-9a-f-]{36})$/.exec(data);
-    return match ? { decision: match[1] === 'a' ? 'approve' : 'reject', proposalId: match[2]! } : undefined;
+  encodeAcknowledge: (escalationId: string) => `k:${escalationId}`,
+  decode: (data: string): { decision: 'approve' | 'reject' | 'acknowledge'; proposalId: string } | undefined => {
+    const match = /^([ark]):([0-9a-f-]{36})$/.exec(data);
+    if (!match) return undefined;
+    return { decision: match[1] === 'a' ? 'approve' : match[1] === 'r' ? 'reject' : 'acknowledge', proposalId: match[2]! };
   },
 };
 
@@ -53,7 +59,7 @@ export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): Tel
     `<b>Blast radius</b>: ${clip(card.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`).join(', ') || 'nothing depends on the failing services', bounds.list)}`,
     `<b>Cost at stake</b>: ${card.cost === null ? 'unknown' : `${money.format(card.cost.monthlyAtStake)}/month — ${clip(card.cost.text, bounds.line)}`}`,
     ...(card.cost?.actionDelta ? [`Proposal: ${clip(card.cost.actionDelta, bounds.line)}`] : []),
-    ...(card.cluster === null
+    ...(!card.cluster
       ? []
       : [`<b>Cluster</b>: ${escapeHtml(card.cluster.name)}${card.cluster.note === null ? '' : ` — ${clip(card.cluster.note, bounds.line)}`}`]),
     ...(card.mergedInto === null
@@ -70,10 +76,11 @@ export function renderTelegramCard(card: IncidentCard, consoleUrl?: string): Tel
     '',
     ...(card.proposal === null ? ['<b>Proposal</b>: none'] : proposalLines(card.proposal, clip)),
     ...(card.runbooks.length > 0 ? [`<b>Runbooks</b>: ${card.runbooks.map((url, index) => htmlLink(url, `runbook ${index + 1}`)).join(', ')}`] : []),
+    ...cardPagingLines(card.paging).map((line, index) => (index === 0 ? `<b>${clip(line, bounds.line)}</b>` : `• ${clip(line, bounds.line)}`)),
   ];
   const footer = `Updated ${escapeHtml(card.updatedAt)}${link === undefined ? '' : ` · ${htmlLink(link, 'open in the web console')}`}`;
   const more = `… <i>(truncated: ${link === undefined ? 'the full card is in the web console' : htmlLink(link, 'full card in the web console')})</i>`;
-  return { html: fitLines(lines, footer, more, telegramLimits.messageText, clipped), keyboard: keyboard(card.proposal) };
+  return { html: fitLines(lines, footer, more, telegramLimits.messageText, clipped), keyboard: keyboard(card.proposal, card.paging) };
 }
 
 /** A timeline line or an answer, escaped and within the message limit. */
@@ -141,12 +148,14 @@ function proposalLines(proposal: CardProposal, clip: Clip): string[] {
   return lines;
 }
 
-function keyboard(proposal: CardProposal | null): InlineButton[][] {
-  if (proposal === null || proposal.state !== 'PENDING') return [];
-  return [
-    [
+function keyboard(proposal: CardProposal | null, paging: CardPaging | null | undefined): InlineButton[][] {
+  const rows: InlineButton[][] = [];
+  if (proposal !== null && proposal.state === 'PENDING') {
+    rows.push([
       { text: '✅ Approve', callback_data: telegramCallback.encode('approve', proposal.id) },
       { text: '✖️ Reject', callback_data: telegramCallback.encode('reject', proposal.id) },
-    ],
-  ];
+    ]);
+  }
+  if (paging?.state === 'active') rows.push([{ text: '✋ Acknowledge', callback_data: telegramCallback.encodeAcknowledge(paging.escalationId) }]);
+  return rows;
 }

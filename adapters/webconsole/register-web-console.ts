@@ -22,8 +22,9 @@ import { registerSignIn, type SignInLimits } from './sign-in-route.ts';
 export interface WebClick {
   platform: 'web';
   accountId: string;
+  /** The proposal's id, or the escalation's to acknowledge a page. */
   proposalId: string;
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'acknowledge';
 }
 
 /** What handleClick answers; messages are safe to show the person who clicked. */
@@ -60,7 +61,7 @@ const assets = new Map(
     { type: `${type}; charset=utf-8`, body: readFileSync(new URL(`./public/${name}`, import.meta.url)) },
   ]),
 );
-const clickBody = z.object({ proposalId: z.string().min(1).max(128), decision: z.enum(['approve', 'reject']) });
+const clickBody = z.object({ proposalId: z.string().min(1).max(128), decision: z.enum(['approve', 'reject', 'acknowledge']) });
 /** The web account a signed-in person clicks as: `accounts.web`, else the person id. */
 const webAccountOf = (person: PersonConfig) => person.accounts.web ?? person.id;
 const pruneEveryMs = 10 * 60_000;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Risk } from '../domain/risk.ts';
 import type { ActionName, ActionTarget, PlannedAction, TargetKind } from '../ports/cluster-port.ts';
+import { type ResourceParams, resourceParams, resourcesText } from './resource-quantity.ts';
 
 /**
  * One remediation the bot knows how to run. Anything outside the catalog never reaches a cluster:
@@ -50,6 +51,18 @@ const entries: readonly CatalogEntry[] = [
     params: scaleParams,
     describe: (target, params) => `scale deployment ${where(target)} to ${String(params['replicas'])} replicas`,
     riskFor: (params) => (params['replicas'] === 0 ? 'HIGH' : 'MEDIUM'),
+  },
+  {
+    // Changes the pod template, so every pod is replaced (rolling), like a restart; too-low requests throttle or OOM-kill.
+    name: 'set_resources',
+    targetKind: 'Deployment',
+    baseRisk: 'MEDIUM',
+    params: resourceParams,
+    describe: (target, params) => {
+      const { container, requests, limits } = params as ResourceParams;
+      const limited = limits === undefined ? '' : `, limits ${resourcesText(limits)}`;
+      return `set requests of container ${container} in deployment ${where(target)} to ${resourcesText(requests)}${limited} (pods are replaced, rolling)`;
+    },
   },
   {
     name: 'rollback_deployment',

@@ -18,6 +18,13 @@ export const auditKinds = [
   'execution_reconciled',
   'trust_changed',
   'model_proposal_refused',
+  'paging_started',
+  'paging_suppressed',
+  'paging_escalated',
+  'page_sent',
+  'page_failed',
+  'paging_acknowledged',
+  'paging_resolved',
   'incidents_merged',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];

@@ -3,9 +3,13 @@ import { actionCatalog, type CatalogEntry } from '../actions/action-catalog.ts';
 
 /**
  * The catalog actions a model may propose: all but the CRITICAL ones (deleting a namespace). Those stay a
- * person's request; a model that an alert talked into one would put it in front of the CTO and the CISO.
+ * person's request; a model that an alert talked into one would put it in front of the CTO and the CISO. Nor
+ * `set_resources` (ADR 0035): requests come from measured use (FinOps right-sizing), not from an alert's text, and its
+ * nested parameters do not fit the flat parameter schema the providers' strict modes are given.
  */
-export const modelActions: readonly CatalogEntry[] = [...actionCatalog.values()].filter((entry) => entry.baseRisk !== 'CRITICAL');
+export const modelActions: readonly CatalogEntry[] = [...actionCatalog.values()].filter(
+  (entry) => entry.baseRisk !== 'CRITICAL' && entry.name !== 'set_resources',
+);
 
 /**
  * The answer a model must give, checked strictly: no key beyond these. Actions are checked one by one

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { validatePlannedAction } from '../actions/action-catalog.ts';
 import { normalizeSeverity } from '../alerts/normalize-severity.ts';
 import { findSimilarIncidents } from '../knowledge/find-similar-incidents.ts';
+import type { KnowledgeEmbeddings } from '../knowledge/knowledge-embeddings.ts';
 import { cardHistory } from './card-history.ts';
 import { readStoredAnalysis, type StoredAnalysis } from '../analysis/stored-analysis.ts';
 import type { Person } from '../domain/person.ts';
@@ -14,6 +15,7 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { cardCost } from './card-cost.ts';
 import { cardProposal } from './card-proposal.ts';
+import { cardPaging } from '../paging/card-paging.ts';
 import type { CardAnalysis, CardCluster, IncidentCard } from './incident-card.ts';
 
 export interface CardDependencies {
@@ -30,6 +32,8 @@ export interface CardDependencies {
   clusterTimeoutMilliseconds?: number;
   /** The waste the affected workloads carry (the last FinOps scan); without it the cost line names none. */
   waste?: WasteLookup;
+  /** An embedding model for the history line (ADR 0034); without it, full-text search alone. */
+  embeddings?: KnowledgeEmbeddings;
 }
 
 /**
@@ -53,15 +57,16 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
       .executeTakeFirst(),
   ]);
   if (incident === null || stamp === undefined) return null;
-  const [signatures, history, merges] = await Promise.all([
+  const [signatures, history, merges, paging] = await Promise.all([
     proposal === undefined ? [] : db.selectFrom('signatures').selectAll().where('proposal_id', '=', proposal.id).orderBy('signed_at').execute(),
-    findSimilarIncidents(db, { id: incident.id, services: incident.services, alertNames: incident.alerts.map((alert) => alert.name) }),
+    similarTo(db, incident, deps.embeddings),
     db
       .selectFrom('incidents')
       .select(['id', 'number', 'merged_into'])
       .where((eb) => eb.or([eb('merged_into', '=', incident.id), ...(incident.mergedInto === null ? [] : [eb('id', '=', incident.mergedInto)])]))
       .orderBy('merged_at')
       .execute(),
+    cardPaging(db, incident.id, deps.people),
   ]);
   const survivor = merges.find((row) => row.id === incident.mergedInto);
 
@@ -105,6 +110,7 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
     flapped: incident.flapped,
     history: cardHistory(history, new Date()),
     runbooks: runbookLinks(incident),
+    paging,
     updatedAt: updatedAt.toISOString(),
   };
 }
@@ -149,4 +155,17 @@ function runbookLinks(incident: IncidentView): string[] {
     if (url.protocol === 'http:' || url.protocol === 'https:') links.add(url.href);
   }
   return [...links];
+}
+
+/** The knowledge base's incidents like this one, asked with what the analysis knows so far. */
+function similarTo(db: Kysely<DatabaseSchema>, incident: IncidentView, embeddings: KnowledgeEmbeddings | undefined) {
+  const known = readStoredAnalysis(incident.analysis);
+  const query = {
+    id: incident.id,
+    services: incident.services,
+    alertNames: incident.alerts.map((alert) => alert.name),
+    rootCause: known.rootCauses[0]?.service ?? null,
+    diagnosis: known.diagnosis?.text ?? null,
+  };
+  return findSimilarIncidents(db, query, embeddings);
 }

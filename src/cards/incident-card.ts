@@ -19,8 +19,8 @@ export interface IncidentCard {
   mergedInto: { incidentId: string; number: number } | null;
   /** Numbers of the incidents merged into this one, in the order they merged. */
   absorbed: number[];
-  /** The cluster it belongs to (ADR 0032); null with a single cluster, where there is nothing to tell apart. */
-  cluster: CardCluster | null;
+  /** The cluster it belongs to (ADR 0032); null or absent with a single cluster, where there is nothing to tell apart. */
+  cluster?: CardCluster | null;
   services: string[];
   openedAt: string;
   /** Where the deterministic analysis stands; an empty root-cause list means something else once it is done. */
@@ -38,12 +38,37 @@ export interface IncidentCard {
   history: CardHistory | null;
   /** Alert runbook links, already checked to be http(s). */
   runbooks: string[];
+  /** Who was paged, when, through what, and who acknowledged (ADR 0026); absent or null when nobody was paged. */
+  paging?: CardPaging | null;
   updatedAt: string;
 }
 
 /** Which cluster; `note` (raw alert text inside) when an alert named a cluster that is not configured. */
 export interface CardCluster {
   name: string;
+  note: string | null;
+}
+
+/** The incident's latest escalation as the card shows it. Names come from config and are raw text. */
+export interface CardPaging {
+  /** The Acknowledge button's data: an opaque id, looked up server-side. */
+  escalationId: string;
+  policy: string;
+  state: 'active' | 'acknowledged' | 'resolved' | 'suppressed';
+  startedAt: string;
+  /** When the next step fires; null when none is left or the escalation stopped. */
+  nextStepAt: string | null;
+  pages: {
+    id: string;
+    step: number;
+    personName: string;
+    channel: string;
+    state: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+    at: string;
+    error: string | null;
+  }[];
+  acknowledged: { by: string; via: string; at: string } | null;
+  /** Why it was suppressed, or what a step could not do ("nobody on call in primary"). */
   note: string | null;
 }
 

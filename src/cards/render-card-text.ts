@@ -1,3 +1,4 @@
+import { cardPagingLines } from './card-paging-lines.ts';
 import type { CardProposal, IncidentCard } from './incident-card.ts';
 
 /**
@@ -25,7 +26,7 @@ export function renderCardText(card: IncidentCard): string {
     lines.push(`cost: ${card.cost.text}`);
     if (card.cost.actionDelta !== null) lines.push(`  proposal: ${card.cost.actionDelta}`);
   }
-  if (card.cluster !== null) lines.push(`cluster: ${card.cluster.name}${card.cluster.note === null ? '' : ` (${card.cluster.note})`}`);
+  if (card.cluster) lines.push(`cluster: ${card.cluster.name}${card.cluster.note === null ? '' : ` (${card.cluster.note})`}`);
   if (card.mergedInto !== null) lines.push(`merged into #${card.mergedInto.number}: an alert connected the two; follow that incident`);
   if (card.absorbed.length > 0) lines.push(`merged into this one: ${card.absorbed.map((number) => `#${number}`).join(', ')}`);
   if (card.flapped !== null) lines.push(`flapped: ${card.flapped.count} time(s), last at ${card.flapped.lastAt}`);
@@ -33,6 +34,7 @@ export function renderCardText(card: IncidentCard): string {
   lines.push(card.diagnosis === null ? 'diagnosis: pending' : `diagnosis (${card.diagnosis.by ?? card.diagnosis.source}): ${card.diagnosis.text}`);
   lines.push(...(card.proposal === null ? ['proposal: none'] : proposalLines(card.proposal)));
   for (const runbook of card.runbooks) lines.push(`runbook: ${runbook}`);
+  lines.push(...cardPagingLines(card.paging));
   return `${lines.join('\n')}\n`;
 }
 

@@ -36,6 +36,20 @@ export function cardTimeline(card: IncidentCard): TimelineLine[] {
       lines.push({ key: `outcome:${proposal.id}:${proposal.state}`, text: `${proposal.state}: ${proposal.outcome ?? proposal.description}.` });
     }
   }
+  const paging = card.paging;
+  if (paging !== null && paging !== undefined) {
+    for (const page of paging.pages.filter((entry) => entry.state === 'sent' || entry.state === 'failed')) {
+      const outcome = page.state === 'sent' ? 'paged' : `could not be paged (${page.error ?? 'unknown'})`;
+      lines.push({ key: `page:${page.id}:${page.state}`, text: `Step ${page.step}: ${page.personName} ${outcome} via ${page.channel} at ${page.at}.` });
+    }
+    if (paging.acknowledged !== null) {
+      lines.push({
+        key: `acknowledged:${paging.escalationId}`,
+        text: `${paging.acknowledged.by} acknowledged via ${paging.acknowledged.via} at ${paging.acknowledged.at}; the escalation stopped.`,
+      });
+    }
+    if (paging.state === 'suppressed') lines.push({ key: `suppressed:${paging.escalationId}`, text: `Not paged: ${paging.note ?? 'suppressed'}.` });
+  }
   for (const number of card.absorbed) lines.push({ key: `absorbed:${number}`, text: `Incident #${number} merged into this one: an alert connected them.` });
   if (card.mergedInto !== null) lines.push({ key: 'merged', text: `Merged into incident #${card.mergedInto.number}; it goes on there.` });
   if (card.status === 'resolved') lines.push({ key: 'resolved', text: 'The incident is resolved.' });

@@ -14,9 +14,9 @@ export const chatClickSchema = z.strictObject({
   messageId: z.string().min(1).max(256),
   /** The platform account as `approvals.people[].accounts` names it, e.g. `T123:U456` on Slack. */
   accountId: z.string().min(1).max(256),
-  /** The button's data: an opaque id looked up here, never trusted to say more. */
+  /** The button's data: an opaque id looked up here, never trusted to say more (an escalation's, to acknowledge). */
   proposalId: z.string().max(64),
-  decision: z.enum(['approve', 'reject']),
+  decision: z.enum(['approve', 'reject', 'acknowledge']),
   /** Identifies the signed request (its signature): the same request twice is a replay. */
   requestKey: z.string().min(1).max(512),
 });
@@ -28,12 +28,20 @@ export const unavailableAnswer = 'AWOOOI could not record this click just now; n
 /** `answer` goes to the clicker alone (ephemeral); null when nothing should be said (a replay). */
 export type ChatClickOutcome = { changed: boolean; answer: string | null; code: string };
 
+/** Acknowledges a page for the person behind a chat account (the paging door, ADR 0026). */
+export type AcknowledgeByAccount = (input: {
+  platform: string;
+  accountId: string;
+  escalationId: string;
+}) => Promise<{ ok: true; message: string } | { ok: false; error: { code: string; message: string } }>;
+
 /**
- * The chat adapters' door to `handleClick`. The click must come from the workspace the card was posted in and
+ * The chat adapters' door to `handleClick`, and to `acknowledge` for an Acknowledge button (on a card or in a
+ * direct message, so not necessarily one of our cards: the escalation id is what is looked up). The click must come from the workspace the card was posted in and
  * from a message that is one of our cards; a replay of a request already handled changes nothing. The person
  * behind the account, their roles and the proposal's state are `handleClick`'s to judge.
  */
-export async function handleChatClick(deps: ApprovalDependencies, input: unknown): Promise<ChatClickOutcome> {
+export async function handleChatClick(deps: ApprovalDependencies, input: unknown, acknowledge?: AcknowledgeByAccount): Promise<ChatClickOutcome> {
   const parsed = chatClickSchema.safeParse(input);
   if (!parsed.success) return { changed: false, answer: 'This click could not be read.', code: 'invalid_click' };
   const click = parsed.data;
@@ -41,6 +49,13 @@ export async function handleChatClick(deps: ApprovalDependencies, input: unknown
   if (!(await firstReceipt(deps.db, click.platform, click.requestKey, deps.clock.now()))) {
     deps.log.warn(fields, 'chat click refused: replayed request');
     return { changed: false, answer: null, code: 'replayed' };
+  }
+  if (click.decision === 'acknowledge') {
+    if (acknowledge === undefined) return { changed: false, answer: 'Paging is not configured here; nothing was changed.', code: 'no_paging' };
+    const acknowledged = await acknowledge({ platform: click.platform, accountId: click.accountId, escalationId: click.proposalId });
+    return acknowledged.ok
+      ? { changed: true, answer: acknowledged.message, code: 'acknowledged' }
+      : { changed: false, answer: acknowledged.error.message, code: acknowledged.error.code };
   }
   const message = await findChatMessageById(deps.db, click.platform, click.channel, click.messageId);
   if (message === undefined) {
@@ -57,6 +72,7 @@ export async function handleChatClick(deps: ApprovalDependencies, input: unknown
     deps.log.warn({ ...fields, result: 'foreign_proposal' }, 'chat click refused');
     return { changed: false, answer: 'This button does not belong to this card; nothing was changed.', code: 'foreign_proposal' };
   }
-  const result = await handleClick(deps, { platform: click.platform, accountId: click.accountId, proposalId: click.proposalId, decision: click.decision });
+  const decision = click.decision;
+  const result = await handleClick(deps, { platform: click.platform, accountId: click.accountId, proposalId: click.proposalId, decision });
   return result.ok ? { changed: true, answer: result.message, code: result.state } : { changed: false, answer: result.error.message, code: result.error.code };
 }

@@ -18,7 +18,7 @@ import { OpenAiModel } from '../../adapters/openai/openai-model.ts';
 /** The prompt the brain uses; a new version is a new file, and this line says which one runs. */
 export const diagnosisPrompt = { name: 'diagnose-incident', version: 1 };
 
-const defaultOllamaHost = 'http://127.0.0.1:11434';
+export const defaultOllamaHost = 'http://127.0.0.1:11434';
 
 export interface BrainWiring {
   /** Where incident vaults are sealed; without it (offline analysis) each call has a fresh vault. */

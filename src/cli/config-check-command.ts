@@ -3,6 +3,8 @@ import { loadConfig } from '../config/load-config.ts';
 import { readTopologyFile } from '../topology/read-topology-file.ts';
 import { checkListenerSafety } from './listener-safety.ts';
 import { brainChainText } from './choose-brain.ts';
+import { chooseEmbeddings, embeddingsText } from './choose-embeddings.ts';
+import { silentLogger } from '../ports/logger.ts';
 
 /** `awoooi config check`: every problem, by name; exit 0 when none, 2 otherwise. */
 export async function configCheckCommand(output: NodeJS.WritableStream, errors: NodeJS.WritableStream, environment = process.env): Promise<number> {
@@ -33,6 +35,7 @@ export async function configCheckCommand(output: NodeJS.WritableStream, errors: 
       `  telegram: ${config?.telegram.chatId ? `cards to chat ${config.telegram.chatId} via ${new URL(config.telegram.apiUrl).origin}` : 'off (TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_CHAT_ID)'}\n` +
       `  discord: ${config?.discord.channelId ? `cards to channel ${config.discord.channelId} via ${new URL(config.discord.apiUrl).origin}, interactions at POST /discord/interactions` : 'off (DISCORD_PUBLIC_KEY, DISCORD_APPLICATION_ID, DISCORD_BOT_TOKEN, DISCORD_CHANNEL_ID)'}\n` +
       `  brain: ${config ? brainChainText(config.brain) : ''}\n` +
+      `  knowledge embeddings: ${config ? embeddingsText(chooseEmbeddings(config, silentLogger)) : ''}\n` +
       safety.warnings.map((warning) => `  WARNING: ${warning}\n`).join(''),
   );
   return 0;

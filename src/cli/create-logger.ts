@@ -28,6 +28,11 @@ const redactPaths = [
   'config.brain.anthropic',
   'config.oncall.calendarToken',
   '*.calendarToken',
+  // Paging (ADR 0026): provider keys, and people's phone numbers and topics (PII).
+  'config.paging',
+  '*.authToken',
+  '*.routingKey',
+  'config.approvals.people[*].contacts',
 ];
 
 /**

@@ -9,6 +9,7 @@ import { runIncidentAnalysis } from '../analysis/run-incident-analysis.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
+import { publishIncidentUpdated } from '../approval/publish-incident-updated.ts';
 import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
 import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import { handleClick } from '../approval/handle-click.ts';
@@ -31,6 +32,7 @@ import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { similarIncidentLines } from '../knowledge/similar-incident-lines.ts';
+import { startKnowledgeEmbedder } from '../knowledge/start-knowledge-embedder.ts';
 import type { JobQueue, JobQueueOptions } from '../jobs/job-queue.ts';
 import { systemClock, type Clock } from '../ports/clock.ts';
 import type { ClusterPort } from '../ports/cluster-port.ts';
@@ -42,6 +44,7 @@ import { KubernetesCluster } from '../../adapters/kubernetes/kubernetes-cluster.
 import { McpCluster } from '../../adapters/mcp/mcp-cluster.ts';
 import { registerMcpEndpoint } from '../../adapters/mcp/register-mcp-endpoint.ts';
 import { chooseCluster } from './choose-cluster.ts';
+import { chooseEmbeddings, embeddingsText } from './choose-embeddings.ts';
 import { chooseParts, type BotParts, type PartOverrides } from './choose-parts.ts';
 import { questionCost, wireBrain } from './wire-brain.ts';
 import { createJobQueue } from './create-job-queue.ts';
@@ -51,6 +54,8 @@ import { checkListenerSafety } from './listener-safety.ts';
 import { loadTopology } from './load-topology.ts';
 import { openBotDatabase } from './open-bot-database.ts';
 import { startTopologyDiscovery } from './topology-discovery.ts';
+import { wirePaging } from './wire-paging.ts';
+import type { PagerPort, PagingChannel } from '../ports/pager-port.ts';
 
 export interface RunningBot {
   /** Base URL the HTTP server listens on. */
@@ -84,6 +89,8 @@ const analysisIntervalMilliseconds = 250;
 const thoughtIntervalMilliseconds = 1_000;
 // Requests of a process that died before dispatching them wait at most this long (ADR 0013).
 const analysisDispatchMilliseconds = 1_000;
+// Knowledge entries a failed call or a dead process left without a vector are looked for this often (ADR 0034).
+const knowledgeEmbedMilliseconds = 30_000;
 
 /**
  * The composition root: the only place that chooses adapters. Each part is real when configured and
@@ -99,6 +106,8 @@ export async function startBot(
     onFatal?: (reason: string) => void;
     leaseMilliseconds?: number;
     sweeps?: SweepIntervals;
+    /** Pagers instead of those the config switches on (tests). */
+    pagers?: Map<PagingChannel, PagerPort>;
   } & PartOverrides = {},
 ): Promise<StartResult> {
   const clock = options.clock ?? systemClock;
@@ -155,6 +164,9 @@ export async function startBot(
   const sweeps = startApprovalSweeps(approval, options.sweeps);
   await registerApprovalJobs(jobs, approval);
   const paceAnalysis = analysisPacer(analysisIntervalMilliseconds);
+  // Similar past incidents by meaning too, where an embedding model is configured; entries embedded after commit.
+  const embeddings = chooseEmbeddings(config, log);
+  const knowledgeEmbedder = embeddings === undefined ? undefined : startKnowledgeEmbedder({ db: database.db, embeddings }, knowledgeEmbedMilliseconds);
   // Resolution waits out a grace period on a durable timer: a job per incident, started when the time is up.
   const resolution = {
     resolveGraceMilliseconds: config.incidents.resolveGraceSeconds * 1000,
@@ -173,6 +185,8 @@ export async function startBot(
     async ({ incidentId }) => {
       await paceAnalysis(incidentId);
       const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log, ...resolution }, incidentId);
+      // A resolution requests an analysis in its commit: its knowledge entry is there to embed now.
+      knowledgeEmbedder?.poke();
       // No alerts left: it may have merged into another incident, whose analysis carries on.
       if (!analysed) {
         await settleMergedIncident(approval, incidentId);
@@ -194,7 +208,7 @@ export async function startBot(
           ...(brain.asksModels
             ? {
                 costAtStake: (question) => questionCost(question, parts.cluster, config.prices, config.cluster.timeoutSeconds * 1000),
-                similarIncidents: (question, id) => similarIncidentLines(database.db, question, id),
+                similarIncidents: (question, id) => similarIncidentLines(database.db, question, id, embeddings),
                 thoughts: thoughtStream({
                   write: async (thought) => {
                     await storeThought(database.db, incidentId, thought);
@@ -226,6 +240,11 @@ export async function startBot(
   const ingestDependencies = {
     db: database.db,
     analysisRequested: dispatcher.poke,
+    // A new incident's card goes out at once ("analysing…") and is edited when the analysis lands: on call sees
+    // the alert within a round trip of the chat API, whatever the analysis queue holds.
+    incidentsOpened: (incidentIds: readonly string[]) => {
+      for (const incidentId of incidentIds) void publishIncidentUpdated(parts.events, incidentId);
+    },
     clock,
     graph,
     serviceLabels: config.topology.serviceLabels,
@@ -262,9 +281,20 @@ export async function startBot(
       return graph();
     },
     clusterTimeoutMilliseconds: approval.clusterTimeoutMilliseconds,
+    ...(embeddings === undefined ? {} : { embeddings }),
   };
   const buildCard = (incidentId: string) => buildIncidentCard(database.db, incidentId, cardDependencies);
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands });
+  const paging = await wirePaging(app, {
+    config,
+    db: database.db,
+    jobs,
+    clock,
+    log,
+    events: parts.events,
+    people: parts.people,
+    ...(options.pagers === undefined ? {} : { pagers: options.pagers }),
+  });
+  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands, acknowledge: paging.acknowledge });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),
@@ -274,7 +304,11 @@ export async function startBot(
     demoOnNetwork: safety.demoOnNetwork,
     publicUrl: config.server.publicUrl,
     listCards: () => listIncidentCards(database.db, cardDependencies),
-    handleClick: (click) => handleClick(approval, click),
+    handleClick: async (click) => {
+      if (click.decision !== 'acknowledge') return handleClick(approval, { ...click, decision: click.decision });
+      const acknowledged = await paging.acknowledge({ platform: 'web', accountId: click.accountId, escalationId: click.proposalId });
+      return acknowledged.ok ? { ok: true, state: 'ACKNOWLEDGED', message: acknowledged.message } : acknowledged;
+    },
   });
   if (config.mcp.serverToken !== undefined) {
     registerMcpEndpoint(app, {
@@ -309,6 +343,7 @@ export async function startBot(
       parts: {
         database: `${database.description} (${database.embedded ? 'embedded' : 'real'})`,
         topology: discovery?.source() ?? topology.source,
+        paging: paging.description,
         webhookAuth: hasWebhookCredentials(credentials)
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
@@ -316,6 +351,7 @@ export async function startBot(
         ...(config.cluster.clusters.length > 0 && {
           clusters: `${config.cluster.clusters.map((entry) => entry.name).join(', ')} (default ${clusterNamesOf(config).defaultName}; alert label ${config.cluster.label}; MCP on the default only)`,
         }),
+        knowledgeEmbeddings: embeddingsText(embeddings),
       },
       migrationsApplied: migrated.applied,
     },
@@ -333,11 +369,13 @@ export async function startBot(
       finops,
       close: async () => {
         chat.stop();
+        await paging.paging?.stop();
         discovery?.stop();
         await app.close();
         // MCP servers over stdio are child processes of the bot.
         if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
         await sweeps.stop();
+        await knowledgeEmbedder?.stop();
         await finops.stop();
         await sealer.stop();
         await dispatcher.stop();

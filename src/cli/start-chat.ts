@@ -3,7 +3,7 @@ import type { ApprovalDependencies } from '../approval/approval-dependencies.ts'
 import type { IncidentCard } from '../cards/incident-card.ts';
 import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
 import { handleClick } from '../approval/handle-click.ts';
-import { handleChatClick } from '../chat/handle-chat-click.ts';
+import { type AcknowledgeByAccount, handleChatClick } from '../chat/handle-chat-click.ts';
 import { handleChatCommand } from '../chat/handle-chat-command.ts';
 import type { FinOpsCommandDependencies } from '../chat/finops-command.ts';
 import { describeOnCall } from '../oncall/describe-on-call.ts';
@@ -47,6 +47,8 @@ export async function startChat(
     log: Logger;
     graph: () => TopologyGraph;
     buildCard: (incidentId: string) => Promise<IncidentCard | null>;
+    /** Acknowledge buttons (cards and direct messages), when paging is wired. */
+    acknowledge?: AcknowledgeByAccount;
     finops?: FinOpsCommandDependencies;
   },
 ): Promise<ChatSurfaces> {
@@ -54,7 +56,7 @@ export async function startChat(
   const { db, clock } = approval;
   const chats: ChatPort[] = [];
   const reachers: (() => void)[] = [];
-  const handleCardClick = (click: unknown) => handleChatClick(approval, click);
+  const handleCardClick = (click: unknown) => handleChatClick(approval, click, deps.acknowledge);
   const handleCommand = (command: Parameters<typeof handleChatCommand>[1]) =>
     handleChatCommand(
       {

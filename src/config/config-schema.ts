@@ -6,8 +6,10 @@ import { demoSetting, passwordHashSetting, publicUrlSetting, trustProxySetting }
 import { parseVaultKey } from '../privacy/vault-key.ts';
 import { brainSettings } from './brain-settings.ts';
 import { oncallSettings } from '../oncall/oncall-settings.ts';
+import { contactsSchema, pagingSettings } from '../paging/paging-settings.ts';
 import { defaultPrices } from '../finops/pricing.ts';
 import { finopsSettings } from '../finops/finops-settings.ts';
+import { knowledgeSettings } from '../knowledge/knowledge-settings.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -60,6 +62,8 @@ const personSchema = z.object({
     .default({}),
   /** Web console sign-in: a scrypt hash (`awoooi hash-password`), never the password itself. */
   password: passwordHashSetting.optional(),
+  /** How escalation policies page this person (ADR 0026). */
+  contacts: contactsSchema.optional(),
 });
 export type PersonConfig = z.infer<typeof personSchema>;
 
@@ -414,8 +418,12 @@ export const configSchema = z
       .strict()
       .default({ ...defaultPrices }),
     finops: finopsSettings,
+    /** The knowledge base of resolved incidents: an embedding model beside full-text search (ADR 0034). */
+    knowledge: knowledgeSettings,
     /** On-call schedules (YAML only) and the token of their calendar feeds (AWOOOI_ONCALL_CALENDAR_TOKEN). */
     oncall: oncallSettings,
+    /** Escalation policies and paging providers (ADR 0026). */
+    paging: pagingSettings,
   })
   .strict()
   .superRefine((config, context) => {
@@ -439,6 +447,56 @@ export const configSchema = z
         if (!known.has(id)) context.addIssue({ code: 'custom', path: ['oncall', 'schedules', index, ...path], message: `${id} is not in approvals.people` });
       }
     });
+    checkPaging(config, known, context);
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Policies name known schedules and people; a default policy exists; contacts have their provider switched on. */
+function checkPaging(
+  config: {
+    paging: z.infer<typeof pagingSettings>;
+    oncall: { schedules: { id: string }[] };
+    approvals: { people: PersonConfig[] };
+    slack: { botToken?: string | undefined };
+    telegram: { botToken?: string | undefined };
+    discord: { botToken?: string | undefined };
+  },
+  known: Set<string>,
+  context: z.RefinementCtx,
+): void {
+  const { paging } = config;
+  const schedules = new Set(config.oncall.schedules.map((schedule) => schedule.id));
+  paging.policies.forEach((policy, index) => {
+    policy.steps.forEach((step, stepIndex) => {
+      const path = ['paging', 'policies', index, 'steps', stepIndex];
+      if (step.schedule !== undefined && !schedules.has(step.schedule))
+        context.addIssue({ code: 'custom', path: [...path, 'schedule'], message: `${step.schedule} is not in oncall.schedules` });
+      for (const person of step.people ?? []) {
+        if (!known.has(person)) context.addIssue({ code: 'custom', path: [...path, 'people'], message: `${person} is not in approvals.people` });
+      }
+    });
+  });
+  if (paging.defaultPolicy !== undefined && !paging.policies.some((policy) => policy.id === paging.defaultPolicy))
+    context.addIssue({ code: 'custom', path: ['paging', 'defaultPolicy'], message: `no policy named ${paging.defaultPolicy}` });
+  // What each contact needs switched on, when it is not.
+  const missing: Record<string, string | undefined> = {
+    sms: paging.twilio === undefined ? 'paging.twilio' : undefined,
+    voice: paging.twilio === undefined ? 'paging.twilio' : undefined,
+    pagerduty: paging.pagerduty === undefined ? 'paging.pagerduty' : undefined,
+    opsgenie: paging.opsgenie === undefined ? 'paging.opsgenie' : undefined,
+    ntfy: paging.ntfy === undefined ? 'paging.ntfy' : undefined,
+    slack: config.slack.botToken === undefined ? 'slack (SLACK_BOT_TOKEN)' : undefined,
+    telegram: config.telegram.botToken === undefined ? 'telegram (TELEGRAM_BOT_TOKEN)' : undefined,
+    discord: config.discord.botToken === undefined ? 'discord (DISCORD_BOT_TOKEN)' : undefined,
+  };
+  config.approvals.people.forEach((person, index) => {
+    for (const channel of Object.keys(person.contacts ?? {})) {
+      const needed = missing[channel];
+      if (needed !== undefined)
+        context.addIssue({ code: 'custom', path: ['approvals', 'people', index, 'contacts', channel], message: `${needed} is not configured` });
+    }
+    if (person.contacts?.pagerduty === true && paging.pagerduty?.routingKey === undefined)
+      context.addIssue({ code: 'custom', path: ['approvals', 'people', index, 'contacts', 'pagerduty'], message: 'true needs paging.pagerduty.routingKey' });
+  });
+}

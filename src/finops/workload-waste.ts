@@ -1,4 +1,5 @@
 import { baseRiskOf } from '../actions/action-catalog.ts';
+import { cpuCoresOf, memoryGiBOf, roundCpu, roundMemory } from '../actions/resource-quantity.ts';
 import type { ClusterInventory, InventoryWorkload, PlannedAction } from '../ports/cluster-port.ts';
 import { recommendationId, type Recommendation } from './finops-report.ts';
 import { annualOf, formatMoney, roundToCents, type Prices } from './pricing.ts';
@@ -77,12 +78,18 @@ export function workloadWaste(input: WorkloadWasteInput): WorkloadWaste[] {
       1,
       Math.ceil(workload.replicas * Math.max(cpuTo / workload.cpuCores || 0, memoryPeak === null ? 1 : memoryTo / workload.memoryGiB || 0)),
     );
-    const planned = workload.kind === 'Deployment' && needed < workload.replicas ? scaleTo(workload, needed) : null;
+    const fewer = workload.kind === 'Deployment' && needed < workload.replicas;
+    const planned = fewer ? scaleTo(workload, needed) : rightSize(workload, cpuTo, memoryPeak === null ? null : memoryTo);
     const requests = `requests ${cores(workload.cpuCores)} / ${gib(workload.memoryGiB)} per replica, peak use ${cores(cpuPeak)} / ${memoryPeak === null ? 'unknown' : gib(memoryPeak)}`;
+    const lower = `lower its requests to ${cores(cpuTo)} and ${gib(memoryTo)} memory per replica`;
     found.push(
       priced('overprovisioned_workload', target, monthly, planned, {
         summary: `${name} is over-provisioned: ${requests}; ${money(monthly)}/month above use × ${safetyBuffer}`,
-        advice: `lower its requests to ${cores(cpuTo)} and ${gib(memoryTo)} memory per replica in its manifest${planned === null ? '' : `, or run ${needed} replica${needed === 1 ? '' : 's'} instead of ${workload.replicas}`}`,
+        advice: fewer
+          ? `${lower} in its manifest, or run ${needed} replica${needed === 1 ? '' : 's'} instead of ${workload.replicas}`
+          : planned === null
+            ? `${lower} in its manifest`
+            : `${lower}; the proposal sets them on the cluster (put them in its manifest too, or the next deploy undoes it)`,
       }),
     );
   }
@@ -91,6 +98,24 @@ export function workloadWaste(input: WorkloadWasteInput): WorkloadWaste[] {
 
 function scaleTo(workload: InventoryWorkload, replicas: number): PlannedAction {
   return { action: 'scale_deployment', target: { kind: 'Deployment', namespace: workload.namespace, name: workload.name }, params: { replicas } };
+}
+
+/**
+ * `set_resources` with the right-sized requests, rounded up (CPU to 10m, memory to 16Mi); only for a Deployment of
+ * one container (use is measured per pod, so it cannot be split between containers), and only the requests that
+ * rounding still leaves below today's. Null when there is nothing to set that way.
+ */
+export function rightSize(workload: InventoryWorkload, cpuTo: number, memoryTo: number | null): PlannedAction | null {
+  const container = workload.containers?.length === 1 ? workload.containers[0] : undefined;
+  if (workload.kind !== 'Deployment' || container === undefined) return null;
+  const cpu = roundCpu(cpuTo);
+  const memory = memoryTo === null ? null : roundMemory(memoryTo);
+  const requests = {
+    ...((cpuCoresOf(cpu) ?? Number.POSITIVE_INFINITY) < workload.cpuCores && { cpu }),
+    ...(memory !== null && (memoryGiBOf(memory) ?? Number.POSITIVE_INFINITY) < workload.memoryGiB && { memory }),
+  };
+  if (Object.keys(requests).length === 0) return null;
+  return { action: 'set_resources', target: { kind: 'Deployment', namespace: workload.namespace, name: workload.name }, params: { container, requests } };
 }
 
 /** Builds a recommendation; the `freed` saving becomes money once the node pool shrinks. */

@@ -15,7 +15,7 @@ export async function correlateNewAlerts(
   alerts: ServiceAlert[],
   neighborhood: string[],
   mayOpen: boolean,
-): Promise<{ placed: Placement[]; merges: IncidentMerge[] } | 'needs-neighbourhood'> {
+): Promise<{ placed: Placement[]; merges: IncidentMerge[]; opened: string[] } | 'needs-neighbourhood'> {
   const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
   const { assignments, newIncidents, merges } = correlateAlerts(alerts, open, {
     graph: deps.graph(),
@@ -53,7 +53,7 @@ export async function correlateNewAlerts(
     const reference = assignments[position]!;
     return { alert, incidentId: reference.kind === 'existing' ? reference.id : createdIds[reference.index]!, unchanged: false };
   });
-  return { placed, merges };
+  return { placed, merges, opened: createdIds };
 }
 
 // `neighborhood` may be wider than these alerts need: correlation filters.

@@ -32,6 +32,8 @@ export interface IngestDependencies {
   resolveGraceMilliseconds?: number;
   /** Incidents quiet but inside the grace period, with the milliseconds left: look again then (a durable timer). */
   resolutionDue?: (waiting: ReadonlyMap<string, number>) => Promise<void>;
+  /** Called after the commit that opened these incidents: their cards may go out before the analysis is done. */
+  incidentsOpened?: (incidentIds: readonly string[]) => void;
   /** Called after a commit that requested analyses (the dispatcher's wake-up); they wait for its next tick otherwise. */
   analysisRequested?: () => void;
   clock: Clock;
@@ -48,8 +50,16 @@ export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[]; repaired?: AlertRepair[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-/** What a stored batch leaves to do after its commit: analyses to request, incidents that may have resolved (with the latest end seen). */
-type Stored = Extract<IngestResult, { ok: true }> & { analysed: string[]; resolving: Map<string, Date | null>; merged: MergedIncident[] };
+/**
+ * What a stored batch leaves to do after its commit: analyses to request, incidents that may have resolved (with
+ * the latest end seen), merges to log, incidents it opened (their cards go out before any analysis).
+ */
+type Stored = Extract<IngestResult, { ok: true }> & {
+  analysed: string[];
+  resolving: Map<string, Date | null>;
+  merged: MergedIncident[];
+  opened: string[];
+};
 
 /** How often a batch starts over because an incident it was adding to resolved meanwhile, before giving up. */
 const maxAttempts = 3;
@@ -85,6 +95,7 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   }
   // The requests are committed: the dispatcher turns them into jobs now rather than at its next tick.
   if (stored.analysed.length > 0) deps.analysisRequested?.();
+  if (stored.opened.length > 0) deps.incidentsOpened?.(stored.opened);
   const result = { ok: true as const, stored: stored.stored, ignored: stored.ignored, incidents: stored.incidents };
   return parsed.repairs.length > 0 ? { ...result, repaired: parsed.repairs } : result;
 }
@@ -145,7 +156,7 @@ interface ReadBatch {
 async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
   const touched = [...new Set(batch.settled.map((entry) => entry.incidentId))];
   if (batch.settled.length > 0) await queueAuditEntry(deps.db, receiptOf(deps, batch.settled, touched));
-  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [], resolving: new Map(), merged: [] };
+  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [], resolving: new Map(), merged: [], opened: [] };
 }
 
 /** The audit receipt of a stored batch (through the outbox, ADR 0009). */
@@ -195,6 +206,7 @@ async function storeAlerts(
   );
   const placed = [...batch.settled, ...first.placed];
   const merges: IncidentMerge[] = [];
+  const opened: string[] = [];
   let ignored = batch.ignored + first.ignored;
 
   if (first.unplaced.length > 0) {
@@ -228,10 +240,11 @@ async function storeAlerts(
       if (correlated === 'needs-neighbourhood') return correlated;
       placed.push(...correlated.placed);
       merges.push(...correlated.merges);
+      opened.push(...correlated.opened);
     }
   }
 
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map(), merged: [] };
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map(), merged: [], opened: [] };
   // Alerts this batch placed in an incident it is merging go to the survivor with the rest.
   const survivorOf = new Map(merges.map((merge) => [merge.from, merge.into]));
   placed.forEach((entry, index) => {
@@ -279,6 +292,7 @@ async function storeAlerts(
     analysed: [...new Set([...changedIncidents, ...merged.flatMap((merge) => [merge.id, merge.into])])],
     resolving: resolvingIn(changedAlerts),
     merged,
+    opened,
   };
 }
 

@@ -14,13 +14,25 @@ export interface JobTypes {
   'execute-proposal': { proposalId: string };
   /** Brings an incident's chat card on one platform up to date (ADR 0015). */
   'publish-chat-card': { incidentId: string; platform: string };
+  /** Sends one page of an escalation (ADR 0026). */
+  'deliver-page': { pageId: string };
+  /** Acknowledges or resolves the provider's incident a page opened (PagerDuty, Opsgenie). */
+  'page-follow-up': { pageId: string; action: 'acknowledge' | 'resolve' };
   /** Looks again at an incident whose alerts all resolved, once its grace period is over (issue 10). */
   'resolve-incident': { incidentId: string };
   /** Posts the week's FinOps report (ADR 0025); enqueued once per week by whichever replica claimed it. */
   'finops-report': { week: string };
 }
 export type JobName = keyof JobTypes;
-export const jobNames: JobName[] = ['analyze-incident', 'execute-proposal', 'publish-chat-card', 'resolve-incident', 'finops-report'];
+export const jobNames: JobName[] = [
+  'analyze-incident',
+  'execute-proposal',
+  'publish-chat-card',
+  'resolve-incident',
+  'finops-report',
+  'deliver-page',
+  'page-follow-up',
+];
 
 export type JobHandler<N extends JobName> = (data: JobTypes[N]) => Promise<void>;
 

@@ -18,4 +18,9 @@ export interface IncidentKnowledgeTable {
   minutes_to_resolve: ColumnType<string, number, number>;
   recorded_at: ColumnType<Date, never, never>;
   search: ColumnType<string, never, never>;
+  /** migrations/0019: the entry's shielded text embedded by `embedding_model`; NULL until the embedder wrote it. */
+  embedding: ColumnType<number[] | null, never, number[] | null>;
+  embedding_model: ColumnType<string | null, never, string | null>;
+  /** A replica embedding the row holds it until then (ADR 0034). */
+  embedding_claimed_until: ColumnType<Date | null, never, Date | null>;
 }

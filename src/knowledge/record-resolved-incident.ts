@@ -6,7 +6,8 @@ import type { DatabaseSchema } from '../storage/database-schema.ts';
  * Writes what a resolved incident taught into `incident_knowledge`: its services, alert names, top root cause,
  * diagnosis, the action that ran last (in the catalog's words) and how it ended, and the time to resolve. An
  * upsert keyed by incident: a retry, a second replica or the analysis' backstop write the same row again, never a
- * second one. Does nothing for an incident that is not resolved. Returns whether a row was written.
+ * second one. Does nothing for an incident that is not resolved. Returns whether a row was written. Never calls a
+ * model (it runs inside the resolve transaction): the knowledge embedder embeds the row after the commit.
  */
 export async function recordResolvedIncident(db: Kysely<DatabaseSchema> | Transaction<DatabaseSchema>, incidentId: string): Promise<boolean> {
   const ran = await db
@@ -39,7 +40,14 @@ export async function recordResolvedIncident(db: Kysely<DatabaseSchema> | Transa
     ON CONFLICT (incident_id) DO UPDATE SET
       title = excluded.title, services = excluded.services, alert_names = excluded.alert_names, root_cause = excluded.root_cause,
       diagnosis = excluded.diagnosis, action = excluded.action, outcome = excluded.outcome, resolved_at = excluded.resolved_at,
-      minutes_to_resolve = excluded.minutes_to_resolve, search = excluded.search
+      minutes_to_resolve = excluded.minutes_to_resolve, search = excluded.search,
+      -- The vector stays only while what it was made of does; otherwise the embedder makes it again (ADR 0034).
+      embedding = CASE WHEN ${unchanged} THEN incident_knowledge.embedding END,
+      embedding_model = CASE WHEN ${unchanged} THEN incident_knowledge.embedding_model END,
+      embedding_claimed_until = CASE WHEN ${unchanged} THEN incident_knowledge.embedding_claimed_until END
     RETURNING incident_id`.execute(db);
   return rows.length > 0;
 }
+
+const unchanged = sql<boolean>`(incident_knowledge.alert_names, incident_knowledge.services, incident_knowledge.root_cause, incident_knowledge.diagnosis)
+  IS NOT DISTINCT FROM (excluded.alert_names, excluded.services, excluded.root_cause, excluded.diagnosis)`;

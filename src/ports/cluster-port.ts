@@ -12,7 +12,15 @@ export interface ActionTarget {
 }
 
 /** Names of the actions in the catalog (src/actions/action-catalog.ts). */
-export type ActionName = 'restart_deployment' | 'evict_pod' | 'scale_deployment' | 'rollback_deployment' | 'cordon_node' | 'delete_pvc' | 'delete_namespace';
+export type ActionName =
+  | 'restart_deployment'
+  | 'evict_pod'
+  | 'scale_deployment'
+  | 'set_resources'
+  | 'rollback_deployment'
+  | 'cordon_node'
+  | 'delete_pvc'
+  | 'delete_namespace';
 
 /** A catalog action with its target and validated parameters: what a proposal asks to run. */
 export interface PlannedAction {
@@ -98,6 +106,8 @@ export interface InventoryWorkload extends WorkloadResources {
   kind: 'Deployment' | 'StatefulSet';
   namespace: string;
   name: string;
+  /** Names of its pod template's containers (not init containers); absent when the adapter does not say. */
+  containers?: string[];
 }
 
 /** A pod: which workload owns it, where it runs, which claims it mounts. */

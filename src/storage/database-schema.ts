@@ -6,6 +6,7 @@ import type { ChatMessageTable, ChatReceiptTable } from '../chat/chat-message.ta
 import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incident.table.ts';
 import type { JobRunTable, JobWorkerTable } from '../jobs/job.table.ts';
 import type { IncidentKnowledgeTable } from '../knowledge/incident-knowledge.table.ts';
+import type { PagingEscalationTable, PagingPageTable } from '../paging/paging.table.ts';
 import type { FinOpsReportTable } from '../finops/finops-report.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
@@ -25,5 +26,7 @@ export interface DatabaseSchema {
   job_runs: JobRunTable;
   chat_messages: ChatMessageTable;
   chat_receipts: ChatReceiptTable;
+  paging_escalations: PagingEscalationTable;
+  paging_pages: PagingPageTable;
   finops_reports: FinOpsReportTable;
 }

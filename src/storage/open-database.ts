@@ -75,6 +75,8 @@ function observeQueries(health: DatabaseHealth) {
 async function openEmbeddedDatabase(options: OpenDatabaseOptions, health: DatabaseHealth): Promise<DatabaseHandle> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  // pgvector ships with PGlite: the knowledge base's similarity search uses it when embeddings are on (ADR 0034).
+  const { vector } = await import('@electric-sql/pglite-pgvector');
   const inMemory = options.dataDir === 'memory://';
   const directory = inMemory ? 'memory://' : resolve(options.dataDir, 'pgdata');
   if (!inMemory) mkdirSync(directory, { recursive: true });
@@ -89,7 +91,7 @@ async function openEmbeddedDatabase(options: OpenDatabaseOptions, health: Databa
   let pglite: InstanceType<typeof PGlite>;
   let server: InstanceType<typeof PGLiteSocketServer>;
   try {
-    pglite = await PGlite.create(directory);
+    pglite = await PGlite.create(directory, { extensions: { vector } });
     server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 16 });
     await server.start();
   } catch (error) {

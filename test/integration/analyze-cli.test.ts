@@ -104,6 +104,44 @@ describe('awoooi analyze', () => {
     expect(incident.diagnosis).toMatch(/^orders-db is the likely root cause: /);
   });
 
+  it('applies the merge and group rules of the live path: siblings joined by the service above them, unrelated apps of one group kept apart', async () => {
+    const alert = (alertname: string, container: string, startsAt: string) => ({
+      status: 'firing',
+      labels: { alertname, container, namespace: 'shop', severity: 'warning' },
+      annotations: {},
+      startsAt,
+      endsAt: '0001-01-01T00:00:00Z',
+    });
+    const payload = (alerts: unknown[]) => ({ version: '4', groupKey: '{}:{alertname="any"}', status: 'firing', receiver: 'awoooi', alerts });
+    const herd = join(scratch, 'herd.json');
+    // cart and payments are siblings below checkout: two incidents until checkout alerts, then one.
+    await writeFile(
+      herd,
+      JSON.stringify(
+        payload([
+          alert('KubePodCrashLooping', 'cart', '2026-03-01T10:00:00Z'),
+          alert('KubePodCrashLooping', 'payments', '2026-03-01T10:01:00Z'),
+          alert('HighLatency', 'checkout', '2026-03-01T10:02:00Z'),
+        ]),
+      ),
+    );
+    const merged = await awoooi('analyze', '--alerts', herd, '--topology', demoTopology, '--json');
+    expect(merged.stderr).toBe('');
+    expect(JSON.parse(merged.stdout).incidents.map((incident: { services: string[] }) => incident.services)).toEqual([['cart', 'checkout', 'payments']]);
+    const apart = join(scratch, 'apart.json');
+    await writeFile(
+      apart,
+      JSON.stringify(
+        payload([
+          alert('KubePodCrashLooping', 'session-cache', '2026-03-01T10:00:00Z'),
+          alert('KubePodCrashLooping', 'card-processor', '2026-03-01T10:00:30Z'),
+        ]),
+      ),
+    );
+    const separate = await awoooi('analyze', '--alerts', apart, '--topology', demoTopology, '--json');
+    expect(JSON.parse(separate.stdout).incidents.map((incident: { services: string[] }) => incident.services)).toEqual([['session-cache'], ['card-processor']]);
+  });
+
   it('exits 2 naming a file it cannot read', async () => {
     const alerts = await awoooi('analyze', '--alerts', join(scratch, 'missing.json'), '--topology', demoTopology);
     expect(alerts).toEqual({ code: 2, stdout: '', stderr: `awoooi analyze: ${join(scratch, 'missing.json')}: cannot read (ENOENT)\n` });

@@ -52,7 +52,52 @@ export function renderCard(card, view) {
     list(card.services).length > 0 && el('div', { class: 'services mono' }, list(card.services).map(text).join(' · ')),
     el('div', { class: 'grid' }, rootCauseSection(card), impactSection(card), diagnosisSection(card)),
     proposalSection(card.proposal, view),
+    pagingSection(card.paging, view),
     runbookSection(card),
+  );
+}
+
+/** Who was paged, when, through what, and who acknowledged; an Acknowledge button while the escalation runs. */
+function pagingSection(paging, view) {
+  if (!paging) return null;
+  const id = text(paging.escalationId);
+  const state = token(paging.state);
+  const answer = view.answer(id);
+  const acknowledged = paging.acknowledged;
+  const status =
+    state === 'suppressed'
+      ? `Not paged: ${text(paging.note)}`
+      : acknowledged
+        ? `Acknowledged by ${text(acknowledged.by)} via ${text(acknowledged.via)} at ${clock(acknowledged.at)}`
+        : state === 'resolved'
+          ? 'Ended: the incident closed'
+          : paging.nextStepAt
+            ? `Waiting for an acknowledgement; next step at ${clock(paging.nextStepAt)}`
+            : 'Every step paged; waiting for an acknowledgement';
+  return section(
+    `Paging (${text(paging.policy)})`,
+    `paging state-${state}`,
+    el('p', { 'data-testid': 'paging-state' }, status),
+    list(paging.pages).length > 0 &&
+      el(
+        'ul',
+        { class: 'pages mono', 'data-testid': 'pages' },
+        list(paging.pages).map((page) =>
+          el(
+            'li',
+            { class: `page-${token(page.state)}` },
+            `step ${text(page.step)}: ${text(page.personName)} via ${text(page.channel)}, ${text(page.state)} at ${clock(page.at)}${page.error ? ` (${text(page.error)})` : ''}`,
+          ),
+        ),
+      ),
+    state === 'active' &&
+      view.person &&
+      el(
+        'div',
+        { class: 'actions' },
+        button('Acknowledge', 'btn btn-acknowledge', () => view.onClick(id, 'acknowledge'), { disabled: view.busy(id), 'data-action': 'acknowledge' }),
+      ),
+    answer && el('p', { class: answer.ok ? 'answer ok' : 'answer bad', role: 'status' }, text(answer.text)),
   );
 }
 

@@ -86,6 +86,7 @@ describe('deploy/kubernetes/rbac.yaml and `awoooi cluster check` [fake API serve
       ['restart_deployment', ['shop', 'payments']],
       ['evict_pod', ['shop', 'payments']],
       ['scale_deployment', ['shop', 'payments']],
+      ['set_resources', ['shop', 'payments']],
       ['rollback_deployment', ['shop', 'payments']],
       ['cordon_node', ['cluster-wide']],
       ['delete_pvc', ['shop', 'payments']],
@@ -97,6 +98,11 @@ describe('deploy/kubernetes/rbac.yaml and `awoooi cluster check` [fake API serve
     const cluster = new KubernetesCluster({ kubeconfig: server.kubeconfigPath, namespaces: ['shop', 'payments', 'preview-pr-142'] });
     const actions: PlannedAction[] = [
       { action: 'restart_deployment', target: { kind: 'Deployment', namespace: 'payments', name: 'api' }, params: {} },
+      {
+        action: 'set_resources',
+        target: { kind: 'Deployment', namespace: 'payments', name: 'api' },
+        params: { container: 'api', requests: { cpu: '100m', memory: '256Mi' } },
+      },
       { action: 'evict_pod', target: { kind: 'Pod', namespace: 'payments', name: 'api-7d9f4b6c8-x2k4q' }, params: {} },
       { action: 'cordon_node', target: { kind: 'Node', name: 'node-a' }, params: {} },
       { action: 'delete_pvc', target: { kind: 'PersistentVolumeClaim', namespace: 'shop', name: 'old-export' }, params: {} },

@@ -61,7 +61,15 @@ describe('Kubernetes adapter: the FinOps inventory at the wire [fake API server,
   it('lists workloads with per-replica requests, pods with owner, node and claims, claims, volumes and nodes', async () => {
     const cluster = new KubernetesCluster({ kubeconfig: server.kubeconfigPath });
     const inventory = await cluster.inventory({ signal: signal() });
-    expect(inventory.workloads).toContainEqual({ kind: 'Deployment', namespace: 'payments', name: 'api', replicas: 3, cpuCores: 0.25, memoryGiB: 0.5 });
+    expect(inventory.workloads).toContainEqual({
+      kind: 'Deployment',
+      namespace: 'payments',
+      name: 'api',
+      replicas: 3,
+      cpuCores: 0.25,
+      memoryGiB: 0.5,
+      containers: ['api'],
+    });
     expect(inventory.pods).toContainEqual({
       namespace: 'payments',
       name: 'api-7d9f4b6c8-x2k4q',

@@ -18,6 +18,8 @@ export function fakeApprovalCore(events: EventBus) {
     },
     handleClick: async (click: WebClick): Promise<WebClickResult> => {
       const person = demoPeople.find((candidate) => candidate.accounts.web === click.accountId);
+      if (click.decision === 'acknowledge') return { ok: false, error: { code: 'no_paging', message: 'Paging is not configured here.' } };
+      const decision = click.decision;
       const card = cards.find((candidate) => candidate.proposal?.id === click.proposalId);
       const proposal = card?.proposal;
       if (!person || !card || !proposal) return { ok: false, error: { code: 'not_found', message: 'No such proposal.' } };
@@ -29,7 +31,7 @@ export function fakeApprovalCore(events: EventBus) {
         personName: person.name,
         roles: person.roles,
         platform: 'web',
-        decision: click.decision,
+        decision,
         at: new Date().toISOString(),
       });
       if (click.decision === 'reject') {

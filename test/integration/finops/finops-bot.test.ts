@@ -82,6 +82,36 @@ describe('/awoooi finops in the bot: the card, and a recommendation through the 
     expect(after.ok && after.report.recommendations.some((entry) => entry.id === orphan.id)).toBe(false);
   });
 
+  it('right-sizing where fewer replicas is not the answer proposes set_resources; one other signer; the requests change', async () => {
+    const cluster = test.bot.parts.cluster as SandboxCluster;
+    // One replica: the only way down is smaller requests.
+    cluster.mutate('Deployment', 'shop', 'checkout', { replicas: 1 });
+    const scanned = await test.bot.finops.commands.scan();
+    if (!scanned.ok) throw new Error(scanned.error.message);
+    const checkout = scanned.report.recommendations.find((entry) => entry.kind === 'overprovisioned_workload' && entry.target.name === 'checkout')!;
+    // Simulated peak use 0.075 CPU and 0.3 GiB; × 1.2 = 90m and 0.36 GiB, rounded up to 16Mi.
+    expect(checkout.planned).toEqual({
+      action: 'set_resources',
+      target: { kind: 'Deployment', namespace: 'shop', name: 'checkout' },
+      params: { container: 'checkout', requests: { cpu: '90m', memory: '384Mi' } },
+    });
+    expect(checkout.risk).toBe('MEDIUM');
+
+    const answer = await finopsCommand(test.bot.finops.commands, slack('U_ALICE'), ['propose', checkout.id]);
+    expect(answer).toMatch(/^Proposed set_resources of shop\/checkout \(saves \$[0-9.]+\/month\): PENDING, risk MEDIUM; signers: /);
+    const db = test.bot.database.db;
+    const proposal = await db.selectFrom('proposals').selectAll().where('action', '=', 'set_resources').executeTakeFirstOrThrow();
+    expect(proposal).toMatchObject({ requested_by: 'alice', risk: 'MEDIUM', params: { container: 'checkout', requests: { cpu: '90m', memory: '384Mi' } } });
+
+    expect((await handleClick(test.bot.approval, { platform: 'slack', accountId: 'U_ALICE', proposalId: proposal.id, decision: 'approve' })).ok).toBe(false);
+    const bob = await handleClick(test.bot.approval, { platform: 'slack', accountId: 'U_BOB', proposalId: proposal.id, decision: 'approve' });
+    expect(bob.ok).toBe(true);
+    await eventually(async () => (cluster.get('Deployment', 'shop', 'checkout')?.cpuCores === 0.09 ? true : undefined));
+    expect(cluster.get('Deployment', 'shop', 'checkout')).toMatchObject({ cpuCores: 0.09, memoryGiB: 0.375, replicas: 1 });
+    const after = await test.bot.finops.commands.scan();
+    expect(after.ok && after.report.recommendations.some((entry) => entry.id === checkout.id)).toBe(false);
+  });
+
   it('a recommendation without a catalog action says what to do instead', async () => {
     const scanned = await test.bot.finops.commands.scan();
     if (!scanned.ok) throw new Error(scanned.error.message);

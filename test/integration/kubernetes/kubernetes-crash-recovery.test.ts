@@ -38,8 +38,8 @@ describe('the bot dies mid-execution on Kubernetes: the sweep asks the API serve
 
   const realWrites = () => server.writes().filter((write) => write.query['dryRun'] === undefined);
 
-  async function crash(when: 'after-apply' | 'before-apply') {
-    const created = await createProposal(h.deps, { incidentId: h.incidentId, planned: restartApi, reason: 'crash test', requestedBy: null });
+  async function crash(when: 'after-apply' | 'before-apply', planned = restartApi) {
+    const created = await createProposal(h.deps, { incidentId: h.incidentId, planned, reason: 'crash test', requestedBy: null });
     if (!created.ok) throw new Error(created.error.message);
     const proposalId = created.proposal.id;
     expect(await handleClick(h.deps, h.click('alice', proposalId, 'approve'))).toMatchObject({ ok: true, state: 'APPROVED' });
@@ -76,6 +76,14 @@ describe('the bot dies mid-execution on Kubernetes: the sweep asks the API serve
     expect(server.get('Deployment', 'payments', 'api')!.metadata['annotations']).toMatchObject({ 'awoooi.io/execution-id': executionId });
     expect(await executeProposal(deps, proposalId)).toMatchObject({ ok: false, error: { code: 'not_approved' } });
     expect(await sweepExecutions(deps)).toEqual([]);
+    expect(realWrites()).toHaveLength(1);
+  });
+
+  it('set_resources killed after its patch: applied from the annotation, the new requests in place, written once', async () => {
+    const planned: PlannedAction = { ...restartApi, action: 'set_resources', params: { container: 'api', requests: { cpu: '100m' } } };
+    const { proposalId, executionId, settled } = await crash('after-apply', planned);
+    expect(settled).toEqual([{ proposalId, executionId, found: 'applied', state: 'SUCCEEDED' }]);
+    expect(server.get('Deployment', 'payments', 'api')!.spec.template.spec.containers[0].resources.requests).toEqual({ cpu: '100m', memory: '512Mi' });
     expect(realWrites()).toHaveLength(1);
   });
 

@@ -91,7 +91,7 @@ describe('catalog risk', () => {
   });
 
   it('has a description for every entry', () => {
-    expect(actionCatalog.size).toBe(7);
+    expect(actionCatalog.size).toBe(8);
     expect(describeAction(planned('scale_deployment', deployment, { replicas: 5 }))).toBe('scale deployment shop/checkout to 5 replicas');
     expect(describeAction(planned('rollback_deployment', deployment))).toContain('previous revision');
     expect(describeAction(planned('evict_pod', { kind: 'Pod', namespace: 'shop', name: 'p' }))).toContain('Eviction API');
