@@ -83,4 +83,49 @@ describe('chooseCluster: the sandbox by default, Kubernetes when AWOOOI_CLUSTER 
       ]),
     );
   });
+
+  it('several clusters: one port per named context, MCP on the default only, every bad entry named', () => {
+    const mcp = {
+      servers: { k8s: { command: 'npx', args: ['kubernetes-mcp-server'] } },
+      actions: { scale_deployment: { server: 'k8s', tool: 'resources_scale', arguments: {} } },
+    };
+    const clusters = [
+      { name: 'prod', context: 'prod' },
+      { name: 'staging', context: 'staging', namespaces: ['shop'] },
+    ];
+    const chosen = chooseCluster(
+      configSchema.parse({ cluster: { kind: 'kubernetes', kubeconfig, clusters, defaultCluster: 'staging' }, approvals: { people }, mcp }),
+      systemClock,
+    );
+    if (!chosen.ok) throw new Error(chosen.errors.join('\n'));
+    expect(chosen.cluster.description).toMatch(/^staging: kubernetes \(.*context staging, .*namespaces: shop\); MCP: scale_deployment/);
+    expect(chosen.clusters?.defaultName).toBe('staging');
+    expect(chosen.clusters?.get('prod')?.description).toMatch(/^prod: kubernetes \(.*context prod, .*namespaces: every namespace but/);
+    expect(chosen.clusters?.get('prod')?.description).not.toContain('MCP');
+    expect(chosen.clusters?.get('qa')).toBeUndefined();
+    // Incidents from before several clusters carry "default": the default cluster.
+    expect(chosen.clusters?.get('default')).toBe(chosen.cluster);
+
+    const broken = chooseCluster(
+      configSchema.parse({
+        cluster: {
+          kind: 'kubernetes',
+          kubeconfig,
+          clusters: [
+            { name: 'prod', context: 'nope' },
+            { name: 'dev', context: 'dev' },
+          ],
+        },
+        approvals: { people },
+      }),
+      systemClock,
+    );
+    expect(broken).toEqual({
+      ok: false,
+      errors: [
+        `cluster prod: kubeconfig context nope not found (kubeconfig ${kubeconfig})`,
+        `cluster dev: kubeconfig context dev not found (kubeconfig ${kubeconfig})`,
+      ],
+    });
+  });
 });
