@@ -72,6 +72,7 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   const parsed = source === 'generic' ? parseGenericAlerts(body, deps.clock.now()) : parseAlertmanager(body, source);
   if (!parsed.ok) return { ok: false, error: { code: 'invalid_payload', issues: parsed.issues } };
   const alerts = dedupeByFingerprint(parsed.alerts).map((alert) => withServiceAndCluster(deps, alert));
+  logUnknownClusters(deps, alerts);
   let stored: Stored | undefined;
   try {
     for (let attempt = 1; stored === undefined; attempt++) {
@@ -284,6 +285,7 @@ async function storeAlerts(
   const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
   // Last: a storm's busiest incident row is locked from here to the commit only (ADR 0008).
   await applyIncidentChanges(trx, changedAlerts, deps.windowMilliseconds / 10);
+  await noteUnknownClusters(trx, placed);
   return {
     ok: true,
     stored: placed.length,
@@ -294,6 +296,22 @@ async function storeAlerts(
     merged,
     opened,
   };
+}
+
+/**
+ * An incident that an alert naming an unknown cluster joined says so on its card too. After the incident changes:
+ * their rows are this batch's already (never a row lock before the incident keys, ADR 0013), and written only
+ * while they carry no note — a misconfiguration, rare.
+ */
+async function noteUnknownClusters(trx: Transaction<DatabaseSchema>, placed: readonly Placement[]): Promise<void> {
+  const notes = new Map<string, string>();
+  for (const { alert, incidentId, unchanged } of placed) {
+    if (!unchanged && alert.unknownCluster && !notes.has(incidentId)) notes.set(incidentId, alert.unknownCluster);
+  }
+  // In id order, as the incident changes before it: two batches never wait for each other's rows the other way round.
+  for (const [incidentId, label] of [...notes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    await trx.updateTable('incidents').set({ cluster_unknown: label }).where('id', '=', incidentId).where('cluster_unknown', 'is', null).execute();
+  }
 }
 
 /** The incidents where this batch resolved a firing alert, each with the latest end among the batch's alerts. */
@@ -340,16 +358,26 @@ function unchanged(stored: LatestOccurrence, alert: ServiceAlert): boolean {
   );
 }
 
-/** The alert's service and cluster; a cluster label naming no configured cluster is logged (raw label text never is). */
+/** The alert's service and cluster (ADR 0032). */
 function withServiceAndCluster(deps: IngestDependencies, alert: Alert): ServiceAlert {
   const placed = clusterOfAlert(alert.labels, deps.clusters ?? singleCluster);
-  if (placed.unknownLabel !== null) {
-    deps.log?.warn(
-      { fingerprint: alert.fingerprint, alertname: alert.name, label: deps.clusters?.label, cluster: placed.cluster, sent: placed.unknownLabel },
-      'alert names a cluster that is not configured: the default cluster takes it',
-    );
-  }
   return { ...alert, service: serviceOfAlert(alert.labels, deps.serviceLabels), cluster: placed.cluster, unknownCluster: placed.unknownLabel };
+}
+
+/** One line per batch whose alerts name clusters nobody configured (a misconfiguration re-sent every group interval). */
+function logUnknownClusters(deps: IngestDependencies, alerts: readonly ServiceAlert[]): void {
+  const unknown = alerts.filter((alert) => alert.unknownCluster);
+  if (unknown.length === 0) return;
+  deps.log?.warn(
+    {
+      label: deps.clusters?.label,
+      sent: [...new Set(unknown.map((alert) => alert.unknownCluster))].slice(0, 5),
+      alerts: unknown.length,
+      fingerprints: unknown.slice(0, 5).map((alert) => alert.fingerprint),
+      cluster: unknown[0]!.cluster,
+    },
+    'alerts name a cluster that is not configured: the default cluster takes them',
+  );
 }
 
 function dedupeByFingerprint(alerts: Alert[]): Alert[] {

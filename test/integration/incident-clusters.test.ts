@@ -59,8 +59,8 @@ describe('several clusters through the ingest: incidents never cross clusters (A
     expect(log.lines.filter((line) => line.level === 'warn')).toEqual([
       {
         level: 'warn',
-        message: 'alert names a cluster that is not configured: the default cluster takes it',
-        fields: expect.objectContaining({ fingerprint: 'q-1', cluster: 'prod', label: 'cluster', sent: '<b>qa</b>' }),
+        message: 'alerts name a cluster that is not configured: the default cluster takes them',
+        fields: expect.objectContaining({ fingerprints: ['q-1'], alerts: 1, cluster: 'prod', label: 'cluster', sent: ['<b>qa</b>'] }),
       },
     ]);
 
@@ -75,5 +75,13 @@ describe('several clusters through the ingest: incidents never cross clusters (A
     expect((await buildIncidentCard(h.deps.db, unlabelled!, deps))!.cluster).toEqual({ name: 'prod', note: null });
     // One cluster configured: nothing to tell apart, the card names none.
     expect((await buildIncidentCard(h.deps.db, unlabelled!, { ...deps, clusters: undefined }))!.cluster).toBeNull();
+
+    // An alert naming an unknown cluster that joins an incident (not opens it) leaves the note there too.
+    const joined = await h.ingest('g-none', [
+      { fingerprint: 'n-1', service: 'card-processor', startsAt: at(30) },
+      { fingerprint: 'n-2', service: 'card-processor', startsAt: at(31), labels: { cluster: 'eu-west' } },
+    ]);
+    expect(joined.incidents).toEqual([unlabelled]);
+    expect(await findIncident(h.deps.db, unlabelled!)).toMatchObject({ cluster: 'prod', unknownClusterLabel: 'eu-west' });
   });
 });
