@@ -22,6 +22,14 @@ export interface ChatCommandDependencies {
   now?: () => Date;
   /** `/awoooi finops [propose <id>]`; without it the command says FinOps is not available. */
   finops?: FinOpsCommandDependencies;
+  /**
+   * `/awoooi diagnose <service>` with no open incident: opens one on request (`requestDiagnosis`), so its card can
+   * be signed; asked only for a configured person (`personOf`). Without it the command answers from the topology.
+   */
+  diagnosis?: {
+    request(service: string, requestedBy: string): Promise<string>;
+    personOf(platform: ChatCommand['platform'], accountId: string): string | undefined;
+  };
 }
 
 /** A slash command, platform-neutral: `/awoooi <text>`. */
@@ -43,7 +51,7 @@ export interface ChatCommandAnswer {
 
 const help = [
   'AWOOOI commands:',
-  '/awoooi diagnose <service> — root cause, blast radius, cost and the proposal for a service, from the current analysis',
+  '/awoooi diagnose <service> — root cause, blast radius, cost and the proposal for a service: its open incident, or one opened now whose card can be signed',
   '/awoooi status — the open incidents, newest first',
   '/awoooi approve <incident number> | /awoooi reject <incident number> — decide on its proposal, as the buttons do',
   '/awoooi oncall — who is on call now and who is next, per schedule',
@@ -86,10 +94,14 @@ export async function handleChatCommand(deps: ChatCommandDependencies, command: 
     .executeTakeFirst();
   if (open !== undefined) {
     const card = await deps.buildCard(open.id);
-    if (card !== null) return { text: `Open incident #${card.number} involves ${service}:\n${renderCardText(card)}` };
+    if (card !== null) {
+      return { text: `Open incident #${card.number} involves ${service}; sign its proposal on its card in the incidents channel:\n${renderCardText(card)}` };
+    }
   }
   const graph = deps.graph();
   if (graph.indexOf(service) < 0) return { text: `No open incident involves ${service}, and the topology has no service of that name.` };
+  const person = deps.diagnosis?.personOf(command.platform, command.accountId);
+  if (deps.diagnosis !== undefined && person !== undefined) return { text: await deps.diagnosis.request(service, person) };
   const analysis = analyzeIncident([{ name: 'diagnose', service, severity: 'warning', status: 'firing', startsAt: new Date() }], graph, deps.maxDepth);
   const radius = analysis.blastRadius.map((entry) => `${entry.service} (${entry.depth} ${entry.depth === 1 ? 'hop' : 'hops'})`);
   const dependencies = analysis.rootCauses.filter((candidate) => candidate.service !== service).map((candidate) => candidate.service);
@@ -98,6 +110,7 @@ export async function handleChatCommand(deps: ChatCommandDependencies, command: 
       `No open incident involves ${service}: nothing is alerting there now.`,
       `If it failed, the blast radius would be: ${radius.join(', ') || 'nothing depends on it'}.`,
       `It depends on: ${dependencies.join(', ') || 'nothing in the topology'}.`,
+      ...(deps.diagnosis === undefined ? [] : ['Only a configured person (approvals.people) can open a diagnosis to sign; nothing was opened.']),
     ].join('\n'),
   };
 }

@@ -294,7 +294,18 @@ export async function startBot(
     people: parts.people,
     ...(options.pagers === undefined ? {} : { pagers: options.pagers }),
   });
-  const chat = await startChat(app, { config, parts, approval, jobs, log, graph, buildCard, finops: finops.commands, acknowledge: paging.acknowledge });
+  const chat = await startChat(app, {
+    config,
+    parts,
+    approval,
+    jobs,
+    log,
+    graph,
+    buildCard,
+    finops: finops.commands,
+    acknowledge: paging.acknowledge,
+    ingest: (body: unknown) => ingestAlerts(ingestDependencies, 'generic', body),
+  });
   registerHealthRoutes(app, { db: database.db, metrics, details: chat.details });
   registerWebConsole(app, {
     db: database.db.withTables<ConsoleTables>(),

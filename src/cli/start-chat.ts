@@ -1,4 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { requestDiagnosis } from '../chat/request-diagnosis.ts';
+import { resolvePerson } from '../approval/resolve-person.ts';
+import type { IngestResult } from '../ingest/ingest-alerts.ts';
+import type { ChatCommand } from '../chat/handle-chat-command.ts';
 import type { ApprovalDependencies } from '../approval/approval-dependencies.ts';
 import type { IncidentCard } from '../cards/incident-card.ts';
 import { firstReceipt, startReceiptPruning } from '../chat/chat-receipts.ts';
@@ -50,6 +54,8 @@ export async function startChat(
     /** Acknowledge buttons (cards and direct messages), when paging is wired. */
     acknowledge?: AcknowledgeByAccount;
     finops?: FinOpsCommandDependencies;
+    /** The generic alert door, for `/awoooi diagnose` of a service nothing alerts on. */
+    ingest?: (body: unknown) => Promise<IngestResult>;
   },
 ): Promise<ChatSurfaces> {
   const { config, parts, approval, log, buildCard } = deps;
@@ -69,6 +75,14 @@ export async function startChat(
         onCall: (at) => describeOnCall(config.oncall.schedules, config.approvals.people, at),
         now: () => clock.now(),
         ...(deps.finops === undefined ? {} : { finops: deps.finops }),
+        ...(deps.ingest === undefined
+          ? {}
+          : {
+              diagnosis: {
+                request: (service: string, requestedBy: string) => requestDiagnosis({ ingest: deps.ingest!, log }, service, requestedBy),
+                personOf: (platform: ChatCommand['platform'], accountId: string) => resolvePerson(approval.people, platform, accountId)?.id,
+              },
+            }),
       },
       command,
     );

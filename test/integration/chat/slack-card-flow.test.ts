@@ -245,4 +245,28 @@ describe('Slack card flow [fake Slack, sandbox cluster, simulated]', { timeout: 
     await eventually(async () => (slack.replies.some((reply) => reply.threadTs === ts && reply.text.includes('SUCCEEDED')) ? true : undefined));
     expect(slack.calls.filter((call) => call.method === 'chat.postMessage' && call.fields['thread_ts'] === undefined)).toHaveLength(1);
   });
+
+  it('opens an incident to diagnose a quiet service for a configured person, whose card comes to the channel; a stranger opens nothing', async () => {
+    const command = (text: string, user: string) => {
+      const body = new URLSearchParams({ team_id: team, channel_id: channel, user_id: user, command: '/awoooi', text, trigger_id: '1.2.4' }).toString();
+      const signed = signSlackRequest(body, signingSecret, Math.floor(Date.now() / 1000));
+      return {
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': signed.timestamp, 'x-slack-signature': signed.signature },
+      };
+    };
+    const incidentsBefore = await count('SELECT count(*)::int AS n FROM incidents');
+    const before = slack.ephemeral.length;
+    expect((await send(command('diagnose storefront', 'U0STRANGER'), '/slack/commands')).status).toBe(200);
+    const refused = await eventually(async () => slack.ephemeral.slice(before).find((entry) => entry.user === 'U0STRANGER'));
+    expect(refused.text).toContain('Only a configured person');
+    expect(await count('SELECT count(*)::int AS n FROM incidents')).toBe(incidentsBefore);
+
+    expect((await send(command('diagnose storefront', 'U0ALICE'), '/slack/commands')).status).toBe(200);
+    const answer = await eventually(async () => slack.ephemeral.slice(before).find((entry) => entry.user === 'U0ALICE'));
+    expect(answer.text).toContain('Opened an incident to diagnose storefront');
+    const card = await eventually(async () => cards().find((message) => message.text.includes('DiagnosisRequested')));
+    expect(card.channel).toBe(channel);
+    expect(await count("SELECT count(*)::int AS n FROM alerts WHERE name = 'DiagnosisRequested' AND labels->>'requested_by' = 'alice'")).toBe(1);
+  });
 });
