@@ -85,7 +85,8 @@ export async function buildIncidentCard(db: Kysely<DatabaseSchema>, incidentId: 
           cluster,
           deps.prices,
           deps.clusterTimeoutMilliseconds,
-          deps.waste,
+          // The FinOps scan reads the default cluster: its waste says nothing of a same-named workload elsewhere.
+          cluster === deps.cluster ? deps.waste : undefined,
         );
 
   const times = [stamp.updated_at, proposal?.updated_at, ...signatures.map((signature) => signature.signed_at)];
