@@ -15,7 +15,7 @@ import type {
   WorkloadResources,
 } from '../../src/ports/cluster-port.ts';
 import { McpConnections, type McpServerConfig } from './mcp-connections.ts';
-import { toolArguments } from './tool-arguments.ts';
+import { type ToolCluster, toolArguments } from './tool-arguments.ts';
 
 /** Which tool of which server runs a catalog action, and how its arguments are built from the plan. */
 export interface McpActionMapping {
@@ -27,6 +27,8 @@ export interface McpActionMapping {
 export interface McpClusterOptions {
   servers: Readonly<Record<string, McpServerConfig>>;
   actions: Readonly<Partial<Record<ActionName, McpActionMapping>>>;
+  /** Which of several clusters this is, for `{cluster.name}` and `{cluster.context}` in the arguments (ADR 0032). */
+  cluster?: ToolCluster | undefined;
 }
 
 const deletes: ReadonlySet<ActionName> = new Set(['evict_pod', 'delete_pvc', 'delete_namespace']);
@@ -46,12 +48,14 @@ export class McpCluster implements ClusterPort {
   readonly simulated: boolean;
   readonly #base: ClusterPort;
   readonly #actions: McpClusterOptions['actions'];
+  readonly #cluster: ToolCluster | undefined;
   readonly #connections: McpConnections;
   readonly #validator = new AjvJsonSchemaValidator();
 
   constructor(base: ClusterPort, options: McpClusterOptions) {
     this.#base = base;
     this.#actions = options.actions;
+    this.#cluster = options.cluster;
     this.#connections = new McpConnections(options.servers);
     this.simulated = base.simulated;
     const mapped = Object.entries(options.actions).map(([action, mapping]) => `${action} → ${mapping!.server}/${mapping!.tool}`);
@@ -90,7 +94,7 @@ export class McpCluster implements ClusterPort {
     }
     const tool = tools.find((candidate) => candidate.name === mapping.tool);
     if (tool === undefined) return refuse('invalid', `MCP server ${mapping.server} offers no tool ${mapping.tool}`);
-    const args = toolArguments(mapping.arguments, action);
+    const args = toolArguments(mapping.arguments, action, this.#cluster);
     const checked = this.#validator.getValidator(tool.inputSchema)(args);
     if (!checked.valid)
       return refuse('invalid', `arguments for ${mapping.server}/${mapping.tool} do not match its input schema: ${checked.errorMessage}; not called`);

@@ -11,12 +11,13 @@ import { kubernetesClusterEntries, openKubernetesClusterEntry } from './kubernet
  * `cluster`: the default cluster (FinOps, topology discovery, and every incident when there is one cluster);
  * `clusters`: all of them by name when `cluster.clusters` is configured (ADR 0032).
  */
-export type ChosenCluster = { ok: true; cluster: ClusterPort; clusters?: ClusterDirectory } | { ok: false; errors: string[] };
+export type ChosenCluster = { ok: true; cluster: ClusterPort; clusters?: ClusterDirectory & { all(): ClusterPort[] } } | { ok: false; errors: string[] };
 
 /**
  * The sandbox (simulated) unless `AWOOOI_CLUSTER=kubernetes`. A real cluster refuses demo people: whoever opens the
- * console must not be able to sign a change to production as "alice". MCP execution wraps the default cluster only:
- * a configured MCP server acts on one cluster, and a plan dry-run on another must never be written through it.
+ * console must not be able to sign a change to production as "alice". MCP execution wraps the default cluster, and
+ * others only where `mcp: true` says so — then every mapping must pass the cluster (`{cluster.context}`): an MCP
+ * server acts on one cluster unless told which, and a plan dry-run on one must never be written to another.
  */
 export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
   const mcpActions = Object.keys(config.mcp.actions).length > 0;
@@ -30,15 +31,26 @@ export function chooseCluster(config: Config, clock: Clock): ChosenCluster {
       errors: ['AWOOOI_CLUSTER=kubernetes: configure approvals.people; the demo people (alice, bob, carol, dave) may not sign changes to a real cluster'],
     };
   }
-  const withMcp = (kubernetes: KubernetesCluster): ClusterPort => (mcpActions ? new McpCluster(kubernetes, config.mcp) : kubernetes);
   const entries = kubernetesClusterEntries(config);
   const defaultName = clusterNamesOf(config).defaultName;
+  const viaMcp = (entry: (typeof entries)[number]) => mcpActions && (entry.mcp ?? entry.name === defaultName);
   const errors: string[] = [];
+  if (entries.filter(viaMcp).length > 1) {
+    for (const [action, mapping] of Object.entries(config.mcp.actions)) {
+      if (!JSON.stringify(mapping.arguments).includes('{cluster.'))
+        errors.push(
+          `mcp.actions.${action}: MCP runs on several clusters (cluster.clusters[].mcp): pass the cluster in its arguments, e.g. context: "{cluster.context}"`,
+        );
+    }
+    if (errors.length > 0) return { ok: false, errors };
+  }
+  const withMcp = (kubernetes: KubernetesCluster, entry: (typeof entries)[number]): ClusterPort =>
+    new McpCluster(kubernetes, { ...config.mcp, cluster: { name: entry.name, context: entry.context } });
   const ports = new Map<string, ClusterPort>();
   for (const entry of entries) {
     try {
       const kubernetes = openKubernetesClusterEntry(config, entry, clock);
-      ports.set(entry.name, entry.name === defaultName ? withMcp(kubernetes) : kubernetes);
+      ports.set(entry.name, viaMcp(entry) ? withMcp(kubernetes, entry) : kubernetes);
     } catch (error) {
       const where = config.cluster.clusters.length > 0 ? `cluster ${entry.name}` : 'AWOOOI_CLUSTER=kubernetes';
       errors.push(`${where}: ${error instanceof Error ? error.message : String(error)}`);

@@ -359,8 +359,11 @@ export async function startBot(
           ? 'bearer/basic credentials configured'
           : `NONE configured: open to whoever reaches ${config.server.host}${config.server.demo ? ' (AWOOOI_DEMO=true)' : ' (loopback only)'}`,
         ...parts.description,
-        ...(config.cluster.clusters.length > 0 && {
-          clusters: `${config.cluster.clusters.map((entry) => entry.name).join(', ')} (default ${clusterNamesOf(config).defaultName}; alert label ${config.cluster.label}; MCP on the default only)`,
+        ...(chosen.clusters !== undefined && {
+          clusters: `default ${clusterNamesOf(config).defaultName}, alert label ${config.cluster.label}: ${chosen.clusters
+            .all()
+            .map((cluster) => cluster.description)
+            .join(' | ')}`,
         }),
         knowledgeEmbeddings: embeddingsText(embeddings),
       },
@@ -384,7 +387,7 @@ export async function startBot(
         discovery?.stop();
         await app.close();
         // MCP servers over stdio are child processes of the bot.
-        if (chosen.cluster instanceof McpCluster) await chosen.cluster.close();
+        for (const cluster of chosen.clusters?.all() ?? [chosen.cluster]) if (cluster instanceof McpCluster) await cluster.close();
         await sweeps.stop();
         await knowledgeEmbedder?.stop();
         await finops.stop();

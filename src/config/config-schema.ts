@@ -30,6 +30,8 @@ const namedClusterSchema = z
     namespaces: namespaceList.optional(),
     /** Argo CD of this cluster; default: `cluster.argocd`. */
     argocd: argocdSettings.optional(),
+    /** Writes through `mcp.actions` here too; default: only on the default cluster (ADR 0032). */
+    mcp: z.boolean().optional(),
   })
   .strict()
   .refine((entry) => (entry.context === undefined) !== (entry.inCluster === undefined), 'either a kubeconfig context or inCluster: true');

@@ -18,7 +18,10 @@ const record = (tool: string, args: unknown) => {
 const server = new McpServer({ name: 'recording-mcp-server', version: '1.0.0' });
 server.registerTool(
   'resources_scale',
-  { description: 'Scale a Deployment', inputSchema: { namespace: z.string(), name: z.string(), scale: z.number().int().min(0) } },
+  {
+    description: 'Scale a Deployment (in `context`, for a server of several clusters)',
+    inputSchema: { namespace: z.string(), name: z.string(), scale: z.number().int().min(0), context: z.string().optional() },
+  },
   async (args) => {
     record('resources_scale', args);
     return { content: [{ type: 'text', text: `scaled ${args.namespace}/${args.name} to ${args.scale}` }] };

@@ -41,11 +41,12 @@ describe('catalog actions as MCP tool calls (the project’s recording MCP serve
     rmSync(directory, { recursive: true, force: true });
   });
 
-  function mcpCluster(actions: Partial<Record<ActionName, McpActionMapping>>): McpCluster {
+  function mcpCluster(actions: Partial<Record<ActionName, McpActionMapping>>, which?: { name: string; context?: string }): McpCluster {
     const base = new KubernetesCluster({ kubeconfig: kube.kubeconfigPath });
     const cluster = new McpCluster(base, {
       servers: { recorder: { command: process.execPath, args: [serverScript], env: { RECORD_FILE: recordFile } } },
       actions,
+      cluster: which,
     });
     open.push(cluster);
     return cluster;
@@ -76,6 +77,15 @@ describe('catalog actions as MCP tool calls (the project’s recording MCP serve
     });
     expect(calls()).toEqual([{ tool: 'resources_scale', arguments: { namespace: 'payments', name: 'api', scale: 5 } }]);
     expect(realKubeWrites()).toEqual([]);
+  });
+
+  it('one of several clusters passes its kubeconfig context to a server that serves several ({cluster.context})', async () => {
+    const cluster = mcpCluster(
+      { scale_deployment: { ...scaleMapping, arguments: { ...scaleMapping.arguments, context: '{cluster.context}' } } },
+      { name: 'staging', context: 'staging-admin' },
+    );
+    expect(await run(cluster, scaleApi)).toMatchObject({ ok: true });
+    expect(calls()).toEqual([{ tool: 'resources_scale', arguments: { namespace: 'payments', name: 'api', scale: 5, context: 'staging-admin' } }]);
   });
 
   it('arguments that do not match the tool’s input schema are refused before any call', async () => {

@@ -120,6 +120,25 @@ describe('chooseCluster: the sandbox by default, Kubernetes when AWOOOI_CLUSTER 
       }),
       systemClock,
     );
+    // MCP on a second cluster: every mapping must say which cluster, or the server would write to its own one.
+    const twoMcp = (args: Record<string, unknown>) =>
+      chooseCluster(
+        configSchema.parse({
+          cluster: { kind: 'kubernetes', kubeconfig, clusters: [clusters[0], { ...clusters[1], mcp: true }] },
+          approvals: { people },
+          mcp: { ...mcp, actions: { scale_deployment: { server: 'k8s', tool: 'resources_scale', arguments: args } } },
+        }),
+        systemClock,
+      );
+    expect(twoMcp({ name: '{target.name}' })).toEqual({
+      ok: false,
+      errors: [
+        'mcp.actions.scale_deployment: MCP runs on several clusters (cluster.clusters[].mcp): pass the cluster in its arguments, e.g. context: "{cluster.context}"',
+      ],
+    });
+    const both = twoMcp({ name: '{target.name}', context: '{cluster.context}' });
+    expect(both.ok && both.clusters?.all().map((port) => port.description.includes('; MCP: '))).toEqual([true, true]);
+
     expect(broken).toEqual({
       ok: false,
       errors: [
