@@ -11,7 +11,7 @@ import { createProposal } from '../approval/create-proposal.ts';
 import { endIncidentProposals } from '../approval/end-incident-proposals.ts';
 import { publishIncidentUpdated } from '../approval/publish-incident-updated.ts';
 import { settleMergedIncident } from '../approval/settle-merged-incident.ts';
-import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
+import { startResolutionTimer } from '../incidents/resolution-timer.ts';
 import { handleClick } from '../approval/handle-click.ts';
 import { registerApprovalJobs } from '../approval/register-approval-jobs.ts';
 import { startApprovalSweeps, type SweepIntervals } from '../approval/start-approval-sweeps.ts';
@@ -167,19 +167,8 @@ export async function startBot(
   // Similar past incidents by meaning too, where an embedding model is configured; entries embedded after commit.
   const embeddings = chooseEmbeddings(config, log);
   const knowledgeEmbedder = embeddings === undefined ? undefined : startKnowledgeEmbedder({ db: database.db, embeddings }, knowledgeEmbedMilliseconds);
-  // Resolution waits out a grace period on a durable timer: a job per incident, started when the time is up.
-  const resolution = {
-    resolveGraceMilliseconds: config.incidents.resolveGraceSeconds * 1000,
-    resolutionDue: async (waiting: ReadonlyMap<string, number>) => {
-      for (const [incidentId, left] of waiting)
-        await jobs.enqueue(database.db, 'resolve-incident', { incidentId }, { startAfterSeconds: Math.ceil(left / 1000) });
-    },
-  };
-  await jobs.work('resolve-incident', async ({ incidentId }) => {
-    const outcome = await resolveQuietIncidents(database.db, new Map([[incidentId, null]]), { log, graceMilliseconds: resolution.resolveGraceMilliseconds });
-    // A resolved one's analysis (requested with the flip) is dispatched at the dispatcher's next tick.
-    await resolution.resolutionDue(outcome.waiting);
-  });
+  // Resolution waits out a grace period on a durable timer (ADR 0031).
+  const resolution = await startResolutionTimer({ db: database.db, jobs, log }, config.incidents.resolveGraceSeconds * 1000);
   await jobs.work(
     'analyze-incident',
     async ({ incidentId }) => {
