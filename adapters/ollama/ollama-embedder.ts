@@ -1,8 +1,8 @@
-import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport } from '../../src/brain/model-errors.ts';
+import { OllamaHttpError, ollamaClient } from './ollama-client.ts';
+import { invalidResponse, modelErrorFromTransport } from '../../src/brain/model-errors.ts';
 import type { CallOptions } from '../../src/ports/call-options.ts';
-import type { EmbeddingError, EmbeddingPort, EmbeddingResult } from '../../src/ports/embedding-port.ts';
+import type { EmbeddingPort, EmbeddingResult } from '../../src/ports/embedding-port.ts';
 import { checkVectors } from '../../src/knowledge/check-vectors.ts';
 
 export interface OllamaEmbedderOptions {
@@ -13,15 +13,6 @@ export interface OllamaEmbedderOptions {
 
 // Deliberately partial: only what is read.
 const embedResponse = z.object({ model: z.string().optional(), embeddings: z.array(z.array(z.number())) });
-
-/** A non-2xx answer, raised inside our fetch so the client never parses (or console.logs) an error body. */
-class OllamaHttpError extends Error {
-  readonly failure: EmbeddingError;
-  constructor(failure: EmbeddingError) {
-    super(failure.message);
-    this.failure = failure;
-  }
-}
 
 /** A local embedding model through Ollama's /api/embed (the `ollama` package), all texts in one call. */
 export class OllamaEmbedder implements EmbeddingPort {
@@ -36,18 +27,7 @@ export class OllamaEmbedder implements EmbeddingPort {
   }
 
   async embed(texts: readonly string[], { signal }: CallOptions): Promise<EmbeddingResult> {
-    // The client takes no per-call signal: each call gets a client whose fetch carries it.
-    const client = new Ollama({
-      host: this.#host,
-      fetch: async (input, init) => {
-        const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-        if (!response.ok) {
-          const body = await response.text().catch(() => '');
-          throw new OllamaHttpError(modelErrorFromStatus('ollama', response.status, errorBodyText(body), response.headers.get('retry-after')));
-        }
-        return response;
-      },
-    });
+    const client = ollamaClient(this.#host, signal);
     let raw: unknown;
     try {
       raw = await client.embed({ model: this.model, input: [...texts], truncate: true });

@@ -1,7 +1,7 @@
-import { Ollama } from 'ollama';
 import { z } from 'zod';
-import { errorBodyText, invalidResponse, modelErrorFromStatus, modelErrorFromTransport, streamCutOff } from '../../src/brain/model-errors.ts';
-import type { ModelCallOptions, ModelError, ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
+import { OllamaHttpError, ollamaClient } from './ollama-client.ts';
+import { invalidResponse, modelErrorFromTransport, streamCutOff } from '../../src/brain/model-errors.ts';
+import type { ModelCallOptions, ModelPort, ModelRequest, ModelResult } from '../../src/ports/model-port.ts';
 
 export interface OllamaModelOptions {
   /** OLLAMA_HOST, e.g. http://127.0.0.1:11434. */
@@ -17,15 +17,6 @@ const chatResponse = z.object({
   prompt_eval_count: z.number().optional(),
   eval_count: z.number().optional(),
 });
-
-/** A non-2xx answer, raised inside our fetch so the client never parses (or console.logs) an error body. */
-class OllamaHttpError extends Error {
-  readonly failure: ModelError;
-  constructor(failure: ModelError) {
-    super(failure.message);
-    this.failure = failure;
-  }
-}
 
 /**
  * A local model through Ollama's /api/chat (the `ollama` package), with the answer held to the request's JSON
@@ -44,17 +35,7 @@ export class OllamaModel implements ModelPort {
   }
 
   async complete(request: ModelRequest, { signal, onText }: ModelCallOptions): Promise<ModelResult> {
-    const client = new Ollama({
-      host: this.#host,
-      fetch: async (input, init) => {
-        const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
-        if (!response.ok) {
-          const body = await response.text().catch(() => '');
-          throw new OllamaHttpError(modelErrorFromStatus('ollama', response.status, errorBodyText(body), response.headers.get('retry-after')));
-        }
-        return response;
-      },
-    });
+    const client = ollamaClient(this.#host, signal);
     let raw: unknown;
     try {
       const chat = {
