@@ -48,12 +48,17 @@ describe("merges when the bot's database connections are terminated in the middl
         // Each time a merge statement of the bot is running: every backend of the bot goes (the monitor stays).
         const inFlight = await waitFor(async () => ((await mergesInFlight(monitor, name, since)).length > 0 ? true : undefined), 10_000);
         expect(inFlight, `round ${round}: no merge in flight`).toBe(true);
-        const { rows } = await monitor.query<{ killed: number }>(
-          `SELECT count(*)::int AS killed FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = $1 AND backend_start >= $2 AND pid <> pg_backend_pid()) AS t`,
+        const { rows } = await monitor.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_start >= $2 AND pid <> pg_backend_pid() AND pg_terminate_backend(pid)`,
           [name, since],
         );
-        terminated.push(rows[0]!.killed);
+        terminated.push(rows.length);
+        // Gone before the next round looks: a dying backend may still show its merge for a moment.
+        const pids = rows.map((row) => row.pid);
+        await waitFor(
+          async () => ((await monitor.query('SELECT 1 FROM pg_stat_activity WHERE pid = ANY($1)', [pids])).rowCount === 0 ? true : undefined),
+          10_000,
+        );
       }
       await release();
       await bridging;
