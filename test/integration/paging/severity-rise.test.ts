@@ -11,9 +11,10 @@ import { manualClock } from '../../../src/ports/clock.ts';
 import type { PagerPort, PagingChannel } from '../../../src/ports/pager-port.ts';
 import { type DatabaseHandle, openDatabase } from '../../../src/storage/open-database.ts';
 import { testStart } from '../../support/approval-harness.ts';
+import { FakePagingApi } from '../../support/fake-paging-api.ts';
 import { type LogLine, recordingLogger } from '../../support/recording-logger.ts';
 import { type PagerCall, RecordingPager } from '../../support/recording-pager.ts';
-import { eventually } from '../../support/start-test-bot.ts';
+import { eventually, startTestBot, type TestBot } from '../../support/start-test-bot.ts';
 import { createTestDatabase, type TestDatabase } from '../../support/test-database.ts';
 
 const minutes = (count: number) => count * 60_000;
@@ -178,5 +179,50 @@ describe('an incident whose severity rises is escalated by the policy of its new
     expect(await policyChanges()).toEqual([expect.objectContaining({ from: 'default', to: 'urgent', paged: false })]);
     expect(await cardPaging(db(), incidentId, people)).toMatchObject({ state: 'acknowledged', policy: 'urgent', round: 1 });
     expect(lines.some((line) => line.message === 'severity rose: another escalation policy applies (already acknowledged)')).toBe(true);
+  });
+});
+
+describe('the running bot: a critical alert joining a warning incident [fake ntfy API]', () => {
+  let api: FakePagingApi;
+  let test: TestBot;
+  beforeEach(async () => {
+    api = new FakePagingApi({ status: 200, body: {} });
+    const url = await api.start();
+    test = await startTestBot({
+      approvals: {
+        people: [
+          { id: 'alice', name: 'Alice', roles: ['sre'], accounts: {}, contacts: { ntfy: 'alice-pager' } },
+          { id: 'carol', name: 'Carol', roles: ['sre'], accounts: {}, contacts: { ntfy: 'carol-pager' } },
+        ],
+      },
+      paging: {
+        policies: [
+          { id: 'urgent', match: { severities: ['critical'] }, steps: [{ afterMinutes: 0, people: ['carol'] }] },
+          { id: 'default', steps: [{ afterMinutes: 0, people: ['alice'] }] },
+        ],
+        sweepSeconds: 0.2,
+        ntfy: { url },
+      },
+    } as never);
+  });
+  afterEach(async () => {
+    await test.close();
+    await api.stop();
+  });
+
+  it('pages the critical policy once the ingest raised the incident to critical', async () => {
+    const post = (fingerprint: string, severity: string) =>
+      fetch(`${test.bot.url}/api/v1/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ name: 'CheckoutSlow', labels: { service: 'checkout' }, severity, fingerprint }]),
+      });
+    const topics = () => api.requests.map((request) => (JSON.parse(request.body) as { topic: string }).topic);
+    expect((await post('slow-1', 'warning')).status).toBe(200);
+    expect(await eventually(async () => (topics().length > 0 ? topics() : undefined))).toEqual(['alice-pager']);
+    expect((await post('slow-2', 'critical')).status).toBe(200);
+    expect(await eventually(async () => (topics().length > 1 ? topics() : undefined))).toEqual(['alice-pager', 'carol-pager']);
+    const escalations = await test.database.handle.db.selectFrom('paging_escalations').select(['policy', 'severity', 'round']).execute();
+    expect(escalations).toEqual([{ policy: 'urgent', severity: 'critical', round: 1 }]);
   });
 });
