@@ -46,7 +46,7 @@ describe("merges when the bot's database connections are terminated in the middl
       const terminated: number[] = [];
       for (let round = 0; round < disruptions; round++) {
         // Each time a merge statement of the bot is running: every backend of the bot goes (the monitor stays).
-        const inFlight = await waitFor(async () => ((await mergesInFlight(monitor, name, since)).length > 0 ? true : undefined), 10_000);
+        const inFlight = await waitFor(async () => ((await mergesInFlight(monitor, name, since)).length > 0 ? true : undefined), 20_000);
         expect(inFlight, `round ${round}: no merge in flight`).toBe(true);
         const { rows } = await monitor.query<{ pid: number }>(
           `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_start >= $2 AND pid <> pg_backend_pid() AND pg_terminate_backend(pid)`,
@@ -86,6 +86,6 @@ describe("merges when the bot's database connections are terminated in the middl
       expect(new Set(merged.map((row) => row.incident_id)).size).toBe(components);
       for (const proposal of merged) expect(proposal).toMatchObject({ state: 'SUPERSEDED', outcome: expect.stringMatching(/^incident merged into #\d+$/) });
     },
-    30_000,
+    60_000,
   );
 });

@@ -59,7 +59,7 @@ describe('merges when the bot is killed (SIGKILL) in the middle of one [real Pos
       const inFlight = await waitFor(async () => {
         const pids = await mergesInFlight(monitor, name, since);
         return pids.length > 0 ? pids : undefined;
-      }, 10_000);
+      }, 20_000);
       expect(inFlight, 'no merge was ever in flight').toBeDefined();
       await first.bot.kill('SIGKILL');
       expect(first.bot.exit).toMatchObject({ signal: 'SIGKILL' });
@@ -94,6 +94,6 @@ describe('merges when the bot is killed (SIGKILL) in the middle of one [real Pos
       expect(new Set(merged.map((row) => row.incident_id)).size).toBe(components);
       for (const proposal of merged) expect(proposal).toMatchObject({ state: 'SUPERSEDED', outcome: expect.stringMatching(/^incident merged into #\d+$/) });
     },
-    30_000,
+    60_000,
   );
 });

@@ -115,7 +115,7 @@ export async function mergeInvariants(databaseUrl: string, components: number) {
 }
 
 /** Waits until the bot has analysed everything it was asked to: no request and no analysis job left. */
-export async function analysesSettled(client: pg.Client, timeoutMilliseconds = 15_000): Promise<void> {
+export async function analysesSettled(client: pg.Client, timeoutMilliseconds = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMilliseconds;
   for (;;) {
     const { rows } = await client.query<{ busy: number }>(`
