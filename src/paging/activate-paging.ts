@@ -39,7 +39,12 @@ export async function activatePaging(deps: PagingDependencies): Promise<number |
       const values = { incident_id: incident.id, episode: incident.flaps, policy: policy.id, state: 'suppressed' as const, next_step_at: null };
       return [{ ...values, started_at: now, note: openBeforePaging, severity: chosen.severity }];
     });
-    if (rows.length > 0) await trx.insertInto('paging_escalations').values(rows).execute();
+    // In slices: a statement takes at most 65535 parameters, and a long-forgotten backlog may be large.
+    for (let from = 0; from < rows.length; from += 1000)
+      await trx
+        .insertInto('paging_escalations')
+        .values(rows.slice(from, from + 1000))
+        .execute();
     await appendAudit(trx, {
       kind: 'paging_switched_on',
       incidentId: null,
