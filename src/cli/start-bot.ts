@@ -30,6 +30,7 @@ import { registerOncallRoutes } from '../http/oncall-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
+import { SettledAlerts } from '../ingest/settled-alerts.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { similarIncidentLines } from '../knowledge/similar-incident-lines.ts';
 import { startKnowledgeEmbedder } from '../knowledge/start-knowledge-embedder.ts';
@@ -243,6 +244,7 @@ export async function startBot(
     ...resolution,
     maxDepth: config.topology.maxDepth,
     log,
+    settled: new SettledAlerts(),
   };
   registerIncidentRoutes(app, { db: database.db, credentials });
   registerOncallRoutes(app, {

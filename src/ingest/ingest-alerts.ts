@@ -4,7 +4,6 @@ import { parseAlertmanager } from '../alerts/parse-alertmanager.ts';
 import { parseGenericAlerts } from '../alerts/parse-generic-alerts.ts';
 import type { AlertRepair } from '../alerts/storable-alert.ts';
 import type { AuditEntry } from '../audit/append-audit.ts';
-import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
 import { canonicalJson } from '../domain/canonical-json.ts';
 import { type ClusterNames, clusterOfAlert, singleCluster } from '../incidents/cluster-of-alert.ts';
 import { lockCorrelationKeys } from '../incidents/correlation-locks.ts';
@@ -19,6 +18,9 @@ import { isConnectionError } from '../storage/is-connection-error.ts';
 import { serviceOfAlert } from '../topology/service-of-alert.ts';
 import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { applyIncidentChanges } from './apply-incident-changes.ts';
+import { claimsOf, joinClaims } from './incident-claims.ts';
+import { queueReceipt } from './queue-receipt.ts';
+import type { SettledAlerts } from './settled-alerts.ts';
 import { correlateNewAlerts } from './correlate-new-alerts.ts';
 import { type FlapRule, flapRule, reopenFlappingIncidents } from './reopen-flapping-incidents.ts';
 import { latestOccurrences, type LatestOccurrence } from './latest-occurrences.ts';
@@ -44,6 +46,8 @@ export interface IngestDependencies {
   windowMilliseconds: number;
   maxDepth: number;
   log?: Logger;
+  /** What this process stored last of each fingerprint (ADR 0039); absent: every batch reads all its alerts. */
+  settled?: SettledAlerts;
 }
 
 export type IngestResult =
@@ -52,13 +56,15 @@ export type IngestResult =
 
 /**
  * What a stored batch leaves to do after its commit: analyses to request, incidents that may have resolved (with
- * the latest end seen), merges to log, incidents it opened (their cards go out before any analysis).
+ * the latest end seen), merges to log, incidents it opened (their cards go out before any analysis), and where
+ * its alerts went (to remember, ADR 0039).
  */
 type Stored = Extract<IngestResult, { ok: true }> & {
   analysed: string[];
   resolving: Map<string, Date | null>;
   merged: MergedIncident[];
   opened: string[];
+  placements: readonly Placement[];
 };
 
 /** How often a batch starts over because an incident it was adding to resolved meanwhile, before giving up. */
@@ -76,10 +82,12 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
   let stored: Stored | undefined;
   try {
     for (let attempt = 1; stored === undefined; attempt++) {
-      const outcome = await storeBatch(deps, alerts);
+      // Starting over, the batch reads every alert: what it remembered may be what failed.
+      const outcome = await storeBatch(deps, alerts, attempt === 1);
       if (outcome !== 'restart') stored = outcome;
       else if (attempt === maxAttempts) throw new Error(`incidents kept resolving under the batch (${maxAttempts} attempts)`);
     }
+    deps.settled?.remember(stored.placements);
     for (const merge of stored.merged) {
       deps.log?.info(
         { incidentId: merge.into, number: merge.intoNumber, merged: merge.number, mergedId: merge.id },
@@ -103,19 +111,27 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
 
 /**
  * One attempt at storing the batch: read first without any lock (a storm is mostly re-sends, and what is stored
- * as sent needs nothing more), then the transactions of `storeAlerts` for the rest. 'restart': an incident the
- * batch was adding firing alerts to resolved meanwhile; nothing was written, read again.
+ * as sent needs nothing more; what this process remembers storing as sent is not even read), then the
+ * transactions of `storeAlerts` for the rest. 'restart': an incident the batch was adding firing alerts to
+ * resolved meanwhile, or one it remembered is no longer as claimed; nothing was written, read again.
  */
-async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[]): Promise<Stored | 'restart'> {
+async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[], remembering: boolean): Promise<Stored | 'restart'> {
+  const remembered: Placement[] = [];
+  const unknown: ServiceAlert[] = [];
+  for (const alert of alerts) {
+    const incidentId = remembering ? deps.settled?.incidentOf(alert) : undefined;
+    if (incidentId === undefined) unknown.push(alert);
+    else remembered.push({ alert, incidentId, unchanged: true, remembered: true });
+  }
   const read = place(
-    alerts,
+    unknown,
     await latestOccurrences(
       deps.db,
-      alerts.map((alert) => alert.fingerprint),
+      unknown.map((alert) => alert.fingerprint),
     ),
     flapRule(deps),
   );
-  const settled = read.placed.filter((entry) => entry.unchanged);
+  const settled = [...remembered, ...read.placed.filter((entry) => entry.unchanged)];
   const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
   const batch = { settled, pending, ignored: read.ignored };
   if (pending.length === 0) return receiveUnchanged(deps, batch);
@@ -153,11 +169,25 @@ interface ReadBatch {
   ignored: number;
 }
 
-/** The steady state of a storm: a group re-sent with nothing new. No lock, no transaction: only the receipt. */
-async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored> {
+/**
+ * The steady state of a storm: a group re-sent with nothing new. No lock, no transaction: only the receipt, in a
+ * statement that checks what the batch remembered of its incidents.
+ */
+async function receiveUnchanged(deps: IngestDependencies, batch: ReadBatch): Promise<Stored | 'restart'> {
   const touched = [...new Set(batch.settled.map((entry) => entry.incidentId))];
-  if (batch.settled.length > 0) await queueAuditEntry(deps.db, receiptOf(deps, batch.settled, touched));
-  return { ok: true, stored: batch.settled.length, ignored: batch.ignored, incidents: touched, analysed: [], resolving: new Map(), merged: [], opened: [] };
+  const claims = claimsOf(batch.settled.filter((entry) => entry.remembered));
+  if (batch.settled.length > 0 && !(await queueReceipt(deps.db, receiptOf(deps, batch.settled, touched), claims))) return 'restart';
+  return {
+    ok: true,
+    stored: batch.settled.length,
+    ignored: batch.ignored,
+    incidents: touched,
+    analysed: [],
+    resolving: new Map(),
+    merged: [],
+    opened: [],
+    placements: batch.settled,
+  };
 }
 
 /** The audit receipt of a stored batch (through the outbox, ADR 0009). */
@@ -245,7 +275,7 @@ async function storeAlerts(
     }
   }
 
-  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map(), merged: [], opened: [] };
+  if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map(), merged: [], opened: [], placements: [] };
   // Alerts this batch placed in an incident it is merging go to the survivor with the rest.
   const survivorOf = new Map(merges.map((merge) => [merge.from, merge.into]));
   placed.forEach((entry, index) => {
@@ -273,12 +303,13 @@ async function storeAlerts(
   if (merged === 'restart') return 'restart';
   // Its statement looks at those incidents again after the lock: one resolved just before cannot take a firing
   // alert, and one merged meanwhile takes nothing (the batch reads again and finds its alerts in the survivor).
+  // What the batch remembered of incidents it only receives alerts in is checked with what it writes (ADR 0039).
+  const claims = joinClaims({ open: firingInto, notMerged: changedInto }, claimsOf(placed.filter((entry) => entry.remembered)));
   const written = await writeAlerts(
     trx,
     placed.filter((entry) => !entry.unchanged),
     receiptOf(deps, placed, touched),
-    firingInto,
-    changedInto,
+    claims,
   );
   if (written.blocked) return 'restart';
   const changedAlerts = written.changed;
@@ -296,6 +327,7 @@ async function storeAlerts(
     resolving: resolvingIn(changedAlerts),
     merged,
     opened,
+    placements: placed,
   };
 }
 
@@ -326,8 +358,11 @@ function resolvingIn(changed: readonly ChangedAlert[]): Map<string, Date | null>
   return resolving;
 }
 
-/** An alert, its incident, whether it is stored exactly as sent (nothing to write), and whether it reopens it. */
-export type Placement = PlacedAlert & { unchanged: boolean; reopens?: boolean };
+/**
+ * An alert, its incident, whether it is stored exactly as sent (nothing to write), whether it reopens it, and
+ * whether that was remembered rather than read (a claim to check, ADR 0039).
+ */
+export type Placement = PlacedAlert & { unchanged: boolean; reopens?: boolean; remembered?: boolean };
 
 /** Where each alert goes, from the newest stored occurrence of its fingerprint. */
 function place(alerts: ServiceAlert[], latest: Map<string, LatestOccurrence>, flapping: FlapRule) {
