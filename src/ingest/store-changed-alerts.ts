@@ -119,6 +119,7 @@ export async function storeChangedAlerts(
   if (reopening.length > 0) await reopenFlappingIncidents(trx, reopening, flapping, deps.log);
   const merged = await mergeIncidents(trx, merges, {
     at: deps.clock.now(),
+    log: deps.log,
     bridging: placed
       .flatMap((entry) => (merges.some((merge) => merge.into === entry.incidentId) && !entry.unchanged ? [entry.alert.fingerprint] : []))
       .slice(0, 20),
