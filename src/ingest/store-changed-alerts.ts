@@ -100,8 +100,25 @@ export async function storeChangedAlerts(
   }
 
   if (placed.length === 0) return { ok: true, stored: 0, ignored, incidents: [], analysed: [], resolving: new Map(), merged: [], opened: [], placements: [] };
-  // Alerts this batch placed in an incident it is merging go to the survivor with the rest.
-  const survivorOf = new Map(merges.map((merge) => [merge.from, merge.into]));
+  // Reopening and merging flip a status like resolving: exclusive, so no resolver, adder or merger is midway.
+  const reopening = [...new Set(placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])))];
+  const flipping = new Set([...reopening, ...merges.flatMap((merge) => [merge.from, merge.into])]);
+  const writingInto = new Set(placed.flatMap((entry) => (entry.unchanged ? [] : [entry.incidentId])));
+  await lockCorrelationKeys(
+    trx,
+    [...new Set([...writingInto, ...flipping])].map((incidentId) => ({ space: 'incident', name: incidentId, shared: !flipping.has(incidentId) })),
+  );
+  if (reopening.length > 0) await reopenFlappingIncidents(trx, reopening, flapping, deps.log);
+  const merging = new Set(merges.flatMap((merge) => [merge.from, merge.into]));
+  const merged = await mergeIncidents(trx, merges, {
+    at: deps.clock.now(),
+    log: deps.log,
+    bridging: placed.flatMap((entry) => (merging.has(entry.incidentId) && !entry.unchanged ? [entry.alert.fingerprint] : [])).slice(0, 20),
+  });
+  if (merged === 'restart') return 'restart';
+  // Alerts this batch placed in an incident it merged go to the survivor with the rest; a merge refused (ADR 0038)
+  // leaves them where correlation put them.
+  const survivorOf = new Map(merged.map((merge) => [merge.id, merge.into]));
   placed.forEach((entry, index) => {
     const survivor = survivorOf.get(entry.incidentId);
     if (survivor !== undefined) placed[index] = { ...entry, incidentId: survivor };
@@ -109,22 +126,6 @@ export async function storeChangedAlerts(
   const touched = [...new Set(placed.map((entry) => entry.incidentId))];
   const changedInto = [...new Set(placed.flatMap((entry) => (entry.unchanged ? [] : [entry.incidentId])))];
   const firingInto = [...new Set(placed.flatMap((entry) => (!entry.unchanged && entry.alert.status === 'firing' ? [entry.incidentId] : [])))];
-  // Reopening and merging flip a status like resolving: exclusive, so no resolver, adder or merger is midway.
-  const flipping = new Set([...placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])), ...merges.flatMap((merge) => [merge.from, merge.into])]);
-  const reopening = [...new Set(placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])))];
-  await lockCorrelationKeys(
-    trx,
-    [...new Set([...changedInto, ...flipping])].map((incidentId) => ({ space: 'incident', name: incidentId, shared: !flipping.has(incidentId) })),
-  );
-  if (reopening.length > 0) await reopenFlappingIncidents(trx, reopening, flapping, deps.log);
-  const merged = await mergeIncidents(trx, merges, {
-    at: deps.clock.now(),
-    log: deps.log,
-    bridging: placed
-      .flatMap((entry) => (merges.some((merge) => merge.into === entry.incidentId) && !entry.unchanged ? [entry.alert.fingerprint] : []))
-      .slice(0, 20),
-  });
-  if (merged === 'restart') return 'restart';
   // Its statement looks at those incidents again after the lock: one resolved just before cannot take a firing
   // alert, and one merged meanwhile takes nothing (the batch reads again and finds its alerts in the survivor).
   // What the batch remembered of incidents it only receives alerts in is checked with what it writes (ADR 0039).
