@@ -173,8 +173,9 @@ export async function startBot(
   await jobs.work(
     'analyze-incident',
     async ({ incidentId }) => {
-      await paceAnalysis(incidentId);
+      const finished = await paceAnalysis(incidentId);
       const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log, ...resolution }, incidentId);
+      finished();
       // A resolution requests an analysis in its commit: its knowledge entry is there to embed now.
       knowledgeEmbedder?.poke();
       // No alerts left: it may have merged into another incident, whose analysis carries on.
