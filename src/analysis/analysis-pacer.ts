@@ -19,7 +19,7 @@ export type AnalysisFinished = () => void;
  * the one waiting job, at a cost to a card's freshness of at most the spacing. Other incidents are not held up:
  * each job of a batch waits on its own.
  */
-export function analysisPacer(intervalMilliseconds: number, time: PacerTime = realTime, share = 0.1): (incidentId: string) => Promise<AnalysisFinished> {
+export function analysisPacer(intervalMilliseconds: number, time: PacerTime = realTime, share = 0.05): (incidentId: string) => Promise<AnalysisFinished> {
   const started = new Map<string, { at: number; spacing: number }>();
   return async (incidentId) => {
     const last = started.get(incidentId);
