@@ -6,15 +6,18 @@ import { alertmanagerPayload, createIngestHarness, type IngestHarness, type Test
 
 // Records the fingerprints each read of stored occurrences asked for (the statement marked latest-occurrences),
 // and how many times the ingest took advisory locks (the statement marked lock-correlation-keys).
-function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { count: number } } {
+function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { count: number }; marked: string[] } {
   const reads: string[][] = [];
   const locks = { count: 0 };
+  const marked: string[] = [];
   const plugin: KyselyPlugin = {
     transformQuery: ({ node }) => {
       // The marker is a raw fragment among the parameters: `${prepared('latest-occurrences')}`.
       const parameters = (node as { parameters?: readonly unknown[] }).parameters ?? [];
       const marker = node.kind === 'RawNode' ? JSON.stringify(parameters[0] ?? null) : '';
       if (marker.includes('prepared:lock-correlation-keys')) locks.count++;
+      const name = /prepared:([a-z-]+)/.exec(marker)?.[1];
+      if (name) marked.push(name);
       if (marker.includes('prepared:latest-occurrences')) {
         reads.push(
           parameters.flatMap((parameter) => (Array.isArray((parameter as { value?: unknown }).value) ? (parameter as { value: string[] }).value : [])),
@@ -24,7 +27,7 @@ function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { 
     },
     transformResult: async ({ result }) => result,
   };
-  return { plugin, reads, locks };
+  return { plugin, reads, locks, marked };
 }
 
 const at = '2026-03-01T10:00:00Z';
@@ -38,7 +41,7 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
   });
 
   it('reads no stored alert for a group re-sent as it was, and only the changed ones, once, of a group that changed', async () => {
-    const { plugin, reads } = occurrenceReads();
+    const { plugin, reads, marked } = occurrenceReads();
     h = await createIngestHarness();
     h.deps.db = h.deps.db.withPlugin(plugin);
     const snapshot = group([{ fingerprint: 's-1' }, { fingerprint: 's-2' }, { fingerprint: 's-3' }]);
@@ -51,7 +54,11 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
     expect(reads.flat()).toEqual([]);
 
     reads.length = 0;
+    marked.length = 0;
     await h.ingest('g', [...snapshot.slice(0, 2), { ...snapshot[2]!, status: 'resolved' }, { fingerprint: 's-4', service: 'api', startsAt: at }]);
+    // The incident already holds the service, the severity and the start: its row is not updated.
+    expect(marked).not.toContain('apply-incident-changes');
+    expect(marked).toContain('write-alerts');
     // One read, under the batch's locks: a few unknown alerts in a remembered group are taken for new ones.
     expect(reads.map((read) => [...read].sort())).toEqual([['s-3', 's-4']]);
     const { rows } = await sql<{ status: string; n: number }>`
