@@ -4,7 +4,8 @@ import { ingestAlerts } from '../../src/ingest/ingest-alerts.ts';
 import { SettledAlerts } from '../../src/ingest/settled-alerts.ts';
 import { alertmanagerPayload, createIngestHarness, type IngestHarness, type TestAlert } from '../support/ingest-harness.ts';
 
-// Records the fingerprints each read of stored occurrences asked for (the statement marked latest-occurrences),
+// Records the fingerprints each read of stored occurrences asked for (the statements marked latest-occurrences and
+// read-under-locks),
 // and how many times the ingest took advisory locks (the statement marked lock-correlation-keys).
 function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { count: number }; marked: string[] } {
   const reads: string[][] = [];
@@ -18,10 +19,12 @@ function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { 
       if (marker.includes('prepared:lock-correlation-keys')) locks.count++;
       const name = /prepared:([a-z-]+)/.exec(marker)?.[1];
       if (name) marked.push(name);
-      if (marker.includes('prepared:latest-occurrences')) {
-        reads.push(
-          parameters.flatMap((parameter) => (Array.isArray((parameter as { value?: unknown }).value) ? (parameter as { value: string[] }).value : [])),
+      // Both reads of stored occurrences; their first array is the fingerprints.
+      if (marker.includes('prepared:latest-occurrences') || marker.includes('prepared:read-under-locks')) {
+        const arrays = parameters.flatMap((parameter) =>
+          Array.isArray((parameter as { value?: unknown }).value) ? [(parameter as { value: string[] }).value] : [],
         );
+        reads.push(arrays[0] ?? []);
       }
       return node;
     },
