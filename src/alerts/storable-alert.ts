@@ -29,6 +29,8 @@ const fieldName = (name: string) => (name.length > 64 ? `${name.slice(0, 63)}…
 export function repairForStorage(alerts: readonly Alert[]): { alerts: Alert[]; repairs: AlertRepair[] } {
   const repairs: AlertRepair[] = [];
   const repaired = alerts.map((alert) => {
+    // Nearly every alert is storable as it came: checked without copying anything.
+    if (isStorable(alert)) return alert;
     const fields: string[] = [];
     const why = new Set<string>();
     const text = (value: string, field: string) => {
@@ -77,4 +79,22 @@ export function repairForStorage(alerts: readonly Alert[]): { alerts: Alert[]; r
     return storable;
   });
   return { alerts: repaired, repairs };
+}
+
+function isStorable(alert: Alert): boolean {
+  const text = (value: string | null) => value === null || (value.isWellFormed() && !value.includes('\u0000'));
+  const map = (values: Record<string, string>) => {
+    for (const key in values) if (!text(key) || !text(values[key]!)) return false;
+    return true;
+  };
+  return (
+    text(alert.fingerprint) &&
+    text(alert.name) &&
+    text(alert.groupKey) &&
+    text(alert.generatorUrl) &&
+    map(alert.labels) &&
+    map(alert.annotations) &&
+    !storableTime(alert.startsAt).clamped &&
+    (alert.endsAt === null || !storableTime(alert.endsAt).clamped)
+  );
 }
