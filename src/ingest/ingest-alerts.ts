@@ -105,15 +105,17 @@ async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[], reme
   const remembered: Placement[] = [];
   const changed: ServiceAlert[] = [];
   const unknown: ServiceAlert[] = [];
+  const expected = new Set<string>();
   for (const alert of alerts) {
     const known = remembering ? deps.settled?.recall(alert) : undefined;
+    if (known !== undefined) expected.add(known.incidentId);
     if (known === undefined) unknown.push(alert);
     else if (known.unchanged) remembered.push({ alert, incidentId: known.incidentId, unchanged: true, remembered: true });
     else changed.push(alert);
   }
   // Unknown firing alerts may need an incident: the transaction takes the keys for that (resolved ones never do).
   const maybeNew = unknown.filter((alert) => alert.status === 'firing');
-  let batch: ReadBatch = { settled: remembered, pending: [...changed, ...unknown], unplaced: maybeNew, ignored: 0 };
+  let batch: ReadBatch = { settled: remembered, pending: [...changed, ...unknown], unplaced: maybeNew, ignored: 0, expectedIncidents: [...expected] };
   if (unknown.length > alerts.length / 4 || !remembering) {
     const read = placeAlerts(
       batch.pending,
@@ -128,14 +130,15 @@ async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[], reme
       pending: [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced],
       unplaced: read.unplaced,
       ignored: read.ignored,
+      expectedIncidents: [...new Set([...expected, ...read.placed.map((entry) => entry.incidentId)])],
     };
   }
   if (batch.pending.length === 0) return receiveUnchanged(deps, batch);
-  const attempt = (scope: 'services' | 'neighbourhood') =>
+  const once = (scope: 'services' | 'neighbourhood', holding: readonly string[]) =>
     deps.db
       .transaction()
       .execute(async (trx) => {
-        const outcome = await storeChangedAlerts(trx, deps, batch, scope);
+        const outcome = await storeChangedAlerts(trx, deps, batch, scope, holding);
         // Rolled back: it may have opened an incident already.
         if (outcome === 'restart') throw restart;
         return outcome;
@@ -144,6 +147,14 @@ async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[], reme
         if (error === restart) return 'restart' as const;
         throw error;
       });
+  // Holding the incidents it expects from the start; without, when it needed others.
+  const attempt = async (scope: 'services' | 'neighbourhood') => {
+    const outcome = await once(scope, batch.expectedIncidents);
+    if (outcome !== 'relock') return outcome;
+    const again = await once(scope, []);
+    if (again === 'relock') throw new Error('asked to lock again while holding no incident');
+    return again;
+  };
   const stored = await attempt('services');
   if (stored !== 'needs-neighbourhood') return stored;
   // It wrote nothing and released its locks: again, with the locks that may open an incident.

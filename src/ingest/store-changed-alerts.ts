@@ -26,6 +26,8 @@ export interface ReadBatch {
   pending: ServiceAlert[];
   unplaced: ServiceAlert[];
   ignored: number;
+  /** The incidents its alerts were last seen in: most likely those it will write to. */
+  expectedIncidents: readonly string[];
 }
 
 /**
@@ -52,13 +54,20 @@ export type StoredBatch = Extract<IngestResult, { ok: true }> & {
  * returns 'needs-neighbourhood' before writing anything, and the caller starts over. Phase 3 holds the incidents
  * that receive firing alerts shared, so none resolves meanwhile, and returns 'restart' when one already has (ADR
  * 0013), as it does when an alert the first read placed has lost its open incident (its keys are not held).
+ *
+ * `holding`: incidents whose keys the first statement takes too, shared (the last key space, so still one
+ * statement in the global order). When they are all phase 3 needs, as in a storm where new alerts join the
+ * incidents their group is already in, phase 3 takes nothing: a round trip saved. When phase 3 needs another key,
+ * or one exclusive (a merge, a reopening), taking it now could wait in the wrong order: 'relock', and the caller
+ * starts over holding none.
  */
 export async function storeChangedAlerts(
   trx: Transaction<DatabaseSchema>,
   deps: IngestDependencies,
   batch: ReadBatch,
   scope: 'services' | 'neighbourhood',
-): Promise<StoredBatch | 'needs-neighbourhood' | 'restart'> {
+  holding: readonly string[],
+): Promise<StoredBatch | 'needs-neighbourhood' | 'restart' | 'relock'> {
   const flapping = flapRule(deps);
   const services = [...new Set(batch.unplaced.flatMap((alert) => (alert.service ? [alert.service] : [])))];
   const neighborhood = batch.unplaced.length > 0 ? correlationNeighborhood(deps.graph(), services, deps.maxDepth) : [];
@@ -76,6 +85,7 @@ export async function storeChangedAlerts(
       space: 'newAlert' as const,
       name: alert.service ? `fingerprint:${alert.fingerprint}` : `unmapped:${alert.name}`,
     })),
+    ...holding.map((incidentId) => ({ space: 'incident' as const, name: incidentId, shared: true })),
   ]);
   const near =
     batch.unplaced.length > 0
@@ -106,10 +116,15 @@ export async function storeChangedAlerts(
   const reopening = [...new Set(placed.flatMap((entry) => (entry.reopens ? [entry.incidentId] : [])))];
   const flipping = new Set([...reopening, ...merges.flatMap((merge) => [merge.from, merge.into])]);
   const writingInto = new Set(placed.flatMap((entry) => (entry.unchanged ? [] : [entry.incidentId])));
-  await lockCorrelationKeys(
-    trx,
-    [...new Set([...writingInto, ...flipping])].map((incidentId) => ({ space: 'incident', name: incidentId, shared: !flipping.has(incidentId) })),
-  );
+  // An incident this transaction opened is seen by no other until the commit: it needs no key.
+  const held = new Set([...holding, ...opened]);
+  const needed = [...new Set([...writingInto, ...flipping])];
+  if (holding.length > 0 && !needed.every((incidentId) => held.has(incidentId) && !flipping.has(incidentId))) return 'relock';
+  if (holding.length === 0)
+    await lockCorrelationKeys(
+      trx,
+      needed.map((incidentId) => ({ space: 'incident', name: incidentId, shared: !flipping.has(incidentId) })),
+    );
   if (reopening.length > 0) await reopenFlappingIncidents(trx, reopening, flapping, deps.log);
   const merging = new Set(merges.flatMap((merge) => [merge.from, merge.into]));
   const merged = await mergeIncidents(trx, merges, {

@@ -44,7 +44,7 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
   });
 
   it('reads no stored alert for a group re-sent as it was, and only the changed ones, once, of a group that changed', async () => {
-    const { plugin, reads, marked } = occurrenceReads();
+    const { plugin, reads, marked, locks } = occurrenceReads();
     h = await createIngestHarness();
     h.deps.db = h.deps.db.withPlugin(plugin);
     const snapshot = group([{ fingerprint: 's-1' }, { fingerprint: 's-2' }, { fingerprint: 's-3' }]);
@@ -58,7 +58,10 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
 
     reads.length = 0;
     marked.length = 0;
+    locks.count = 0;
     await h.ingest('g', [...snapshot.slice(0, 2), { ...snapshot[2]!, status: 'resolved' }, { fingerprint: 's-4', service: 'api', startsAt: at }]);
+    // Every key in one statement: the group's, the new alert's, and the incident it was expected to join.
+    expect(locks.count).toBe(1);
     // The incident already holds the service, the severity and the start: its row is not updated.
     expect(marked).not.toContain('apply-incident-changes');
     expect(marked).toContain('write-alerts');
