@@ -35,6 +35,8 @@ export async function startBenchBot(options: { topology: string; environment?: R
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
+  // Each statement's duration in PostgreSQL's log, to see where its time goes (BENCH_LOG_STATEMENTS=1).
+  if (process.env.BENCH_LOG_STATEMENTS) await admin.query(`ALTER DATABASE ${database} SET log_min_duration_statement = 0`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;

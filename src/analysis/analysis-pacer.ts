@@ -7,21 +7,31 @@ export interface PacerTime {
 
 const realTime: PacerTime = { now: () => Date.now(), sleep };
 
+/** Call when the analysis the pacer let start has finished: its duration spaces the next one. */
+export type AnalysisFinished = () => void;
+
 /**
- * Spaces the analyses of one incident at least `intervalMilliseconds` apart in this process (ADR 0009). The
- * stately queue already keeps one run in flight and one waiting; during a storm the waiting one would start the
- * moment the last ends, re-ranking a 300-service incident back to back. Waiting out the interval inside the
- * job lets the alerts of that time coalesce into the one waiting job, at a cost to a card's freshness of at
- * most the interval. Other incidents are not held up: each job of a batch waits on its own.
+ * Spaces the analyses of one incident at least `intervalMilliseconds` apart in this process (ADR 0009), and
+ * further apart when they are slow: at least their own duration divided by `share`, so re-analysing one incident
+ * takes no more than that share of the time (ADR 0040). The stately queue already keeps one run in flight and one
+ * waiting; during a storm the waiting one would start the moment the last ends, re-ranking a 300-service incident
+ * of tens of thousands of alerts back to back. Waiting inside the job lets the alerts of that time coalesce into
+ * the one waiting job, at a cost to a card's freshness of at most the spacing. Other incidents are not held up:
+ * each job of a batch waits on its own.
  */
-export function analysisPacer(intervalMilliseconds: number, time: PacerTime = realTime): (incidentId: string) => Promise<void> {
-  const started = new Map<string, number>();
+export function analysisPacer(intervalMilliseconds: number, time: PacerTime = realTime, share = 0.05): (incidentId: string) => Promise<AnalysisFinished> {
+  const started = new Map<string, { at: number; spacing: number }>();
   return async (incidentId) => {
-    const wait = (started.get(incidentId) ?? Number.NEGATIVE_INFINITY) + intervalMilliseconds - time.now();
+    const last = started.get(incidentId);
+    const wait = last === undefined ? 0 : last.at + last.spacing - time.now();
     if (wait > 0) await time.sleep(wait);
     const now = time.now();
-    started.set(incidentId, now);
-    // Only incidents analysed within the interval matter; forget the rest so the map stays small.
-    if (started.size > 1000) for (const [id, at] of started) if (at + intervalMilliseconds <= now) started.delete(id);
+    const entry = { at: now, spacing: intervalMilliseconds };
+    started.set(incidentId, entry);
+    // Only incidents analysed within their spacing matter; forget the rest so the map stays small.
+    if (started.size > 1000) for (const [id, run] of started) if (run.at + run.spacing <= now) started.delete(id);
+    return () => {
+      entry.spacing = Math.max(intervalMilliseconds, (time.now() - now) / share);
+    };
   };
 }

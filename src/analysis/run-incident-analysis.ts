@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus, Severity } from '../alerts/alert.ts';
 import type { AlertRow } from '../alerts/alert.table.ts';
@@ -105,6 +106,9 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
   }
   const revision = Number(groups[0]!.revision);
   const alertsAnalysed = groups.reduce((sum, group) => sum + group.alerts, 0);
+  // The analysis shares the event loop with the ingest: a storm's incident of thousands of groups takes some
+  // milliseconds at each step, and webhook requests are answered between them rather than after all of them.
+  await yieldToEventLoop();
   const counted = groups.map((group) => [group.service, group.name, group.status, group.severity, group.first_starts_at.getTime()]);
   // A resolution after a grace period changes no count, yet must reach the proposals ("incident resolved").
   const inputDigest = sha256Hex(JSON.stringify(status === 'open' ? counted : [status, counted]));
@@ -130,7 +134,9 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
     log({ topRootCause: groups[0]!.top, changed: false });
     return { changed: false, revision, alertsAnalysed };
   }
+  await yieldToEventLoop();
   const computed = analyzeIncident(facts, deps.graph(), deps.maxDepth);
+  await yieldToEventLoop();
   const title = analysisTitle(facts, computed.rootCauses[0]?.service);
   const analysis: StoredIncidentAnalysis = { ...computed, revision, alertsAnalysed, analysedAt: analysedAt.toISOString(), inputDigest };
   // Kept on the incident: the best candidates only. A storm over 300 services ranks 300 of them, half a megabyte

@@ -25,6 +25,8 @@ export const auditKinds = [
   'page_failed',
   'paging_acknowledged',
   'paging_resolved',
+  'paging_policy_changed',
+  'paging_switched_on',
   'incidents_merged',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];

@@ -70,6 +70,10 @@ export interface CardPaging {
   acknowledged: { by: string; via: string; at: string } | null;
   /** Why it was suppressed, or what a step could not do ("nobody on call in primary"). */
   note: string | null;
+  /** How often a severity rise chose another policy (ADR 0037); 0 when never. */
+  round?: number;
+  /** The severity the current policy was chosen for. */
+  severity?: string | null;
 }
 
 /**

@@ -38,6 +38,13 @@ export function cardTimeline(card: IncidentCard): TimelineLine[] {
   }
   const paging = card.paging;
   if (paging !== null && paging !== undefined) {
+    if ((paging.round ?? 0) > 0) {
+      // Listed before the pages, so that in the thread it comes before the new round's pages it explains.
+      lines.push({
+        key: `policy:${paging.escalationId}:${paging.round}`,
+        text: `Severity rose to ${paging.severity ?? 'unknown'}: escalation policy ${paging.policy} applies now.`,
+      });
+    }
     for (const page of paging.pages.filter((entry) => entry.state === 'sent' || entry.state === 'failed')) {
       const outcome = page.state === 'sent' ? 'paged' : `could not be paged (${page.error ?? 'unknown'})`;
       lines.push({ key: `page:${page.id}:${page.state}`, text: `Step ${page.step}: ${page.personName} ${outcome} via ${page.channel} at ${page.at}.` });

@@ -30,6 +30,7 @@ import { registerOncallRoutes } from '../http/oncall-routes.ts';
 import { registerIncidentRoutes } from '../http/incident-routes.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { hasWebhookCredentials } from '../http/webhook-auth.ts';
+import { SettledAlerts } from '../ingest/settled-alerts.ts';
 import { ingestAlerts } from '../ingest/ingest-alerts.ts';
 import { similarIncidentLines } from '../knowledge/similar-incident-lines.ts';
 import { startKnowledgeEmbedder } from '../knowledge/start-knowledge-embedder.ts';
@@ -172,8 +173,9 @@ export async function startBot(
   await jobs.work(
     'analyze-incident',
     async ({ incidentId }) => {
-      await paceAnalysis(incidentId);
+      const finished = await paceAnalysis(incidentId);
       const analysed = await runIncidentAnalysis({ db: database.db, graph, maxDepth: config.topology.maxDepth, log, ...resolution }, incidentId);
+      finished();
       // A resolution requests an analysis in its commit: its knowledge entry is there to embed now.
       knowledgeEmbedder?.poke();
       // No alerts left: it may have merged into another incident, whose analysis carries on.
@@ -243,6 +245,7 @@ export async function startBot(
     ...resolution,
     maxDepth: config.topology.maxDepth,
     log,
+    settled: new SettledAlerts(),
   };
   registerIncidentRoutes(app, { db: database.db, credentials });
   registerOncallRoutes(app, {

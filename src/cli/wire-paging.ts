@@ -8,6 +8,7 @@ import type { PagerPort, PagingChannel } from '../ports/pager-port.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { Kysely } from 'kysely';
 import { acknowledgeByAccount, acknowledgeByProvider, acknowledgeBySms } from '../paging/acknowledge-doors.ts';
+import { deactivatePaging } from '../paging/activate-paging.ts';
 import type { PageablePerson, PagingDependencies } from '../paging/paging-dependencies.ts';
 import { type Paging, startPaging } from '../paging/start-paging.ts';
 import { DiscordPager } from '../../adapters/discord/discord-pager.ts';
@@ -95,6 +96,7 @@ export async function wirePaging(
   if (config.paging.opsgenie?.webhookSecret !== undefined)
     registerOpsgenieWebhook(app, { secret: config.paging.opsgenie.webhookSecret, log: paging.log, acknowledge: acknowledgeProvider('opsgenie') });
   const running = config.paging.policies.length > 0 ? await startPaging({ ...paging, jobs: deps.jobs, events: deps.events }) : undefined;
+  if (running === undefined) await deactivatePaging(deps.db, paging.log);
   const names = [...pagers.values()].map((pager) => pager.description);
   const description =
     running === undefined

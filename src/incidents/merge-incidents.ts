@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import { queueAuditEntry } from '../audit/queue-audit-entry.ts';
+import type { Logger } from '../ports/logger.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { IncidentMerge } from './correlate-alerts.ts';
 
@@ -18,22 +19,28 @@ export interface MergedIncident {
  * analysis (the merged one's proposals end there as superseded, and both cards update) and the merge is audited.
  * Logging is the caller's, after its commit. 'restart' when one of them is no longer open (it resolved or merged before the keys were taken): nothing
  * it did may stay, the caller rolls back and reads again.
+ *
+ * Incidents of different clusters never merge (ADR 0032): correlation does not propose that, and the statement
+ * refuses it too, so a pair that slipped through is left as it is (a warning on `log`), not merged.
  */
 export async function mergeIncidents(
   trx: Transaction<DatabaseSchema>,
-  merges: readonly IncidentMerge[],
-  context: { at: Date; bridging: readonly string[] },
+  wanted: readonly IncidentMerge[],
+  context: { at: Date; bridging: readonly string[]; log?: Logger | undefined },
 ): Promise<MergedIncident[] | 'restart'> {
+  if (wanted.length === 0) return [];
+  const merges = await sameCluster(trx, wanted, context.log);
   if (merges.length === 0) return [];
   const from = merges.map((merge) => merge.from);
   const into = merges.map((merge) => merge.into);
   const survivors = [...new Set(into)];
   const open = await trx.selectFrom('incidents').select('id').where('id', 'in', survivors).where('status', '=', 'open').execute();
   if (open.length !== survivors.length) return 'restart';
+  // The cluster is compared here again, in the statement that merges: nothing between the check and it decides.
   const { rows: closed } = await sql<MergedIncident>`
     UPDATE incidents AS merged SET status = 'merged', merged_into = wanted.into_id, merged_at = ${context.at}::timestamptz, updated_at = now()
     FROM unnest(${from}::uuid[], ${into}::uuid[]) AS wanted (from_id, into_id), incidents AS survivor
-    WHERE merged.id = wanted.from_id AND merged.status = 'open' AND survivor.id = wanted.into_id
+    WHERE merged.id = wanted.from_id AND merged.status = 'open' AND survivor.id = wanted.into_id AND survivor.cluster = merged.cluster
     RETURNING merged.id, merged.number::text AS number, wanted.into_id AS into, survivor.number::text AS "intoNumber"`.execute(trx);
   if (closed.length !== merges.length) return 'restart';
 
@@ -87,4 +94,21 @@ export async function mergeIncidents(
     });
   }
   return closed;
+}
+
+/** The merges whose two incidents are of one cluster; each other one is refused with a warning. */
+async function sameCluster(trx: Transaction<DatabaseSchema>, merges: readonly IncidentMerge[], log: Logger | undefined): Promise<IncidentMerge[]> {
+  const ids = [...new Set(merges.flatMap((merge) => [merge.from, merge.into]))];
+  const rows = await trx.selectFrom('incidents').select(['id', 'cluster', 'number']).where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return merges.filter((merge) => {
+    const from = byId.get(merge.from);
+    const into = byId.get(merge.into);
+    if (from === undefined || into === undefined || from.cluster === into.cluster) return true;
+    log?.warn(
+      { incidentId: into.id, number: into.number, cluster: into.cluster, refusedId: from.id, refusedNumber: from.number, refusedCluster: from.cluster },
+      'merge refused: the incidents belong to different clusters',
+    );
+    return false;
+  });
 }

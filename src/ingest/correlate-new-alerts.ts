@@ -2,7 +2,8 @@ import { sql, type Transaction } from 'kysely';
 import { correlateAlerts, type IncidentMerge, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
-import type { IngestDependencies, Placement } from './ingest-alerts.ts';
+import type { IngestDependencies } from './ingest-alerts.ts';
+import type { Placement } from './place-alerts.ts';
 
 /**
  * Assigns alerts that have no open incident to one: an existing one, or (`mayOpen`) a new one. Open incidents an

@@ -5,6 +5,7 @@ import { outboxValues } from '../audit/queue-audit-entry.ts';
 import type { ServiceAlert } from '../incidents/correlate-alerts.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { prepared } from '../storage/prepared-statement.ts';
+import { claimsBroken, type IncidentClaims } from './incident-claims.ts';
 
 /** An alert and the incident it belongs to. */
 export interface PlacedAlert {
@@ -30,8 +31,9 @@ export type WriteOutcome = { blocked: false; changed: ChangedAlert[] } | { block
  * One statement for a batch's writes (each statement costs a round trip and a plan, the larger part of a
  * storm's batch): the alerts inserted or updated, the incident's alert counts by (service, name, status, severity)
  * moved by what changed (stamped with a new revision), the receipt queued for the audit chain and the analysis of
- * each changed incident requested (ADR 0013). Writes nothing and answers `blocked` when one of `mustBeOpen` is
- * no longer open or one of `mustNotBeMerged` was merged (the caller holds their keys, so none resolves or merges
+ * each changed incident requested (ADR 0013). Writes nothing and answers `blocked` when one of the batch's
+ * `claims` fails: an incident it brings firing alerts to is no longer open, or one was merged (the caller holds
+ * the keys of those it writes to, so none resolves or merges
  * after this statement's snapshot).
  *
  * The upsert records each row's status and severity as locked (RETURNING sees only new values), so the counts
@@ -44,8 +46,7 @@ export async function writeAlerts(
   trx: Transaction<DatabaseSchema>,
   placed: readonly PlacedAlert[],
   receipt: AuditEntry,
-  mustBeOpen: readonly string[],
-  mustNotBeMerged: readonly string[],
+  claims: IncidentClaims,
 ): Promise<WriteOutcome> {
   const ordered = [...placed].sort((a, b) => compare(a.incidentId, b.incidentId) || compare(a.alert.fingerprint, b.alert.fingerprint));
   const column = <T>(pick: (entry: PlacedAlert) => T) => ordered.map(pick);
@@ -61,10 +62,7 @@ export async function writeAlerts(
     ends_at: Date | null;
   }>`${prepared('write-alerts')}
     WITH blocked AS (
-      SELECT EXISTS (
-        SELECT 1 FROM incidents
-        WHERE (id = ANY(${mustBeOpen}::uuid[]) AND status <> 'open') OR (id = ANY(${mustNotBeMerged}::uuid[]) AND status = 'merged')
-      ) AS blocked
+      SELECT ${claimsBroken(claims)} AS blocked
     ), upserted AS (
       INSERT INTO alerts (incident_id, fingerprint, name, status, severity, service, labels, annotations, starts_at, ends_at, source, group_key, generator_url)
       SELECT * FROM unnest(

@@ -16,6 +16,7 @@ export async function cardPaging(db: Kysely<DatabaseSchema>, incidentId: string,
     .selectFrom('paging_pages')
     .selectAll()
     .where('escalation_id', '=', escalation.id)
+    .orderBy('round')
     .orderBy('step')
     .orderBy('queued_at')
     .orderBy('person_id')
@@ -42,5 +43,7 @@ export async function cardPaging(db: Kysely<DatabaseSchema>, incidentId: string,
         ? null
         : { by: name(escalation.acknowledged_by ?? 'someone'), via: escalation.acknowledged_via ?? 'unknown', at: escalation.acknowledged_at.toISOString() },
     note: escalation.note,
+    round: escalation.round,
+    severity: escalation.severity,
   };
 }

@@ -58,8 +58,17 @@ async function fireStep(deps: PagingDependencies, escalationId: string, now: Dat
         ? []
         : await trx
             .insertInto('paging_pages')
-            .values(wanted.map((page) => ({ ...page, escalation_id: escalationId, step: escalation.next_step, state: 'queued' as const, queued_at: now })))
-            .onConflict((conflict) => conflict.columns(['escalation_id', 'step', 'person_id', 'channel']).doNothing())
+            .values(
+              wanted.map((page) => ({
+                ...page,
+                escalation_id: escalationId,
+                round: escalation.round,
+                step: escalation.next_step,
+                state: 'queued' as const,
+                queued_at: now,
+              })),
+            )
+            .onConflict((conflict) => conflict.columns(['escalation_id', 'round', 'step', 'person_id', 'channel']).doNothing())
             .returning(['id', 'person_id', 'channel'])
             .execute();
     for (const page of pages) await deps.jobs.enqueue(trx, 'deliver-page', { pageId: page.id });
@@ -68,7 +77,8 @@ async function fireStep(deps: PagingDependencies, escalationId: string, now: Dat
       .updateTable('paging_escalations')
       .set({
         next_step: escalation.next_step + 1,
-        next_step_at: following === undefined ? null : new Date(escalation.started_at.getTime() + following.afterMinutes * 60_000),
+        // After a severity rise chose another policy, its steps count from the rise (ADR 0037).
+        next_step_at: following === undefined ? null : new Date((escalation.steps_from ?? escalation.started_at).getTime() + following.afterMinutes * 60_000),
         ...(skipped.length > 0 ? { note: skipped.join('; ') } : {}),
       })
       .where('id', '=', escalationId)
@@ -78,7 +88,7 @@ async function fireStep(deps: PagingDependencies, escalationId: string, now: Dat
       kind: 'paging_escalated',
       incidentId: escalation.incident_id,
       at: now,
-      details: { escalationId, policy: policy.id, step: escalation.next_step + 1, pages: summary, skipped },
+      details: { escalationId, policy: policy.id, round: escalation.round, step: escalation.next_step + 1, pages: summary, skipped },
     });
     return { incidentId: escalation.incident_id, step: escalation.next_step + 1, pages: summary, skipped };
   });

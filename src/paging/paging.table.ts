@@ -6,7 +6,7 @@ type OptionalTimestamp = ColumnType<Date | null, Date | null | undefined, Date |
 /** What an escalation is doing: paging (`active`), stopped by an acknowledgement or the incident's resolution, or never started (`suppressed`). */
 export type EscalationState = 'active' | 'acknowledged' | 'resolved' | 'suppressed';
 
-/** Row shape of `paging_escalations` (migrations/0014): one per incident and episode. */
+/** Row shape of `paging_escalations` (migrations/0014, 0020): one per incident and episode. */
 export interface PagingEscalationTable {
   id: Generated<string>;
   incident_id: string;
@@ -26,16 +26,24 @@ export interface PagingEscalationTable {
   ended_at: OptionalTimestamp;
   /** Why it was suppressed, or what a step could not do. */
   note: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The incident's severity when the policy was (last) chosen; a rise chooses again (ADR 0037). */
+  severity: ColumnType<string | null, string | null | undefined, string | null>;
+  /** How often the policy was chosen again after a rise; its pages carry it. */
+  round: ColumnType<number, number | undefined, number>;
+  /** Steps are timed from here once the policy was chosen again; null: from `started_at`. */
+  steps_from: OptionalTimestamp;
 }
 export type EscalationRow = Selectable<PagingEscalationTable>;
 
 /** `cancelled`: the escalation was acknowledged or ended before the page went out. */
 export type PageState = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
-/** Row shape of `paging_pages` (migrations/0014): one step reaching one person through one channel. */
+/** Row shape of `paging_pages` (migrations/0014, 0020): one step of one round reaching one person through one channel. */
 export interface PagingPageTable {
   id: Generated<string>;
   escalation_id: string;
+  /** The escalation's round when the step fired (0 until a severity rise chose another policy). */
+  round: ColumnType<number, number | undefined, number>;
   step: number;
   person_id: string;
   channel: string;
@@ -52,3 +60,9 @@ export interface PagingPageTable {
   follow_up: ColumnType<'acknowledge' | 'resolve' | null, 'acknowledge' | 'resolve' | null | undefined, 'acknowledge' | 'resolve' | null>;
 }
 export type PageRow = Selectable<PagingPageTable>;
+
+/** Row shape of `paging_activation` (migrations/0020): when paging became active; no row while it is off. */
+export interface PagingActivationTable {
+  singleton: ColumnType<boolean, boolean | undefined, never>;
+  active_since: Timestamp;
+}

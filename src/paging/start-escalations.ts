@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { normalizeSeverity } from '../alerts/normalize-severity.ts';
 import { appendAudit } from '../audit/append-audit.ts';
 import { choosePolicy } from './choose-policy.ts';
+import { incidentFacts } from './incident-facts.ts';
 import type { PagingDependencies } from './paging-dependencies.ts';
 
 // Open incidents looked at per sweep; the rest wait for the next one.
@@ -25,13 +25,7 @@ export async function startEscalations(deps: PagingDependencies): Promise<string
 }
 
 async function startOne(deps: PagingDependencies, incident: { id: string; flaps: number; severity: string }): Promise<boolean> {
-  const labels = await sql<{ team: string | null; namespace: string | null }>`
-    SELECT DISTINCT labels->>'team' AS team, labels->>'namespace' AS namespace FROM alerts WHERE incident_id = ${incident.id}::uuid`.execute(deps.db);
-  const facts = {
-    severity: normalizeSeverity(incident.severity),
-    teams: labels.rows.flatMap((row) => (row.team === null ? [] : [row.team])),
-    namespaces: labels.rows.flatMap((row) => (row.namespace === null ? [] : [row.namespace])),
-  };
+  const facts = (await incidentFacts(deps.db, [incident])).get(incident.id)!;
   const policy = choosePolicy(deps.settings, facts);
   if (policy === undefined) return false;
   const now = deps.clock.now();
@@ -58,6 +52,8 @@ async function startOne(deps: PagingDependencies, incident: { id: string; flaps:
         next_step_at: quiet ? null : new Date(now.getTime() + policy.steps[0]!.afterMinutes * 60_000),
         started_at: now,
         note,
+        // What the policy was chosen for: a rise chooses again (reselectPolicies).
+        severity: facts.severity,
       })
       .onConflict((conflict) => conflict.columns(['incident_id', 'episode']).doNothing())
       .returning('id')

@@ -6,7 +6,7 @@ import type { ChatMessageTable, ChatReceiptTable } from '../chat/chat-message.ta
 import type { IncidentAlertGroupTable, IncidentTable } from '../incidents/incident.table.ts';
 import type { JobRunTable, JobWorkerTable } from '../jobs/job.table.ts';
 import type { IncidentKnowledgeTable } from '../knowledge/incident-knowledge.table.ts';
-import type { PagingEscalationTable, PagingPageTable } from '../paging/paging.table.ts';
+import type { PagingActivationTable, PagingEscalationTable, PagingPageTable } from '../paging/paging.table.ts';
 import type { FinOpsReportTable } from '../finops/finops-report.table.ts';
 
 /** Every table kysely knows, one `*.table.ts` per feature. */
@@ -28,5 +28,6 @@ export interface DatabaseSchema {
   chat_receipts: ChatReceiptTable;
   paging_escalations: PagingEscalationTable;
   paging_pages: PagingPageTable;
+  paging_activation: PagingActivationTable;
   finops_reports: FinOpsReportTable;
 }

@@ -1,5 +1,5 @@
 import { severities, type Severity } from '../alerts/alert.ts';
-import { capped, evidence } from './root-cause-evidence.ts';
+import { cappedLines, evidence } from './root-cause-evidence.ts';
 import type { ServiceKind } from './topology.ts';
 import type { TopologyGraph } from './topology-graph.ts';
 
@@ -37,8 +37,16 @@ export interface RankRootCausesOptions {
 /** Database > cache > queue > everything else: the usual order in which shared dependencies take others down. */
 export const defaultKindPriority: readonly ServiceKind[] = ['database', 'cache', 'queue'];
 
-/** Where one alerting service reached, downstream: node → [depth, node it was reached from]. */
-type Reach = Map<number, readonly [depth: number, parent: number]>;
+/**
+ * Where one alerting service reached, downstream: copies of its BFS (nodes in visiting order, their depth and the
+ * node each was reached from), and node → position, built only when a path or a membership is asked for.
+ */
+interface Reach {
+  nodes: Int32Array;
+  depths: Int32Array;
+  parents: Int32Array;
+  positions?: Map<number, number>;
+}
 
 interface Draft {
   service: string;
@@ -58,42 +66,59 @@ export function rankRootCauses(graph: TopologyGraph, alerting: readonly Alerting
   const maxDepth = options.maxDepth ?? 3;
   const priority = options.kindPriority ?? defaultKindPriority;
   const alerts = mergeByService(alerting);
+  // A storm's incident spans hundreds of services and runs on the ingest's event loop: orderings are numbers
+  // (depth × stride + the service's rank by name), and evidence lines are written only for what a card lists.
+  const byName = [...alerts.keys()].sort(compareText);
+  const stride = byName.length;
+  // Node → the rank by name of the alerting service it is, -1 for silent nodes.
+  const rankOf = new Int32Array(graph.size).fill(-1);
+  byName.forEach((service, rank) => {
+    const node = graph.indexOf(service);
+    if (node >= 0) rankOf[node] = rank;
+  });
+  const orderKey = (depth: number, node: number) => depth * stride + rankOf[node]!;
+  const serviceOf = (key: number) => byName[key % stride]!;
 
   const reaches = new Map<string, Reach>();
-  const reachedBy = new Map<number, string[]>();
+  // Node → order keys of the alerting services that reach it (below them, depth > 0).
+  const reachedBy = new Map<number, number[]>();
   for (const service of alerts.keys()) {
     const node = graph.indexOf(service);
     if (node < 0) continue;
-    const { nodes, depths, parents } = graph.bfs([node], 'downstream', maxDepth);
-    const reach: Reach = new Map();
-    for (let i = 0; i < nodes.length; i++) {
-      reach.set(nodes[i]!, [depths[i]!, parents[i]!]);
-      if (depths[i]! > 0) appendTo(reachedBy, nodes[i]!, service);
-    }
+    const found = graph.bfs([node], 'downstream', maxDepth);
+    const reach: Reach = { nodes: found.nodes.slice(), depths: found.depths.slice(), parents: found.parents.slice() };
+    for (let i = 1; i < reach.nodes.length; i++) appendTo(reachedBy, reach.nodes[i]!, orderKey(reach.depths[i]!, node));
     reaches.set(service, reach);
   }
+  const positionIn = (reach: Reach, node: number): number | undefined => {
+    if (!reach.positions) {
+      reach.positions = new Map();
+      for (let i = 0; i < reach.nodes.length; i++) reach.positions.set(reach.nodes[i]!, i);
+    }
+    return reach.positions.get(node);
+  };
   const pathFrom = (from: string, to: number): string[] => {
     const reach = reaches.get(from)!;
     const path: string[] = [];
-    for (let at = to; at !== -1; at = reach.get(at)![1]) path.unshift(graph.nameOf(at));
+    for (let at = to; at !== -1; at = reach.parents[positionIn(reach, at)!]!) path.unshift(graph.nameOf(at));
     return path;
   };
-  const depthFrom = (from: string, to: number): number => reaches.get(from)?.get(to)?.[0] ?? Infinity;
-  const dependsOn = (from: string, to: string): boolean => depthFrom(from, graph.indexOf(to)) < Infinity;
+  const dependsOn = (from: string, to: string): boolean => {
+    const reach = reaches.get(from);
+    return reach !== undefined && positionIn(reach, graph.indexOf(to)) !== undefined;
+  };
 
   const drafts: Draft[] = [];
   const explainedBy = (node: number, self: AlertingService | undefined): Draft => {
-    const dependents = [...(reachedBy.get(node) ?? [])].sort((a, b) => depthFrom(a, node) - depthFrom(b, node) || compareText(a, b));
-    const lines = dependents.map((d) => evidence.dependent(pathFrom(d, node), alerts.get(d)!));
+    const dependents = (reachedBy.get(node) ?? []).sort(byNumber).map(serviceOf);
     const service = graph.nameOf(node);
     const head = self ? [evidence.alerting(self)] : [evidence.silent(dependents)];
-    return {
-      service,
-      kind: graph.kindOf(node),
-      alert: self,
-      explains: self ? [service, ...dependents] : dependents,
-      evidence: [...head, ...capped(lines, 'alerting services depend on it')],
-    };
+    const lines = cappedLines(
+      dependents.length,
+      (i) => evidence.dependent(pathFrom(dependents[i]!, node), alerts.get(dependents[i]!)!),
+      'alerting services depend on it',
+    );
+    return { service, kind: graph.kindOf(node), alert: self, explains: self ? [service, ...dependents] : dependents, evidence: [...head, ...lines] };
   };
 
   for (const [service, alert] of alerts) {
@@ -104,15 +129,17 @@ export function rankRootCauses(graph: TopologyGraph, alerting: readonly Alerting
       continue;
     }
     const draft = explainedBy(node, alert);
-    const alertingDeps = [...reaches.get(service)!]
-      .filter(([dep, [depth]]) => depth > 0 && alerts.has(graph.nameOf(dep)))
-      .sort(([a, [da]], [b, [db]]) => da - db || compareText(graph.nameOf(a), graph.nameOf(b)));
-    const below = alertingDeps.map(([dep]) => evidence.dependsOnAlerting(pathFrom(service, dep)));
-    draft.evidence.push(...capped(below, 'alerting dependencies'));
+    const reach = reaches.get(service)!;
+    const below: number[] = [];
+    for (let i = 1; i < reach.nodes.length; i++) if (rankOf[reach.nodes[i]!]! >= 0) below.push(orderKey(reach.depths[i]!, reach.nodes[i]!));
+    below.sort(byNumber);
+    draft.evidence.push(
+      ...cappedLines(below.length, (i) => evidence.dependsOnAlerting(pathFrom(service, graph.indexOf(serviceOf(below[i]!)))), 'alerting dependencies'),
+    );
     drafts.push(draft);
   }
-  for (const [node, dependents] of reachedBy) {
-    if (alerts.has(graph.nameOf(node)) || !hasIndependentPair(dependents, dependsOn)) continue;
+  for (const [node, keys] of reachedBy) {
+    if (rankOf[node]! >= 0 || !hasIndependentPair(keys.map(serviceOf), dependsOn)) continue;
     drafts.push(explainedBy(node, undefined));
   }
   return score(drafts, alerts.size, priority);
@@ -199,10 +226,14 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-function appendTo(map: Map<number, string[]>, key: number, value: string): void {
+function appendTo(map: Map<number, number[]>, key: number, value: number): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+function byNumber(a: number, b: number): number {
+  return a - b;
 }
 
 function compareText(a: string, b: string): number {

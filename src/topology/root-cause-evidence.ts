@@ -36,10 +36,10 @@ export const evidence = {
   },
 };
 
-/** Caps a list of evidence lines, saying how many were left out. */
-export function capped(lines: readonly string[], what: string): string[] {
-  if (lines.length <= maxListed) return [...lines];
-  return [...lines.slice(0, maxListed), evidence.more(lines.length - maxListed, what)];
+/** The first evidence lines of `count`, written by `lineAt` only for those listed, saying how many were left out. */
+export function cappedLines(count: number, lineAt: (index: number) => string, what: string): string[] {
+  const lines = Array.from({ length: Math.min(count, maxListed) }, (_, index) => lineAt(index));
+  return count > maxListed ? [...lines, evidence.more(count - maxListed, what)] : lines;
 }
 
 function route(path: readonly string[]): string {

@@ -1,3 +1,4 @@
+import { SettledAlerts } from '../../src/ingest/settled-alerts.ts';
 import { sql } from 'kysely';
 import { demoTopologyPath } from '../../src/cli/load-topology.ts';
 import { ingestAlerts, type IngestDependencies, type IngestResult } from '../../src/ingest/ingest-alerts.ts';
@@ -66,6 +67,8 @@ export async function createIngestHarness(options: { poolSize?: number; deps?: P
     // Hours: the tests' alerts start at fixed times in the past.
     windowMilliseconds: 24 * 3_600_000,
     maxDepth: 3,
+    // As the bot runs: what this process stored is remembered (ADR 0039).
+    settled: new SettledAlerts(),
     ...options.deps,
   };
   return {

@@ -161,6 +161,8 @@ describe('escalation end to end on PostgreSQL, with a manual clock [simulated pa
     const timeline = cardTimeline({ paging: card, proposal: null, status: 'open', absorbed: [], mergedInto: null } as never).map((line) => line.text);
     expect(timeline).toContain(`Step 2: Bob paged via sms at ${card.pages[2]!.at}.`);
     expect(await auditKinds()).toEqual([
+      // The replica's start switched paging on (ADR 0037).
+      'paging_switched_on',
       'paging_started',
       'paging_escalated',
       ...Array(2).fill('page_sent'),

@@ -42,3 +42,21 @@ describe('analysisPacer', () => {
     expect(clock.slept).toEqual([]);
   });
 });
+
+describe('analysisPacer on slow analyses', () => {
+  it('spaces the next analysis of an incident by twenty times the last one’s duration when that is longer', async () => {
+    const clock = fakeTime();
+    const pace = analysisPacer(250, clock.time);
+    const finished = await pace('a');
+    clock.advance(60);
+    finished();
+    await pace('a');
+    expect(clock.slept).toEqual([1140]);
+    // Fast again: back to the interval.
+    const fast = await pace('b');
+    clock.advance(5);
+    fast();
+    await pace('b');
+    expect(clock.slept).toEqual([1140, 245]);
+  });
+});

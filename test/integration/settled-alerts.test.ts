@@ -1,0 +1,136 @@
+import { type KyselyPlugin, sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ingestAlerts } from '../../src/ingest/ingest-alerts.ts';
+import { SettledAlerts } from '../../src/ingest/settled-alerts.ts';
+import { alertmanagerPayload, createIngestHarness, type IngestHarness, type TestAlert } from '../support/ingest-harness.ts';
+
+// Records the fingerprints each read of stored occurrences asked for (the statement marked latest-occurrences).
+function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][] } {
+  const reads: string[][] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node }) => {
+      // The marker is a raw fragment among the parameters: `${prepared('latest-occurrences')}`.
+      const parameters = (node as { parameters?: readonly unknown[] }).parameters ?? [];
+      if (node.kind === 'RawNode' && JSON.stringify(parameters[0] ?? null).includes('prepared:latest-occurrences')) {
+        reads.push(
+          parameters.flatMap((parameter) => (Array.isArray((parameter as { value?: unknown }).value) ? (parameter as { value: string[] }).value : [])),
+        );
+      }
+      return node;
+    },
+    transformResult: async ({ result }) => result,
+  };
+  return { plugin, reads };
+}
+
+const at = '2026-03-01T10:00:00Z';
+const group = (alerts: TestAlert[]) => alerts.map((alert) => ({ service: 'api', startsAt: at, ...alert }));
+
+describe('what the process stored last is not read again (ADR 0039) [real PostgreSQL]', () => {
+  let h: IngestHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('reads no stored alert for a group re-sent as it was, and only the changed ones of a group that changed', async () => {
+    const { plugin, reads } = occurrenceReads();
+    h = await createIngestHarness();
+    h.deps.db = h.deps.db.withPlugin(plugin);
+    const snapshot = group([{ fingerprint: 's-1' }, { fingerprint: 's-2' }, { fingerprint: 's-3' }]);
+    const first = await h.ingest('g', snapshot);
+    expect(reads[0]?.sort()).toEqual(['s-1', 's-2', 's-3']);
+
+    reads.length = 0;
+    const again = await h.ingest('g', snapshot);
+    expect(again).toMatchObject({ stored: 3, ignored: 0, incidents: first.incidents });
+    expect(reads.flat()).toEqual([]);
+
+    reads.length = 0;
+    await h.ingest('g', [...snapshot.slice(0, 2), { ...snapshot[2]!, status: 'resolved' }, { fingerprint: 's-4', service: 'api', startsAt: at }]);
+    expect([...new Set(reads.flat())].sort()).toEqual(['s-3', 's-4']);
+    const { rows } = await sql<{ status: string; n: number }>`
+      SELECT status, count(*)::int AS n FROM alerts GROUP BY status ORDER BY status`.execute(h.deps.db);
+    expect(rows).toEqual([
+      { status: 'firing', n: 3 },
+      { status: 'resolved', n: 1 },
+    ]);
+    // Every batch queued its receipt, the re-send too.
+    const { rows: receipts } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_outbox WHERE kind = 'alert_received'`.execute(h.deps.db);
+    expect(receipts[0]!.n).toBe(3);
+  });
+
+  it('answers with the survivor when another process merged the incident it remembers, and queues the receipt once', async () => {
+    h = await createIngestHarness();
+    // The demo shop: checkout sits above session-cache and orders-db, so its alert merges their incidents.
+    const cache = await h.ingest('g-cache', [{ fingerprint: 'm-cache', service: 'session-cache', startsAt: at }]);
+    const database = await h.ingest('g-db', [{ fingerprint: 'm-db', service: 'orders-db', startsAt: '2026-03-01T10:01:00Z' }]);
+    const other = { ...h.deps, settled: new SettledAlerts() };
+    const bridge = await ingestAlerts(
+      other,
+      'alertmanager',
+      alertmanagerPayload('g-checkout', [{ fingerprint: 'm-checkout', service: 'checkout', startsAt: at }]),
+    );
+    expect(bridge).toMatchObject({ ok: true, incidents: cache.incidents });
+
+    const before = await receiptCount(h);
+    const resent = await h.ingest('g-db', [{ fingerprint: 'm-db', service: 'orders-db', startsAt: '2026-03-01T10:01:00Z' }]);
+    expect(resent).toMatchObject({ stored: 1, incidents: cache.incidents });
+    expect(resent.incidents).not.toEqual(database.incidents);
+    const receipts = await receiptsSince(h, before);
+    expect(receipts).toEqual([{ incidents: cache.incidents }]);
+    // Remembered again, in the survivor: the next re-send needs no second attempt.
+    expect((await h.ingest('g-db', [{ fingerprint: 'm-db', service: 'orders-db', startsAt: '2026-03-01T10:01:00Z' }])).incidents).toEqual(cache.incidents);
+  });
+
+  it('takes a firing alert it remembers for a late replay once another process resolved it and its incident', async () => {
+    h = await createIngestHarness({ deps: { resolveGraceMilliseconds: 0 } });
+    const stored = await h.ingest('g', group([{ fingerprint: 'r-1' }]));
+    const other = { ...h.deps, settled: new SettledAlerts() };
+    await ingestAlerts(other, 'alertmanager', alertmanagerPayload('g', group([{ fingerprint: 'r-1', status: 'resolved' }])));
+    const { rows } = await sql<{ status: string }>`SELECT status FROM incidents WHERE id = ${stored.incidents[0]}::uuid`.execute(h.deps.db);
+    expect(rows[0]!.status).toBe('resolved');
+
+    const replay = await h.ingest('g', group([{ fingerprint: 'r-1' }]));
+    expect(replay).toMatchObject({ stored: 0, ignored: 1, incidents: [] });
+    const alerts = await sql<{ status: string }>`SELECT status FROM alerts WHERE fingerprint = 'r-1'`.execute(h.deps.db);
+    expect(alerts.rows).toEqual([{ status: 'resolved' }]);
+  });
+
+  it('checks what it remembers in the transaction of a batch that also writes: a merged incident sends the batch round again', async () => {
+    h = await createIngestHarness();
+    await h.ingest('g-cache', [{ fingerprint: 'w-cache', service: 'session-cache', startsAt: at }]);
+    await h.ingest('g-db', [{ fingerprint: 'w-db', service: 'orders-db', startsAt: '2026-03-01T10:01:00Z' }]);
+    const other = { ...h.deps, settled: new SettledAlerts() };
+    const bridge = await ingestAlerts(
+      other,
+      'alertmanager',
+      alertmanagerPayload('g-checkout', [{ fingerprint: 'w-checkout', service: 'checkout', startsAt: at }]),
+    );
+    const survivor = bridge.ok ? bridge.incidents : [];
+
+    // The remembered database alert, and a new one of the same service: written into the survivor, with it.
+    const mixed = await h.ingest('g-db', [
+      { fingerprint: 'w-db', service: 'orders-db', startsAt: '2026-03-01T10:01:00Z' },
+      { fingerprint: 'w-db-2', service: 'orders-db', startsAt: '2026-03-01T10:02:00Z' },
+    ]);
+    expect(mixed).toMatchObject({ stored: 2, incidents: survivor });
+    const { rows } = await sql<{ fingerprint: string; incident_id: string }>`
+      SELECT fingerprint, incident_id FROM alerts WHERE fingerprint LIKE 'w-db%' ORDER BY fingerprint`.execute(h.deps.db);
+    expect(rows).toEqual([
+      { fingerprint: 'w-db', incident_id: survivor[0] },
+      { fingerprint: 'w-db-2', incident_id: survivor[0] },
+    ]);
+  });
+});
+
+async function receiptCount(h: IngestHarness): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_outbox WHERE kind = 'alert_received'`.execute(h.deps.db);
+  return rows[0]!.n;
+}
+
+async function receiptsSince(h: IngestHarness, skip: number): Promise<{ incidents: string[] }[]> {
+  const { rows } = await sql<{ details: { incidents: string[] } }>`
+    SELECT details FROM audit_outbox WHERE kind = 'alert_received' ORDER BY id OFFSET ${skip}`.execute(h.deps.db);
+  return rows.map((row) => ({ incidents: row.details.incidents }));
+}
