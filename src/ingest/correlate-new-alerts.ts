@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { correlateAlerts, type IncidentMerge, type ServiceAlert } from '../incidents/correlate-alerts.ts';
+import { correlateAlerts, type IncidentMerge, type OpenIncidentSummary, type ServiceAlert } from '../incidents/correlate-alerts.ts';
 import { incidentTitle } from '../incidents/incident-title.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import type { IngestDependencies } from './ingest-alerts.ts';
@@ -14,10 +14,10 @@ export async function correlateNewAlerts(
   trx: Transaction<DatabaseSchema>,
   deps: IngestDependencies,
   alerts: ServiceAlert[],
-  neighborhood: string[],
+  openNear: readonly OpenIncidentSummary[],
   mayOpen: boolean,
 ): Promise<{ placed: Placement[]; merges: IncidentMerge[]; opened: string[] } | 'needs-neighbourhood'> {
-  const open = await openIncidentsNear(trx, alerts, neighborhood, deps.windowMilliseconds);
+  const open = withinReach(alerts, openNear, deps.windowMilliseconds);
   const { assignments, newIncidents, merges } = correlateAlerts(alerts, open, {
     graph: deps.graph(),
     windowMilliseconds: deps.windowMilliseconds,
@@ -57,28 +57,11 @@ export async function correlateNewAlerts(
   return { placed, merges, opened: createdIds };
 }
 
-// `neighborhood` may be wider than these alerts need: correlation filters.
-async function openIncidentsNear(trx: Transaction<DatabaseSchema>, alerts: ServiceAlert[], neighborhood: string[], window: number) {
+// Read by group key and by service (`readUnderLocks`); here the window: an incident of the alerts' own groups, or
+// one whose latest alert is recent enough for the earliest of them.
+function withinReach(alerts: readonly ServiceAlert[], open: readonly OpenIncidentSummary[], window: number): OpenIncidentSummary[] {
   const earliest = Math.min(...alerts.map((alert) => alert.startsAt.getTime()));
-  const groupKeys = [...new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))];
-  const rows = await trx
-    .selectFrom('incidents')
-    .select(['id', 'cluster', 'group_key', 'services', 'opened_at', 'last_alert_at'])
-    .where('status', '=', 'open')
-    // Only the group key and the services go to SQL, so both indexes serve the query; however many incidents
-    // are open, this reads just the ones that could absorb these alerts. The window is checked here.
-    .where((eb) => eb.or([eb('group_key', '=', sql<string>`ANY(${groupKeys}::text[])`), sql<boolean>`services && ${neighborhood}::text[]`]))
-    .orderBy('opened_at')
-    .execute();
+  const groupKeys = new Set(alerts.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])));
   const since = earliest - window;
-  return rows
-    .filter((row) => (row.group_key !== null && groupKeys.includes(row.group_key)) || row.last_alert_at.getTime() >= since)
-    .map((row) => ({
-      id: row.id,
-      cluster: row.cluster,
-      groupKey: row.group_key,
-      services: row.services,
-      openedAt: row.opened_at,
-      lastAlertAt: row.last_alert_at,
-    }));
+  return open.filter((incident) => (incident.groupKey !== null && groupKeys.has(incident.groupKey)) || incident.lastAlertAt.getTime() >= since);
 }

@@ -93,31 +93,44 @@ export async function ingestAlerts(deps: IngestDependencies, source: AlertSource
 }
 
 /**
- * One attempt at storing the batch: read first without any lock (a storm is mostly re-sends, and what is stored
- * as sent needs nothing more; what this process remembers storing as sent is not even read), then the
- * transaction of `storeChangedAlerts` for the rest. 'restart': an incident the batch was adding firing alerts to
- * resolved meanwhile, or one it remembered is no longer as claimed; nothing was written, read again.
+ * One attempt at storing the batch. What this process remembers storing as sent is not read at all (ADR 0039).
+ * A batch that is mostly unknown to it (another replica's re-send, or the first after a start) is read first
+ * without any lock: a storm is mostly re-sends, and what is stored as sent needs nothing more. The rest goes to
+ * the transaction of `storeChangedAlerts`, which reads it again under its locks: the alerts this process
+ * remembers in another state, and those it does not know (taken for new ones: most of a storm's are). 'restart':
+ * an incident the batch was adding firing alerts to resolved meanwhile, or one it remembered is no longer as
+ * claimed; nothing was written, read again.
  */
 async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[], remembering: boolean): Promise<StoredBatch | 'restart'> {
   const remembered: Placement[] = [];
+  const changed: ServiceAlert[] = [];
   const unknown: ServiceAlert[] = [];
   for (const alert of alerts) {
-    const incidentId = remembering ? deps.settled?.incidentOf(alert) : undefined;
-    if (incidentId === undefined) unknown.push(alert);
-    else remembered.push({ alert, incidentId, unchanged: true, remembered: true });
+    const known = remembering ? deps.settled?.recall(alert) : undefined;
+    if (known === undefined) unknown.push(alert);
+    else if (known.unchanged) remembered.push({ alert, incidentId: known.incidentId, unchanged: true, remembered: true });
+    else changed.push(alert);
   }
-  const read = placeAlerts(
-    unknown,
-    await latestOccurrences(
-      deps.db,
-      unknown.map((alert) => alert.fingerprint),
-    ),
-    flapRule(deps),
-  );
-  const settled = [...remembered, ...read.placed.filter((entry) => entry.unchanged)];
-  const pending = [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced];
-  const batch: ReadBatch = { settled, pending, unplaced: read.unplaced, ignored: read.ignored };
-  if (pending.length === 0) return receiveUnchanged(deps, batch);
+  // Unknown firing alerts may need an incident: the transaction takes the keys for that (resolved ones never do).
+  const maybeNew = unknown.filter((alert) => alert.status === 'firing');
+  let batch: ReadBatch = { settled: remembered, pending: [...changed, ...unknown], unplaced: maybeNew, ignored: 0 };
+  if (unknown.length > alerts.length / 4 || !remembering) {
+    const read = placeAlerts(
+      batch.pending,
+      await latestOccurrences(
+        deps.db,
+        batch.pending.map((alert) => alert.fingerprint),
+      ),
+      flapRule(deps),
+    );
+    batch = {
+      settled: [...remembered, ...read.placed.filter((entry) => entry.unchanged)],
+      pending: [...read.placed.filter((entry) => !entry.unchanged).map((entry) => entry.alert), ...read.unplaced],
+      unplaced: read.unplaced,
+      ignored: read.ignored,
+    };
+  }
+  if (batch.pending.length === 0) return receiveUnchanged(deps, batch);
   const attempt = (scope: 'services' | 'neighbourhood') =>
     deps.db
       .transaction()

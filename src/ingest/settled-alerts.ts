@@ -37,10 +37,13 @@ export class SettledAlerts {
     });
   }
 
-  /** The incident the alert was stored in, when it is sent exactly as stored then; undefined otherwise. */
-  incidentOf(alert: Alert): string | undefined {
+  /**
+   * What this process remembers of the alert's fingerprint: the incident it was stored in, and whether it is sent
+   * exactly as stored then (`unchanged`); undefined when it remembers nothing of it.
+   */
+  recall(alert: Alert): { incidentId: string; unchanged: boolean } | undefined {
     const entry = this.#entries.get(alert.fingerprint);
-    return entry !== undefined && entry.signature === signatureOf(alert) ? entry.incidentId : undefined;
+    return entry === undefined ? undefined : { incidentId: entry.incidentId, unchanged: entry.signature === signatureOf(alert) };
   }
 
   /** Remembers alerts as a committed batch left them. */

@@ -10,8 +10,8 @@ import { applyIncidentChanges } from './apply-incident-changes.ts';
 import { correlateNewAlerts } from './correlate-new-alerts.ts';
 import { claimsOf, joinClaims } from './incident-claims.ts';
 import type { IngestDependencies, IngestResult } from './ingest-alerts.ts';
-import { latestOccurrences } from './latest-occurrences.ts';
 import { type Placement, placeAlerts } from './place-alerts.ts';
+import { readUnderLocks } from './read-under-locks.ts';
 import { flapRule, reopenFlappingIncidents } from './reopen-flapping-incidents.ts';
 import { type ChangedAlert, writeAlerts } from './write-alerts.ts';
 
@@ -77,14 +77,16 @@ export async function storeChangedAlerts(
       name: alert.service ? `fingerprint:${alert.fingerprint}` : `unmapped:${alert.name}`,
     })),
   ]);
-  const read = placeAlerts(
-    batch.pending,
-    await latestOccurrences(
-      trx,
-      batch.pending.map((alert) => alert.fingerprint),
-    ),
-    flapping,
+  const near =
+    batch.unplaced.length > 0
+      ? { groupKeys: [...new Set(batch.unplaced.flatMap((alert) => (alert.groupKey ? [alert.groupKey] : [])))], services: neighborhood }
+      : undefined;
+  const current = await readUnderLocks(
+    trx,
+    batch.pending.map((alert) => alert.fingerprint),
+    near,
   );
+  const read = placeAlerts(batch.pending, current.occurrences, flapping);
   const expected = new Set(batch.unplaced.map((alert) => alert.fingerprint));
   if (read.unplaced.some((alert) => !expected.has(alert.fingerprint))) return 'restart';
   const placed = [...batch.settled, ...read.placed];
@@ -92,7 +94,7 @@ export async function storeChangedAlerts(
   const opened: string[] = [];
   const ignored = batch.ignored + read.ignored;
   if (read.unplaced.length > 0) {
-    const correlated = await correlateNewAlerts(trx, deps, read.unplaced, neighborhood, scope === 'neighbourhood');
+    const correlated = await correlateNewAlerts(trx, deps, read.unplaced, current.openIncidents, scope === 'neighbourhood');
     if (correlated === 'needs-neighbourhood') return correlated;
     placed.push(...correlated.placed);
     merges.push(...correlated.merges);

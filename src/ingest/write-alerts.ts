@@ -22,6 +22,11 @@ export interface ChangedAlert {
   service: string | null;
   startsAt: Date;
   endsAt: Date | null;
+  /**
+   * Its incident as the write saw it: whether its service is among the incident's, the incident's severity and
+   * latest start. These only grow, so a change they already cover needs no update (`applyIncidentChanges`).
+   */
+  incident?: { serviceKnown: boolean; severity: string; lastAlertAt: Date };
 }
 
 /** What the batch's one write statement did: the rows it inserted or changed, or nothing at all (`blocked`). */
@@ -60,6 +65,9 @@ export async function writeAlerts(
     service: string | null;
     starts_at: Date;
     ends_at: Date | null;
+    service_known: boolean;
+    incident_severity: string;
+    incident_last_alert_at: Date;
   }>`${prepared('write-alerts')}
     WITH blocked AS (
       SELECT ${claimsBroken(claims)} AS blocked
@@ -114,8 +122,11 @@ export async function writeAlerts(
     )
     -- One row at least, so the caller learns whether it was blocked.
     SELECT blocked.blocked, upserted.incident_id, upserted.status, upserted.previous_status, upserted.severity, upserted.service,
-      upserted.starts_at, upserted.ends_at
-    FROM blocked LEFT JOIN upserted ON true`.execute(trx);
+      upserted.starts_at, upserted.ends_at,
+      -- The incident as this statement saw it, so that the caller skips an update that would change nothing.
+      coalesce(upserted.service = ANY(incident.services), true) AS service_known, incident.severity AS incident_severity,
+      incident.last_alert_at AS incident_last_alert_at
+    FROM blocked LEFT JOIN upserted ON true LEFT JOIN incidents AS incident ON incident.id = upserted.incident_id`.execute(trx);
   if (rows[0]?.blocked) return { blocked: true };
   const changed = rows.filter((row) => row.incident_id !== null);
   return {
@@ -128,6 +139,7 @@ export async function writeAlerts(
       service: row.service,
       startsAt: row.starts_at,
       endsAt: row.ends_at,
+      incident: { serviceKnown: row.service_known, severity: row.incident_severity, lastAlertAt: row.incident_last_alert_at },
     })),
   };
 }

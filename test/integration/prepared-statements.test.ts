@@ -20,7 +20,8 @@ describe('hot statements prepared once per connection', () => {
     for (const round of [1, 2, 3]) {
       await h.ingest('group-prepared', [
         { fingerprint: 'p-1', service: 'cart' },
-        { fingerprint: `p-${round + 1}`, service: 'cart', startsAt: `2026-03-01T10:0${round}:00Z` },
+        // The last round raises the severity: the incident's own update runs (it is skipped when nothing grows).
+        { fingerprint: `p-${round + 1}`, service: 'cart', startsAt: `2026-03-01T10:0${round}:00Z`, ...(round === 3 ? { severity: 'critical' } : {}) },
       ]);
     }
     // One connection: the session that ran the ingest.

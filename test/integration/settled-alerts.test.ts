@@ -4,23 +4,33 @@ import { ingestAlerts } from '../../src/ingest/ingest-alerts.ts';
 import { SettledAlerts } from '../../src/ingest/settled-alerts.ts';
 import { alertmanagerPayload, createIngestHarness, type IngestHarness, type TestAlert } from '../support/ingest-harness.ts';
 
-// Records the fingerprints each read of stored occurrences asked for (the statement marked latest-occurrences).
-function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][] } {
+// Records the fingerprints each read of stored occurrences asked for (the statements marked latest-occurrences and
+// read-under-locks),
+// and how many times the ingest took advisory locks (the statement marked lock-correlation-keys).
+function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { count: number }; marked: string[] } {
   const reads: string[][] = [];
+  const locks = { count: 0 };
+  const marked: string[] = [];
   const plugin: KyselyPlugin = {
     transformQuery: ({ node }) => {
       // The marker is a raw fragment among the parameters: `${prepared('latest-occurrences')}`.
       const parameters = (node as { parameters?: readonly unknown[] }).parameters ?? [];
-      if (node.kind === 'RawNode' && JSON.stringify(parameters[0] ?? null).includes('prepared:latest-occurrences')) {
-        reads.push(
-          parameters.flatMap((parameter) => (Array.isArray((parameter as { value?: unknown }).value) ? (parameter as { value: string[] }).value : [])),
+      const marker = node.kind === 'RawNode' ? JSON.stringify(parameters[0] ?? null) : '';
+      if (marker.includes('prepared:lock-correlation-keys')) locks.count++;
+      const name = /prepared:([a-z-]+)/.exec(marker)?.[1];
+      if (name) marked.push(name);
+      // Both reads of stored occurrences; their first array is the fingerprints.
+      if (marker.includes('prepared:latest-occurrences') || marker.includes('prepared:read-under-locks')) {
+        const arrays = parameters.flatMap((parameter) =>
+          Array.isArray((parameter as { value?: unknown }).value) ? [(parameter as { value: string[] }).value] : [],
         );
+        reads.push(arrays[0] ?? []);
       }
       return node;
     },
     transformResult: async ({ result }) => result,
   };
-  return { plugin, reads };
+  return { plugin, reads, locks, marked };
 }
 
 const at = '2026-03-01T10:00:00Z';
@@ -33,8 +43,8 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
     h = undefined;
   });
 
-  it('reads no stored alert for a group re-sent as it was, and only the changed ones of a group that changed', async () => {
-    const { plugin, reads } = occurrenceReads();
+  it('reads no stored alert for a group re-sent as it was, and only the changed ones, once, of a group that changed', async () => {
+    const { plugin, reads, marked } = occurrenceReads();
     h = await createIngestHarness();
     h.deps.db = h.deps.db.withPlugin(plugin);
     const snapshot = group([{ fingerprint: 's-1' }, { fingerprint: 's-2' }, { fingerprint: 's-3' }]);
@@ -47,8 +57,13 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
     expect(reads.flat()).toEqual([]);
 
     reads.length = 0;
+    marked.length = 0;
     await h.ingest('g', [...snapshot.slice(0, 2), { ...snapshot[2]!, status: 'resolved' }, { fingerprint: 's-4', service: 'api', startsAt: at }]);
-    expect([...new Set(reads.flat())].sort()).toEqual(['s-3', 's-4']);
+    // The incident already holds the service, the severity and the start: its row is not updated.
+    expect(marked).not.toContain('apply-incident-changes');
+    expect(marked).toContain('write-alerts');
+    // One read, under the batch's locks: a few unknown alerts in a remembered group are taken for new ones.
+    expect(reads.map((read) => [...read].sort())).toEqual([['s-3', 's-4']]);
     const { rows } = await sql<{ status: string; n: number }>`
       SELECT status, count(*)::int AS n FROM alerts GROUP BY status ORDER BY status`.execute(h.deps.db);
     expect(rows).toEqual([
@@ -58,6 +73,25 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
     // Every batch queued its receipt, the re-send too.
     const { rows: receipts } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_outbox WHERE kind = 'alert_received'`.execute(h.deps.db);
     expect(receipts[0]!.n).toBe(3);
+  });
+
+  it('reads first without a lock a re-send it does not remember (another replica’s, or after a start), and locks nothing', async () => {
+    const { plugin, reads, locks } = occurrenceReads();
+    h = await createIngestHarness();
+    h.deps.db = h.deps.db.withPlugin(plugin);
+    const snapshot = group([{ fingerprint: 'u-1' }, { fingerprint: 'u-2' }, { fingerprint: 'u-3' }]);
+    const first = await h.ingest('g', snapshot);
+    const restarted = { ...h.deps, settled: new SettledAlerts() };
+    reads.length = 0;
+    locks.count = 0;
+    const resent = await ingestAlerts(restarted, 'alertmanager', alertmanagerPayload('g', snapshot));
+    expect(resent).toMatchObject({ ok: true, stored: 3, incidents: first.incidents });
+    expect(reads.map((read) => [...read].sort())).toEqual([['u-1', 'u-2', 'u-3']]);
+    expect(locks.count).toBe(0);
+    // And remembers them: the next re-send reads nothing.
+    reads.length = 0;
+    await ingestAlerts(restarted, 'alertmanager', alertmanagerPayload('g', snapshot));
+    expect(reads).toEqual([]);
   });
 
   it('answers with the survivor when another process merged the incident it remembers, and queues the receipt once', async () => {

@@ -17,19 +17,19 @@ const alert: Alert = {
 };
 
 describe('SettledAlerts', () => {
-  it('knows an alert only when it is sent exactly as remembered', () => {
+  it('knows an alert as unchanged only when it is sent exactly as remembered, and where it went either way', () => {
     const settled = new SettledAlerts();
-    expect(settled.incidentOf(alert)).toBeUndefined();
+    expect(settled.recall(alert)).toBeUndefined();
     settled.remember([{ alert, incidentId: 'i-1' }]);
-    expect(settled.incidentOf({ ...alert, labels: { ...alert.labels } })).toBe('i-1');
+    expect(settled.recall({ ...alert, labels: { ...alert.labels } })).toEqual({ incidentId: 'i-1', unchanged: true });
     // Firing again has a new start: never the occurrence remembered.
-    expect(settled.incidentOf({ ...alert, startsAt: new Date('2026-03-01T11:00:00Z') })).toBeUndefined();
-    expect(settled.incidentOf({ ...alert, status: 'resolved', endsAt: new Date('2026-03-01T10:30:00Z') })).toBeUndefined();
-    expect(settled.incidentOf({ ...alert, severity: 'critical' })).toBeUndefined();
-    expect(settled.incidentOf({ ...alert, annotations: { summary: 'slower' } })).toBeUndefined();
+    expect(settled.recall({ ...alert, startsAt: new Date('2026-03-01T11:00:00Z') })).toEqual({ incidentId: 'i-1', unchanged: false });
+    expect(settled.recall({ ...alert, status: 'resolved', endsAt: new Date('2026-03-01T10:30:00Z') })).toEqual({ incidentId: 'i-1', unchanged: false });
+    expect(settled.recall({ ...alert, severity: 'critical' })).toEqual({ incidentId: 'i-1', unchanged: false });
+    expect(settled.recall({ ...alert, annotations: { summary: 'slower' } })).toEqual({ incidentId: 'i-1', unchanged: false });
     settled.remember([{ alert: { ...alert, severity: 'critical' }, incidentId: 'i-2' }]);
-    expect(settled.incidentOf(alert)).toBeUndefined();
-    expect(settled.incidentOf({ ...alert, severity: 'critical' })).toBe('i-2');
+    expect(settled.recall(alert)).toEqual({ incidentId: 'i-2', unchanged: false });
+    expect(settled.recall({ ...alert, severity: 'critical' })).toEqual({ incidentId: 'i-2', unchanged: true });
   });
 
   it('forgets the oldest beyond its size, and everything after its time to live', () => {
@@ -37,11 +37,11 @@ describe('SettledAlerts', () => {
     const settled = new SettledAlerts({ maxAlerts: 2, ttlMilliseconds: 60_000, now: () => now });
     settled.remember(['a', 'b', 'c'].map((fingerprint) => ({ alert: { ...alert, fingerprint }, incidentId: `i-${fingerprint}` })));
     expect(settled.size).toBe(2);
-    expect(settled.incidentOf({ ...alert, fingerprint: 'a' })).toBeUndefined();
-    expect(settled.incidentOf({ ...alert, fingerprint: 'c' })).toBe('i-c');
+    expect(settled.recall({ ...alert, fingerprint: 'a' })).toBeUndefined();
+    expect(settled.recall({ ...alert, fingerprint: 'c' })).toEqual({ incidentId: 'i-c', unchanged: true });
     now += 59_000;
-    expect(settled.incidentOf({ ...alert, fingerprint: 'c' })).toBe('i-c');
+    expect(settled.recall({ ...alert, fingerprint: 'c' })).toEqual({ incidentId: 'i-c', unchanged: true });
     now += 2_000;
-    expect(settled.incidentOf({ ...alert, fingerprint: 'c' })).toBeUndefined();
+    expect(settled.recall({ ...alert, fingerprint: 'c' })).toBeUndefined();
   });
 });
