@@ -1,6 +1,8 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { postgresReachable } from './support/test-database.ts';
+import type { TestProject } from 'vitest/node';
+import { createMigratedTemplate } from './support/migrated-template.ts';
+import { adminUrl, postgresReachable } from './support/test-database.ts';
 import { redisReachable } from './support/redis-availability.ts';
 
 const skippedServiceLog = join(import.meta.dirname, '..', 'node_modules', '.awoooi-skipped-tests');
@@ -10,7 +12,7 @@ const skippedServiceLog = join(import.meta.dirname, '..', 'node_modules', '.awoo
  * Elsewhere, database tests fall back to PGlite; tests that need Redis or a real PostgreSQL are listed at
  * the end as not run.
  */
-export default async function setup() {
+export default async function setup(project: TestProject) {
   const [postgres, redis] = await Promise.all([postgresReachable(), redisReachable()]);
   if (process.env.CI && (!postgres || !redis)) {
     throw new Error(`CI needs PostgreSQL and Redis; reachable: postgres=${postgres} redis=${redis}`);
@@ -19,7 +21,10 @@ export default async function setup() {
   process.stdout.write(
     `\n[awoooi tests] PostgreSQL: ${postgres ? 'real server' : 'NOT reachable, database tests run on PGlite'}; Redis: ${redis ? 'real server' : 'NOT reachable'}\n`,
   );
+  const template = postgres ? await createMigratedTemplate(adminUrl) : undefined;
+  project.provide('migratedTemplate', template?.name);
   return async () => {
+    await template?.drop();
     const files = await readdir(skippedServiceLog).catch(() => []);
     const names = (await Promise.all(files.map((file) => readFile(join(skippedServiceLog, file), 'utf8')))).flatMap((text) => text.split('\n').filter(Boolean));
     if (names.length > 0) {

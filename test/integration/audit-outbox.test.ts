@@ -179,11 +179,14 @@ describe('audit outbox: receipts written without the chain lock, sealed into the
     });
     const exited = new Promise((resolve) => bot.once('exit', (_code, signal) => resolve(signal)));
     try {
-      await eventually(() =>
-        fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (response) => (response.ok ? true : undefined),
-          () => undefined,
-        ),
+      // A bot process starting beside another test file can take longer than eventually's default ten seconds.
+      await eventually(
+        () =>
+          fetch(`http://127.0.0.1:${port}/readyz`).then(
+            (response) => (response.ok ? true : undefined),
+            () => undefined,
+          ),
+        30_000,
       );
       const answer = await fetch(`http://127.0.0.1:${port}/api/v1/alerts/alertmanager`, {
         method: 'POST',
@@ -203,5 +206,5 @@ describe('audit outbox: receipts written without the chain lock, sealed into the
     expect(await db.selectFrom('audit_outbox').select('kind').execute()).toEqual([{ kind: 'alert_received' }]);
     expect(await seal(db)).toBe(1);
     expect(await verifyAuditChain(db)).toEqual({ ok: true, entries: 1 });
-  });
+  }, 60_000);
 });

@@ -48,8 +48,12 @@ describe("merges when the bot's database connections are terminated in the middl
         // Each time a merge statement of the bot is running: every backend of the bot goes (the monitor stays).
         const inFlight = await waitFor(async () => ((await mergesInFlight(monitor, name, since)).length > 0 ? true : undefined), 20_000);
         expect(inFlight, `round ${round}: no merge in flight`).toBe(true);
+        // The CTE picks the victims first: in one WHERE the planner runs pg_terminate_backend before the
+        // datname test (a join with pg_database), which killed every new session on the shared server, those of
+        // test files running beside this one included.
         const { rows } = await monitor.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_start >= $2 AND pid <> pg_backend_pid() AND pg_terminate_backend(pid)`,
+          `WITH victims AS MATERIALIZED (SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_start >= $2 AND pid <> pg_backend_pid())
+           SELECT pid FROM victims WHERE pg_terminate_backend(pid)`,
           [name, since],
         );
         terminated.push(rows.length);

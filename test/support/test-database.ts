@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/storage/open-database.ts';
 
@@ -45,12 +46,14 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   const name = `awoooi_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  // Cloned from the template global-setup.ts migrated once for the run (see migrated-template.ts).
+  const template = inject('migratedTemplate');
+  await admin.query(template ? `CREATE DATABASE ${name} TEMPLATE ${template}` : `CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ databaseUrl: url.toString(), dataDir: 'unused', poolSize: options.poolSize ?? 10 });
-  await expectMigrated(handle);
+  if (!template) await expectMigrated(handle);
   return {
     handle,
     url: url.toString(),

@@ -114,7 +114,8 @@ describe('crash during execution: the execution sweep settles it [sandbox cluste
   });
 
   it('leaves alone an execution in flight in a live process: its heartbeat keeps renewing the lease', async () => {
-    const lease = 300;
+    // Long enough that a renewal delayed by a busy machine (two test files at once on two cores) still lands in time.
+    const lease = 600;
     const gated = gatedCluster(h.sandbox);
     const deps: ApprovalDependencies = { ...h.deps, cluster: gated.cluster, leaseMilliseconds: lease };
     const created = await createProposal(deps, { incidentId: h.incidentId, planned: actions.restartCheckout, reason: 'live', requestedBy: null });
