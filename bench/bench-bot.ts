@@ -47,7 +47,13 @@ export async function startBenchBot(options: { topology: string; environment?: R
   const port = await freePort();
   const bot = spawn(
     process.execPath,
-    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), 'bin/awoooi.js', 'serve'],
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []),
+      // V8 flags for the bot only, e.g. BENCH_BOT_FLAGS=--trace-gc (its lines go to the bot's log).
+      ...(process.env.BENCH_BOT_FLAGS?.split(' ').filter(Boolean) ?? []),
+      'bin/awoooi.js',
+      'serve',
+    ],
     {
       env: {
         ...process.env,

@@ -1,6 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
-import type { AlertStatus, Severity } from '../alerts/alert.ts';
 import type { AlertRow } from '../alerts/alert.table.ts';
 import { sha256Hex } from '../domain/canonical-json.ts';
 import { toIncidentView, type IncidentView } from '../incidents/incident-repository.ts';
@@ -10,6 +9,7 @@ import type { TopologyGraph } from '../topology/topology-graph.ts';
 import { resolveQuietIncidents } from '../incidents/resolve-quiet-incidents.ts';
 import { analysisTitle } from './analysis-title.ts';
 import { analyzeIncident, type IncidentAnalysis } from './analyze-incident.ts';
+import { readIncidentServices, type ServiceSummary } from './read-incident-services.ts';
 
 export interface AnalysisDependencies {
   db: Kysely<DatabaseSchema>;
@@ -69,69 +69,44 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
   const started = performance.now();
   const analysedAt = new Date();
   // One statement, one snapshot: the revision is the one these counts belong to.
-  const { rows: groups } = await sql<{
-    revision: string;
-    digest: string | null;
-    top: string | null;
-    incident_status: string;
-    service: string;
-    name: string;
-    status: AlertStatus;
-    severity: Severity;
-    alerts: number;
-    first_starts_at: Date;
-    sample: string;
-  }>`
-    -- MATERIALIZED: the incident's fields once, not per group (each would detoast the whole analysis document,
-    -- which made this read cost ~150 ms on a storm's incident of a few thousand groups).
-    WITH incident AS MATERIALIZED (
-      SELECT analysis->>'remediatedDigest' AS digest, analysis->'rootCauses'->0->>'service' AS top, status AS incident_status
-      FROM incidents WHERE id = ${incidentId}::uuid
-    ), revision AS MATERIALIZED (
-      SELECT max(revision) AS revision FROM incident_alert_groups WHERE incident_id = ${incidentId}::uuid
-    )
-    SELECT revision.revision, incident.digest, incident.top, incident.incident_status, groups.service, groups.name, groups.status, groups.severity, groups.alerts,
-      groups.first_starts_at, groups.sample_fingerprint AS sample
-    FROM incident CROSS JOIN revision JOIN incident_alert_groups AS groups ON groups.incident_id = ${incidentId}::uuid
-    WHERE groups.alerts > 0
-    ORDER BY groups.first_starts_at, groups.name, groups.service, groups.status, groups.severity`.execute(deps.db);
-  if (groups.length === 0) return null;
+  const read = await readIncidentServices(deps.db, incidentId);
+  if (read.services.length === 0) return null;
   // The ingest resolves an incident after the commit that resolved its last alert; a process that died in between
   // leaves that to this run.
-  let status = groups[0]!.incident_status;
-  if (!groups.some((group) => group.status === 'firing') && status === 'open') {
+  let status = read.incidentStatus;
+  if (!read.firing && status === 'open') {
     const resolution = await resolveQuietIncidents(deps.db, new Map([[incidentId, null]]), { log: deps.log, graceMilliseconds: deps.resolveGraceMilliseconds });
     if (resolution.waiting.size > 0) await deps.resolutionDue?.(resolution.waiting);
     if (resolution.resolved.length > 0) status = 'resolved';
   }
-  const revision = Number(groups[0]!.revision);
-  const alertsAnalysed = groups.reduce((sum, group) => sum + group.alerts, 0);
-  // The analysis shares the event loop with the ingest: a storm's incident of thousands of groups takes some
-  // milliseconds at each step, and webhook requests are answered between them rather than after all of them.
-  await yieldToEventLoop();
-  const counted = groups.map((group) => [group.service, group.name, group.status, group.severity, group.first_starts_at.getTime()]);
+  const { revision, alertsAnalysed } = read;
+  // What the ranking is computed from: per service, the names it considers, the worst severity, the first start.
+  const ranked = read.services.map((entry) => [entry.service, entry.names, entry.severity, entry.firstStartsAt.getTime()]);
   // A resolution after a grace period changes no count, yet must reach the proposals ("incident resolved").
-  const inputDigest = sha256Hex(JSON.stringify(status === 'open' ? counted : [status, counted]));
+  const inputDigest = sha256Hex(JSON.stringify([read.firing, status === 'open' ? ranked : [status, ranked]]));
   const log = (fields: { topRootCause: string | null; changed: boolean }) =>
     deps.log.info({ incidentId, alertsAnalysed, revision, ...fields, milliseconds: Math.round(performance.now() - started) }, 'incident analysed');
-  const facts = groups.map((group) => ({
-    name: group.name,
-    service: group.service || null,
-    severity: group.severity,
-    status: group.status,
-    startsAt: group.first_starts_at,
-    count: group.alerts,
-  }));
-  if (inputDigest === groups[0]!.digest) {
+  // One entry per (service, name); the service's count on its first, so the title counts every alert once.
+  const facts = read.services.flatMap((entry) =>
+    entry.names.map((name, index) => ({
+      name,
+      service: entry.service || null,
+      severity: entry.severity,
+      status: read.firing ? ('firing' as const) : ('resolved' as const),
+      startsAt: entry.firstStartsAt,
+      count: index === 0 ? entry.alerts : 0,
+    })),
+  );
+  if (inputDigest === read.remediatedDigest) {
     const progress = { revision, alertsAnalysed, analysedAt: analysedAt.toISOString(), failure: null };
     // Same ranking, but the title's count of alerts moves with them.
-    const title = analysisTitle(facts, groups[0]!.top ?? undefined);
+    const title = analysisTitle(facts, read.topRootCause ?? undefined);
     await deps.db
       .updateTable('incidents')
       .set({ analysis: sql<string>`coalesce(analysis, '{}'::jsonb) || ${JSON.stringify(progress)}::jsonb`, ...(title === null ? {} : { title }) })
       .where('id', '=', incidentId)
       .execute();
-    log({ topRootCause: groups[0]!.top, changed: false });
+    log({ topRootCause: read.topRootCause, changed: false });
     return { changed: false, revision, alertsAnalysed };
   }
   await yieldToEventLoop();
@@ -159,7 +134,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
       .executeTakeFirst(),
     // One primary-key probe per sample (LATERAL … LIMIT 1 cannot be flattened into a join over the incident's alerts).
     sql<AlertRow>`
-      SELECT sample.* FROM unnest(${sampleFingerprints(groups, analysis)}::text[]) AS wanted (fingerprint)
+      SELECT sample.* FROM unnest(${sampleFingerprints(read.services, analysis)}::text[]) AS wanted (fingerprint)
       CROSS JOIN LATERAL (SELECT * FROM alerts WHERE incident_id = ${incidentId}::uuid AND fingerprint = wanted.fingerprint LIMIT 1) AS sample
       ORDER BY sample.starts_at`
       .execute(deps.db)
@@ -167,7 +142,7 @@ export async function runIncidentAnalysis(deps: AnalysisDependencies, incidentId
   ]);
   if (!row) return null;
   log({ topRootCause: analysis.rootCauses[0]?.service ?? null, changed: true });
-  const awaitingResolution = status === 'open' && !groups.some((group) => group.status === 'firing');
+  const awaitingResolution = status === 'open' && !read.firing;
   return { changed: true, analysis, awaitingResolution, incident: toIncidentView({ ...row, analysis: stored }, samples) };
 }
 
@@ -177,12 +152,11 @@ const maxStoredRootCauses = 10;
 /** Alerts handed to the brain at most; a rule brain acts on the best-ranked ones and a model reads no more. */
 const maxSamples = 100;
 
-function sampleFingerprints(groups: readonly { service: string; status: AlertStatus; sample: string }[], analysis: IncidentAnalysis): string[] {
+function sampleFingerprints(services: readonly ServiceSummary[], analysis: IncidentAnalysis): string[] {
   const rank = new Map(analysis.rootCauses.map((candidate, index) => [candidate.service, index]));
-  const firing = groups.filter((group) => group.status === 'firing');
-  // Stable sort: within a rank the earliest group first, as the query ordered them.
-  return [...(firing.length > 0 ? firing : groups)]
+  // Stable sort: within a rank (alerts naming no service) the earliest first, as read.
+  return [...services]
     .sort((a, b) => (rank.get(a.service) ?? rank.size) - (rank.get(b.service) ?? rank.size))
-    .slice(0, maxSamples)
-    .map((group) => group.sample);
+    .flatMap((entry) => entry.samples)
+    .slice(0, maxSamples);
 }

@@ -23,6 +23,10 @@ export interface RootCauseCandidate {
   alerting: boolean;
   /** Alerting services this candidate would explain: itself if alerting, then its alerting dependents. */
   explains: string[];
+  /**
+   * What the candidate is, then the paths behind it (capped). Past the 25 best candidates, only the first line:
+   * a storm's incident ranks hundreds, and no card or model reads the paths of the 200th.
+   */
   evidence: string[];
 }
 
@@ -53,8 +57,13 @@ interface Draft {
   kind: ServiceKind | 'unknown';
   alert: AlertingService | undefined;
   explains: string[];
-  evidence: string[];
+  /** What the candidate is (one line), then the paths behind it, written only when asked for (`detailed`). */
+  head: () => string;
+  details: () => string[];
 }
+
+/** Candidates whose evidence lists the paths behind them; the others say only what they are. */
+const detailedCandidates = 25;
 
 /**
  * Ranks root-cause candidates of an incident (DESIGN.md §2, Topology). Candidates are every alerting
@@ -67,7 +76,7 @@ export function rankRootCauses(graph: TopologyGraph, alerting: readonly Alerting
   const priority = options.kindPriority ?? defaultKindPriority;
   const alerts = mergeByService(alerting);
   // A storm's incident spans hundreds of services and runs on the ingest's event loop: orderings are numbers
-  // (depth × stride + the service's rank by name), and evidence lines are written only for what a card lists.
+  // (depth × stride + the service's rank by name), and evidence is written only for what a card or a model reads.
   const byName = [...alerts.keys()].sort(compareText);
   const stride = byName.length;
   // Node → the rank by name of the alerting service it is, -1 for silent nodes.
@@ -112,31 +121,37 @@ export function rankRootCauses(graph: TopologyGraph, alerting: readonly Alerting
   const explainedBy = (node: number, self: AlertingService | undefined): Draft => {
     const dependents = (reachedBy.get(node) ?? []).sort(byNumber).map(serviceOf);
     const service = graph.nameOf(node);
-    const head = self ? [evidence.alerting(self)] : [evidence.silent(dependents)];
-    const lines = cappedLines(
-      dependents.length,
-      (i) => evidence.dependent(pathFrom(dependents[i]!, node), alerts.get(dependents[i]!)!),
-      'alerting services depend on it',
-    );
-    return { service, kind: graph.kindOf(node), alert: self, explains: self ? [service, ...dependents] : dependents, evidence: [...head, ...lines] };
+    return {
+      service,
+      kind: graph.kindOf(node),
+      alert: self,
+      explains: self ? [service, ...dependents] : dependents,
+      head: () => (self ? evidence.alerting(self) : evidence.silent(dependents)),
+      details: () =>
+        cappedLines(
+          dependents.length,
+          (i) => evidence.dependent(pathFrom(dependents[i]!, node), alerts.get(dependents[i]!)!),
+          'alerting services depend on it',
+        ),
+    };
   };
 
   for (const [service, alert] of alerts) {
     const node = graph.indexOf(service);
     if (node < 0) {
-      const lines = [evidence.alerting(alert), evidence.unknown(service)];
-      drafts.push({ service, kind: 'unknown', alert, explains: [service], evidence: lines });
+      drafts.push({ service, kind: 'unknown', alert, explains: [service], head: () => evidence.alerting(alert), details: () => [evidence.unknown(service)] });
       continue;
     }
     const draft = explainedBy(node, alert);
-    const reach = reaches.get(service)!;
-    const below: number[] = [];
-    for (let i = 1; i < reach.nodes.length; i++) if (rankOf[reach.nodes[i]!]! >= 0) below.push(orderKey(reach.depths[i]!, reach.nodes[i]!));
-    below.sort(byNumber);
-    draft.evidence.push(
-      ...cappedLines(below.length, (i) => evidence.dependsOnAlerting(pathFrom(service, graph.indexOf(serviceOf(below[i]!)))), 'alerting dependencies'),
-    );
-    drafts.push(draft);
+    const dependents = draft.details;
+    const dependencies = () => {
+      const reach = reaches.get(service)!;
+      const below: number[] = [];
+      for (let i = 1; i < reach.nodes.length; i++) if (rankOf[reach.nodes[i]!]! >= 0) below.push(orderKey(reach.depths[i]!, reach.nodes[i]!));
+      below.sort(byNumber);
+      return cappedLines(below.length, (i) => evidence.dependsOnAlerting(pathFrom(service, graph.indexOf(serviceOf(below[i]!)))), 'alerting dependencies');
+    };
+    drafts.push({ ...draft, details: () => [...dependents(), ...dependencies()] });
   }
   for (const [node, keys] of reachedBy) {
     if (rankOf[node]! >= 0 || !hasIndependentPair(keys.map(serviceOf), dependsOn)) continue;
@@ -191,7 +206,8 @@ function score(drafts: Draft[], total: number, priority: readonly ServiceKind[])
       const f = 1 - classes[i - start]! / classCount;
       const value = Math.round(((count - 1 + f) / total) * 1000) / 1000;
       const { service, kind, explains } = d;
-      out.push({ service, kind, score: value, alerting: d.alert !== undefined, explains, evidence: d.evidence });
+      const evidence = out.length < detailedCandidates ? [d.head(), ...d.details()] : [d.head()];
+      out.push({ service, kind, score: value, alerting: d.alert !== undefined, explains, evidence });
     }
     start = end;
   }
