@@ -22,7 +22,7 @@ function fakeTime() {
 describe('analysisPacer', () => {
   it('lets the first analysis of an incident start at once and spaces the next ones by the interval', async () => {
     const clock = fakeTime();
-    const pace = analysisPacer(250, clock.time);
+    const pace = analysisPacer(250, { time: clock.time, maxSpacingMilliseconds: 2000 });
     await pace('a');
     expect(clock.slept).toEqual([]);
     clock.advance(100);
@@ -35,7 +35,7 @@ describe('analysisPacer', () => {
 
   it('paces each incident on its own', async () => {
     const clock = fakeTime();
-    const pace = analysisPacer(250, clock.time);
+    const pace = analysisPacer(250, { time: clock.time, maxSpacingMilliseconds: 2000 });
     await pace('a');
     await pace('b');
     await pace('c');
@@ -46,7 +46,7 @@ describe('analysisPacer', () => {
 describe('analysisPacer on slow analyses', () => {
   it('spaces the next analysis of an incident by twenty times the last one’s duration when that is longer', async () => {
     const clock = fakeTime();
-    const pace = analysisPacer(250, clock.time);
+    const pace = analysisPacer(250, { time: clock.time, maxSpacingMilliseconds: 2000 });
     const finished = await pace('a');
     clock.advance(60);
     finished();
@@ -58,5 +58,17 @@ describe('analysisPacer on slow analyses', () => {
     fast();
     await pace('b');
     expect(clock.slept).toEqual([1140, 245]);
+  });
+});
+
+describe('analysisPacer on very slow analyses', () => {
+  it('never spaces them further apart than the most a card may lag behind its alerts', async () => {
+    const clock = fakeTime();
+    const pace = analysisPacer(250, { time: clock.time });
+    const finished = await pace('a');
+    clock.advance(400);
+    finished();
+    await pace('a');
+    expect(clock.slept).toEqual([100]);
   });
 });
