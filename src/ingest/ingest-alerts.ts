@@ -110,7 +110,7 @@ async function storeBatch(deps: IngestDependencies, alerts: ServiceAlert[], reme
     const known = remembering ? deps.settled?.recall(alert) : undefined;
     if (known !== undefined) expected.add(known.incidentId);
     if (known === undefined) unknown.push(alert);
-    else if (known.unchanged) remembered.push({ alert, incidentId: known.incidentId, unchanged: true, remembered: true });
+    else if (known.unchanged) remembered.push({ alert, incidentId: known.incidentId, unchanged: true, remembered: true, stamp: known.stamp });
     else changed.push(alert);
   }
   // Unknown firing alerts may need an incident: the transaction takes the keys for that (resolved ones never do).

@@ -13,7 +13,12 @@ export interface LatestOccurrence {
   severity: string;
   annotations: Record<string, string>;
   endsAt: Date | null;
+  /** When the row last changed, in microseconds since the epoch (ADR 0039: what a remembered alert is checked by). */
+  stamp: string;
 }
+
+/** SQL: an alert row's `updated_at` in microseconds since the epoch, as `LatestOccurrence.stamp`. */
+export const rowStamp = (table: string) => `(extract(epoch FROM ${table}.updated_at) * 1000000)::bigint`;
 
 // One index probe per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner
 // estimates: a hash join or a parallel scan would read every alert ever stored on each call.
@@ -29,12 +34,13 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
     severity: string;
     annotations: Record<string, string>;
     ends_at: Date | null;
+    stamp: string;
   }>`${prepared('latest-occurrences')}
     SELECT wanted.fingerprint, latest.*
     FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
     CROSS JOIN LATERAL (
       SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
-        incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
+        ${sql.raw(rowStamp('alerts'))} AS stamp, incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
       FROM alerts CROSS JOIN LATERAL (SELECT status, resolved_at FROM incidents WHERE incidents.id = alerts.incident_id) AS incident WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
     ) AS latest`.execute(db);
   return new Map(
@@ -49,6 +55,7 @@ export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints
         severity: row.severity,
         annotations: row.annotations,
         endsAt: row.ends_at,
+        stamp: row.stamp,
       },
     ]),
   );

@@ -5,10 +5,11 @@ import type { FlapRule } from './reopen-flapping-incidents.ts';
 import type { PlacedAlert } from './write-alerts.ts';
 
 /**
- * An alert, its incident, whether it is stored exactly as sent (nothing to write), whether it reopens it, and
- * whether that was remembered rather than read (a claim to check, ADR 0039).
+ * An alert, its incident, whether it is stored exactly as sent (nothing to write), whether it reopens it,
+ * whether that was remembered rather than read (a claim to check, ADR 0039), and when its stored row last changed
+ * as read or written (`stamp`, what a later batch checks a remembered alert by).
  */
-export type Placement = PlacedAlert & { unchanged: boolean; reopens?: boolean; remembered?: boolean };
+export type Placement = PlacedAlert & { unchanged: boolean; reopens?: boolean; remembered?: boolean; stamp?: string };
 
 /** Where alerts go: `placed` in an incident, `unplaced` (to correlate), and how many to ignore. */
 export interface AlertPlacements {
@@ -25,7 +26,7 @@ export function placeAlerts(alerts: readonly ServiceAlert[], latest: Map<string,
   for (const alert of alerts) {
     const previous = latest.get(alert.fingerprint);
     if (previous?.incidentStatus === 'open' || (previous && alert.status === 'resolved'))
-      placed.push({ alert, incidentId: previous.incidentId, unchanged: unchanged(previous, alert) });
+      placed.push({ alert, incidentId: previous.incidentId, unchanged: unchanged(previous, alert), stamp: previous.stamp });
     else if (alert.status === 'resolved')
       ignored += 1; // never seen firing: nothing to resolve
     else if (previous && previous.startsAt.getTime() === alert.startsAt.getTime())

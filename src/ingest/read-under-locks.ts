@@ -3,7 +3,7 @@ import type { AlertStatus } from '../alerts/alert.ts';
 import type { OpenIncidentSummary } from '../incidents/correlate-alerts.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { prepared } from '../storage/prepared-statement.ts';
-import { type LatestOccurrence, latestOccurrences } from './latest-occurrences.ts';
+import { type LatestOccurrence, latestOccurrences, rowStamp } from './latest-occurrences.ts';
 
 /** Where to look for open incidents that new alerts could join: their groups, and the services around them. */
 export interface IncidentsNear {
@@ -35,6 +35,7 @@ export async function readUnderLocks(trx: Transaction<DatabaseSchema>, fingerpri
     severity: string | null;
     annotations: Record<string, string> | null;
     ends_at: Date | null;
+    stamp: string | null;
     cluster: string | null;
     group_key: string | null;
     services: string[] | null;
@@ -42,19 +43,19 @@ export async function readUnderLocks(trx: Transaction<DatabaseSchema>, fingerpri
     last_alert_at: Date | null;
   }>`${prepared('read-under-locks')}
     SELECT wanted.fingerprint, latest.incident_id, latest.incident_status, latest.incident_resolved_at, latest.starts_at, latest.status,
-      latest.severity, latest.annotations, latest.ends_at,
+      latest.severity, latest.annotations, latest.ends_at, latest.stamp,
       NULL::text AS cluster, NULL::text AS group_key, NULL::text[] AS services, NULL::timestamptz AS opened_at, NULL::timestamptz AS last_alert_at
     FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
     CROSS JOIN LATERAL (
       SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
-        incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
+        ${sql.raw(rowStamp('alerts'))} AS stamp, incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
       FROM alerts CROSS JOIN LATERAL (SELECT status, resolved_at FROM incidents WHERE incidents.id = alerts.incident_id) AS incident
       WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
     ) AS latest
     UNION ALL
     -- Only the group keys and the services go to SQL, so both indexes serve it; the caller checks the window, and
     -- correlation puts them in order.
-    SELECT NULL, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, cluster, group_key, services, opened_at, last_alert_at
+    SELECT NULL, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, cluster, group_key, services, opened_at, last_alert_at
     FROM incidents
     WHERE status = 'open' AND (group_key = ANY(${near.groupKeys}::text[]) OR services && ${near.services}::text[])`.execute(trx);
   const occurrences = new Map<string, LatestOccurrence>();
@@ -70,6 +71,7 @@ export async function readUnderLocks(trx: Transaction<DatabaseSchema>, fingerpri
         severity: row.severity!,
         annotations: row.annotations!,
         endsAt: row.ends_at,
+        stamp: row.stamp!,
       });
     else
       openIncidents.push({

@@ -6,6 +6,8 @@ import type { Alert } from '../alerts/alert.ts';
 export interface SettledPlacement {
   alert: Alert;
   incidentId: string;
+  /** When its row last changed, as read or written (`LatestOccurrence.stamp`); without one, nothing is remembered. */
+  stamp?: string;
 }
 
 /** How many fingerprints one process remembers, and for how long (ADR 0039). */
@@ -19,14 +21,15 @@ export interface SettledAlertsOptions {
 }
 
 /**
- * What this process last stored of each fingerprint, as sent, and the incident it went to (ADR 0039). A storm is
- * mostly groups re-sent whole with nothing new; an alert sent exactly as it was last stored (same start, status,
- * severity, end and annotations) needs no read of its row. The database stays the only truth: a hit is only a
- * claim that the batch checks in the statement that records it (the incident still open for a firing alert,
- * not merged for any), and a batch whose claim fails starts over without the cache.
+ * What this process last stored of each fingerprint, as sent, the incident it went to and when its row last
+ * changed (ADR 0039). A storm is mostly groups re-sent whole with nothing new; an alert sent exactly as it was
+ * last stored (same start, status, severity, end and annotations) needs no read of its row. The database stays the
+ * only truth: a hit is only a claim that the batch checks in the statement that records it (its row unchanged
+ * since, by another replica or another batch of this one; the incident still open for a firing alert, not merged
+ * for any), and a batch whose claim fails starts over without the cache.
  */
 export class SettledAlerts {
-  readonly #entries: LRUCache<string, { incidentId: string; signature: string }>;
+  readonly #entries: LRUCache<string, { incidentId: string; signature: string; stamp: string }>;
 
   constructor(options: SettledAlertsOptions = {}) {
     this.#entries = new LRUCache({
@@ -41,14 +44,18 @@ export class SettledAlerts {
    * What this process remembers of the alert's fingerprint: the incident it was stored in, and whether it is sent
    * exactly as stored then (`unchanged`); undefined when it remembers nothing of it.
    */
-  recall(alert: Alert): { incidentId: string; unchanged: boolean } | undefined {
+  recall(alert: Alert): { incidentId: string; unchanged: boolean; stamp: string } | undefined {
     const entry = this.#entries.get(alert.fingerprint);
-    return entry === undefined ? undefined : { incidentId: entry.incidentId, unchanged: entry.signature === signatureOf(alert) };
+    return entry === undefined ? undefined : { incidentId: entry.incidentId, unchanged: entry.signature === signatureOf(alert), stamp: entry.stamp };
   }
 
   /** Remembers alerts as a committed batch left them. */
   remember(placements: readonly SettledPlacement[]): void {
-    for (const { alert, incidentId } of placements) this.#entries.set(alert.fingerprint, { incidentId, signature: signatureOf(alert) });
+    for (const { alert, incidentId, stamp } of placements) {
+      // Unknown when its row was last written: forgotten rather than remembered wrong.
+      if (stamp === undefined) this.#entries.delete(alert.fingerprint);
+      else this.#entries.set(alert.fingerprint, { incidentId, signature: signatureOf(alert), stamp });
+    }
   }
 
   get size(): number {

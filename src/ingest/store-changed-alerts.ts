@@ -155,6 +155,12 @@ export async function storeChangedAlerts(
   );
   if (written.blocked) return 'restart';
   const changedAlerts = written.changed;
+  // Rows this write changed carry its stamp now; the others keep the one read under the locks.
+  const stampOf = new Map(changedAlerts.map((row) => [`${row.incidentId}\u0000${row.fingerprint}`, row.stamp]));
+  placed.forEach((entry, index) => {
+    const stamp = stampOf.get(`${entry.incidentId}\u0000${entry.alert.fingerprint}`);
+    if (stamp !== undefined) placed[index] = { ...entry, stamp };
+  });
   // Only a change needs a new analysis (requested in the write); at most one waits per incident (ADR 0009, 0013).
   const changedIncidents = [...new Set(changedAlerts.map((row) => row.incidentId))].sort();
   // Last: a storm's busiest incident row is locked from here to the commit only (ADR 0008).

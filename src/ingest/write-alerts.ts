@@ -6,6 +6,7 @@ import type { ServiceAlert } from '../incidents/correlate-alerts.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { prepared } from '../storage/prepared-statement.ts';
 import { claimsBroken, type IncidentClaims } from './incident-claims.ts';
+import { rowStamp } from './latest-occurrences.ts';
 
 /** An alert and the incident it belongs to. */
 export interface PlacedAlert {
@@ -16,6 +17,9 @@ export interface PlacedAlert {
 /** A row the upsert inserted or changed, with the status it had before (null when inserted). */
 export interface ChangedAlert {
   incidentId: string;
+  fingerprint: string;
+  /** When the row changed (this write), as `LatestOccurrence.stamp`. */
+  stamp: string;
   status: AlertStatus;
   previousStatus: AlertStatus | null;
   severity: string;
@@ -59,6 +63,8 @@ export async function writeAlerts(
   const { rows } = await sql<{
     blocked: boolean;
     incident_id: string;
+    fingerprint: string;
+    stamp: string;
     status: AlertStatus;
     previous_status: AlertStatus | null;
     severity: string;
@@ -91,7 +97,8 @@ export async function writeAlerts(
       -- Identical re-sends change nothing and write nothing.
       WHERE (alerts.status, alerts.severity, alerts.annotations, alerts.ends_at)
         IS DISTINCT FROM (excluded.status, excluded.severity, excluded.annotations, excluded.ends_at)
-      RETURNING incident_id, fingerprint, name, status, previous_status, severity, previous_severity, service, starts_at, ends_at
+      RETURNING incident_id, fingerprint, name, status, previous_status, severity, previous_severity, service, starts_at, ends_at,
+        ${sql.raw(rowStamp('alerts'))} AS stamp
     ), moves AS (
       SELECT incident_id, coalesce(service, '') AS service, name, status, severity, 1 AS alerts, starts_at, fingerprint
       FROM upserted WHERE previous_status IS NULL OR previous_status <> status OR previous_severity <> severity
@@ -121,7 +128,7 @@ export async function writeAlerts(
       INSERT INTO analysis_requests (incident_id) SELECT DISTINCT incident_id FROM upserted ORDER BY incident_id
     )
     -- One row at least, so the caller learns whether it was blocked.
-    SELECT blocked.blocked, upserted.incident_id, upserted.status, upserted.previous_status, upserted.severity, upserted.service,
+    SELECT blocked.blocked, upserted.incident_id, upserted.fingerprint, upserted.stamp, upserted.status, upserted.previous_status, upserted.severity, upserted.service,
       upserted.starts_at, upserted.ends_at,
       -- The incident as this statement saw it, so that the caller skips an update that would change nothing.
       coalesce(upserted.service = ANY(incident.services), true) AS service_known, incident.severity AS incident_severity,
@@ -133,6 +140,8 @@ export async function writeAlerts(
     blocked: false,
     changed: changed.map((row) => ({
       incidentId: row.incident_id,
+      fingerprint: row.fingerprint,
+      stamp: row.stamp,
       status: row.status,
       previousStatus: row.previous_status,
       severity: row.severity,

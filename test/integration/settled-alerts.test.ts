@@ -2,7 +2,7 @@ import { type KyselyPlugin, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestAlerts } from '../../src/ingest/ingest-alerts.ts';
 import { SettledAlerts } from '../../src/ingest/settled-alerts.ts';
-import { alertmanagerPayload, createIngestHarness, type IngestHarness, type TestAlert } from '../support/ingest-harness.ts';
+import { alertmanagerPayload, createIngestHarness, incidentBookkeeping, type IngestHarness, type TestAlert } from '../support/ingest-harness.ts';
 
 // Records the fingerprints each read of stored occurrences asked for (the statements marked latest-occurrences and
 // read-under-locks),
@@ -95,6 +95,74 @@ describe('what the process stored last is not read again (ADR 0039) [real Postgr
     reads.length = 0;
     await ingestAlerts(restarted, 'alertmanager', alertmanagerPayload('g', snapshot));
     expect(reads).toEqual([]);
+  });
+
+  it('two replicas, each remembering its own, receiving one Alertmanager HA pair’s sends in any order: counts equal rows, no alert twice', async () => {
+    h = await createIngestHarness({ deps: { resolveGraceMilliseconds: 0 } });
+    const replicas = [h.deps, { ...h.deps, settled: new SettledAlerts() }];
+    const send = (replica: number, alerts: TestAlert[]) => ingestAlerts(replicas[replica]!, 'alertmanager', alertmanagerPayload('g-ha', alerts));
+    // Ten alerts of one service; each round some resolve, some fire again with a new start, one changes severity;
+    // every fourth round all resolve (the incident resolves, and the next round's alerts start a new occurrence).
+    const snapshot = (round: number): TestAlert[] =>
+      Array.from({ length: 10 }, (_, index) => {
+        const resolved = round % 4 === 3 || (index + round) % 4 === 0;
+        return {
+          fingerprint: `ha-${index}`,
+          service: 'api',
+          status: resolved ? ('resolved' as const) : ('firing' as const),
+          severity: index === round % 10 ? 'critical' : 'warning',
+          // A new occurrence starts later: the one after each resolution.
+          startsAt: new Date(Date.UTC(2026, 2, 1, 10, round + Math.floor((index + round + 3) / 4))).toISOString(),
+        };
+      });
+    for (let round = 0; round < 12; round++) {
+      const latest = snapshot(round);
+      // Both members of the HA pair deliver; a late copy of the previous snapshot arrives at the same moment.
+      const outcomes = await Promise.all([send(0, latest), send(1, latest), ...(round > 0 ? [send(round % 2, snapshot(round - 1))] : [])]);
+      for (const outcome of outcomes) expect(outcome.ok).toBe(true);
+      // The newest snapshot once more from each, as the next group interval does.
+      await send(0, latest);
+      await send(1, latest);
+      const { rows } = await sql<{ fingerprint: string; rows: number }>`
+        SELECT fingerprint, count(*)::int AS rows FROM alerts WHERE fingerprint LIKE 'ha-%' AND incident_id IN (
+          SELECT id FROM incidents WHERE status = 'open') GROUP BY fingerprint HAVING count(*) > 1`.execute(h.deps.db);
+      expect(rows).toEqual([]);
+      const { rows: open } = await sql<{ id: string }>`SELECT DISTINCT incident_id AS id FROM alerts WHERE fingerprint LIKE 'ha-%'`.execute(h.deps.db);
+      for (const { id } of open) {
+        const book = await incidentBookkeeping(h.database, id);
+        expect(book.groups).toEqual(book.countedGroups);
+        expect(book.incident.firing_count).toBe(book.firingRows);
+      }
+      // The newest stored occurrence of each alert is in the newest snapshot's state (one resolved before it was
+      // ever seen firing is not stored at all).
+      const { rows: newest } = await sql<{ fingerprint: string; status: string }>`
+        SELECT DISTINCT ON (fingerprint) fingerprint, status FROM alerts WHERE fingerprint LIKE 'ha-%'
+        ORDER BY fingerprint, received_at DESC`.execute(h.deps.db);
+      const stored = new Map(newest.map((row) => [row.fingerprint, row.status]));
+      for (const alert of latest) expect(stored.get(alert.fingerprint) ?? 'resolved').toBe(alert.status);
+    }
+    const { rows: incidents } = await sql<{ status: string }>`SELECT status FROM incidents ORDER BY opened_at`.execute(h.deps.db);
+    // It resolved three times and came back: more than one incident, never two open at once.
+    expect(incidents.length).toBeGreaterThan(1);
+    expect(incidents.filter((incident) => incident.status === 'open').length).toBeLessThanOrEqual(1);
+  });
+
+  it('writes again what another replica overwrote since: a remembered alert whose row changed is no longer taken as stored', async () => {
+    h = await createIngestHarness();
+    const other = { ...h.deps, settled: new SettledAlerts() };
+    const firing = group([{ fingerprint: 'o-1' }, { fingerprint: 'o-2' }]);
+    const resolvedOne = [{ ...firing[0]!, status: 'resolved' as const }, firing[1]!];
+    await h.ingest('g', firing);
+    // This process stores o-1 resolved (and remembers it so); o-2 keeps the incident open.
+    await h.ingest('g', resolvedOne);
+    // The other replica gets a late copy of the older snapshot: o-1 firing again, written over the resolution.
+    await ingestAlerts(other, 'alertmanager', alertmanagerPayload('g', firing));
+    const status = async () =>
+      (await sql<{ status: string }>`SELECT status FROM alerts WHERE fingerprint = 'o-1'`.execute(h!.deps.db)).rows.map((row) => row.status);
+    expect(await status()).toEqual(['firing']);
+    // The next send of the newest snapshot reaches this process: o-1 must end resolved, as sent.
+    await h.ingest('g', resolvedOne);
+    expect(await status()).toEqual(['resolved']);
   });
 
   it('answers with the survivor when another process merged the incident it remembers, and queues the receipt once', async () => {
