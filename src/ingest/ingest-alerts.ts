@@ -49,8 +49,11 @@ export type IngestResult =
   | { ok: true; stored: number; ignored: number; incidents: string[]; repaired?: AlertRepair[] }
   | { ok: false; error: { code: 'invalid_payload'; issues: string[] } | { code: 'storage_unavailable'; message: string } };
 
-/** How often a batch starts over because an incident it was adding to resolved meanwhile, before giving up. */
-const maxAttempts = 3;
+/**
+ * How often a batch starts over before giving up (a 500, which the sender retries): three times because an
+ * incident it was adding to resolved or merged meanwhile, after a first attempt whose remembered claims may fail.
+ */
+const maxAttempts = 4;
 
 /**
  * The door in for alerts: validate, then in ONE transaction store them idempotently (the payload is a snapshot
