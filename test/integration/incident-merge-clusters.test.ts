@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mergeIncidents } from '../../src/incidents/merge-incidents.ts';
+import { insertIncident } from '../support/approval-harness.ts';
 import { recordingLogger } from '../support/recording-logger.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -14,22 +15,7 @@ describe('mergeIncidents across clusters [real PostgreSQL]', () => {
   afterEach(async () => database.drop());
 
   const incident = async (cluster: string, service: string) => {
-    const row = await database.handle.db
-      .insertInto('incidents')
-      .values({
-        title: `${service} down`,
-        severity: 'warning',
-        status: 'open',
-        group_key: null,
-        cluster,
-        services: [service],
-        opened_at: at,
-        last_alert_at: at,
-        resolved_at: null,
-        analysis: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = { id: await insertIncident(database.handle.db, at, { title: `${service} down`, severity: 'warning', cluster, services: [service] }) };
     await database.handle.db
       .insertInto('alerts')
       .values({

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect } from 'vitest';
 import { waitFor } from '../../src/cli/wait-for.ts';
 import { type BotProcess, listeningUrl, spawnBot } from '../support/bot-process.ts';
-import { alertmanagerSender, mergeInvariants, mergesInFlight, mergeWorkload, proposalsByIncidentStatus, slowMerges } from '../support/merge-workload.ts';
+import { alertmanagerSender, expectMergedWhole, mergesInFlight, mergeWorkload, proposalsByIncidentStatus, slowMerges } from '../support/merge-workload.ts';
 import { needsService } from '../support/needs-service.ts';
 import { freePort } from '../support/own-postgres.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
@@ -74,21 +74,7 @@ describe("merges when the bot's database connections are terminated in the middl
       expect(sender.counts.retried503).toBeGreaterThan(0);
       expect(bot.logged(/^incident merged/).length).toBe(components);
 
-      const found = await mergeInvariants(database.url, components);
-      expect(found.halfMerged).toEqual([]);
-      expect(found.miscounted).toEqual([]);
-      expect(found.copies).toEqual([]);
-      expect(new Set(found.fingerprints)).toEqual(sender.acknowledged);
-      expect(sender.acknowledged.size).toBe(components * workload.perComponent);
-      expect(found.perComponent).toHaveLength(components);
-      for (const component of found.perComponent) expect(component, component.component).toMatchObject({ incidents: [expect.any(String)], statuses: ['open'] });
-      expect(found.openIncidents).toHaveLength(components);
-      expect(found.merged).toHaveLength(components);
-
-      const proposals = await proposalsByIncidentStatus(monitor);
-      const merged = proposals.filter((row) => row.status === 'merged');
-      expect(new Set(merged.map((row) => row.incident_id)).size).toBe(components);
-      for (const proposal of merged) expect(proposal).toMatchObject({ state: 'SUPERSEDED', outcome: expect.stringMatching(/^incident merged into #\d+$/) });
+      await expectMergedWhole({ databaseUrl: database.url, monitor, components, acknowledged: sender.acknowledged, perComponent: workload.perComponent });
     },
     60_000,
   );

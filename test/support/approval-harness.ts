@@ -55,7 +55,12 @@ export interface ApprovalHarness {
 
 export const testStart = new Date('2026-03-01T03:00:00Z');
 
-export async function insertIncident(db: Kysely<DatabaseSchema>, at: Date = testStart): Promise<string> {
+/** An open incident on checkout, opened `at`; `fields` change what a test needs (title, severity, services, cluster). */
+export async function insertIncident(
+  db: Kysely<DatabaseSchema>,
+  at: Date = testStart,
+  fields: { title?: string; severity?: string; services?: string[]; cluster?: string } = {},
+): Promise<string> {
   const row = await db
     .insertInto('incidents')
     .values({
@@ -68,6 +73,7 @@ export async function insertIncident(db: Kysely<DatabaseSchema>, at: Date = test
       last_alert_at: at,
       resolved_at: null,
       analysis: null,
+      ...fields,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

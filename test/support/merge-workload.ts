@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { expect } from 'vitest';
 import { alertmanagerPayload, type TestAlert } from './ingest-harness.ts';
 
 /**
@@ -159,4 +160,34 @@ export async function mergesInFlight(client: pg.Client, database: string, since:
     [database, since],
   );
   return rows.map((row) => row.pid);
+}
+
+/**
+ * What both fault tests require at the end: one open incident per component and every other merged whole into it,
+ * counts equal to rows, every alert answered 200 stored exactly once, and each merged incident's proposal
+ * superseded "incident merged into #N".
+ */
+export async function expectMergedWhole(run: {
+  databaseUrl: string;
+  monitor: pg.Client;
+  components: number;
+  acknowledged: ReadonlySet<string>;
+  perComponent: number;
+}): Promise<void> {
+  const { components } = run;
+  const found = await mergeInvariants(run.databaseUrl, components);
+  expect(found.halfMerged).toEqual([]);
+  expect(found.miscounted).toEqual([]);
+  expect(found.copies).toEqual([]);
+  expect(new Set(found.fingerprints)).toEqual(run.acknowledged);
+  expect(run.acknowledged.size).toBe(components * run.perComponent);
+  expect(found.perComponent).toHaveLength(components);
+  for (const component of found.perComponent) expect(component, component.component).toMatchObject({ incidents: [expect.any(String)], statuses: ['open'] });
+  expect(found.openIncidents).toHaveLength(components);
+  expect(found.merged).toHaveLength(components);
+
+  const proposals = await proposalsByIncidentStatus(run.monitor);
+  const merged = proposals.filter((row) => row.status === 'merged');
+  expect(new Set(merged.map((row) => row.incident_id)).size).toBe(components);
+  for (const proposal of merged) expect(proposal).toMatchObject({ state: 'SUPERSEDED', outcome: expect.stringMatching(/^incident merged into #\d+$/) });
 }

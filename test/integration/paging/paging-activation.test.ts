@@ -14,7 +14,7 @@ import { type Paging, startPaging } from '../../../src/paging/start-paging.ts';
 import { manualClock } from '../../../src/ports/clock.ts';
 import type { PagerPort, PagingChannel } from '../../../src/ports/pager-port.ts';
 import { type DatabaseHandle, openDatabase } from '../../../src/storage/open-database.ts';
-import { testStart } from '../../support/approval-harness.ts';
+import { insertIncident, testStart } from '../../support/approval-harness.ts';
 import { FakePagingApi } from '../../support/fake-paging-api.ts';
 import { type LogLine, recordingLogger } from '../../support/recording-logger.ts';
 import { type PagerCall, RecordingPager } from '../../support/recording-pager.ts';
@@ -71,24 +71,7 @@ describe('paging switched on with incidents already open [simulated pagers, manu
   }
 
   const db = () => database.handle.db;
-  const open = async (title: string, severity: string) =>
-    (
-      await db()
-        .insertInto('incidents')
-        .values({
-          title,
-          severity,
-          status: 'open',
-          group_key: null,
-          services: ['checkout'],
-          opened_at: clock.now(),
-          last_alert_at: clock.now(),
-          resolved_at: null,
-          analysis: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+  const open = (title: string, severity: string) => insertIncident(db(), clock.now(), { title, severity });
   const pages = () => calls.filter((call) => call.action === 'page').map((call) => call.address);
   const waitForPages = (count: number) => eventually(async () => (pages().length >= count ? pages() : undefined));
   const switchedOn = () => lines.filter((line) => line.message.startsWith('paging switched on'));

@@ -10,7 +10,7 @@ import { type Paging, startPaging } from '../../../src/paging/start-paging.ts';
 import { manualClock } from '../../../src/ports/clock.ts';
 import type { PagerPort, PagingChannel } from '../../../src/ports/pager-port.ts';
 import { type DatabaseHandle, openDatabase } from '../../../src/storage/open-database.ts';
-import { testStart } from '../../support/approval-harness.ts';
+import { insertIncident, testStart } from '../../support/approval-harness.ts';
 import { FakePagingApi } from '../../support/fake-paging-api.ts';
 import { type LogLine, recordingLogger } from '../../support/recording-logger.ts';
 import { type PagerCall, RecordingPager } from '../../support/recording-pager.ts';
@@ -80,24 +80,7 @@ describe('an incident whose severity rises is escalated by the policy of its new
   });
 
   const db = () => database.handle.db;
-  const open = async (severity: string) =>
-    (
-      await db()
-        .insertInto('incidents')
-        .values({
-          title: 'checkout slow',
-          severity,
-          status: 'open',
-          group_key: null,
-          services: ['checkout'],
-          opened_at: clock.now(),
-          last_alert_at: clock.now(),
-          resolved_at: null,
-          analysis: null,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-    ).id;
+  const open = (severity: string) => insertIncident(db(), clock.now(), { title: 'checkout slow', severity });
   // What the ingest does when a more severe alert joins (applyIncidentChanges); a merge may do the same.
   const setSeverity = (id: string, severity: string) => db().updateTable('incidents').set({ severity }).where('id', '=', id).execute();
   const pages = () => calls.filter((call) => call.action === 'page').map((call) => `${call.step}:${call.address}`);
