@@ -20,43 +20,56 @@ export interface LatestOccurrence {
 /** SQL: an alert row's `updated_at` in microseconds since the epoch, as `LatestOccurrence.stamp`. */
 export const rowStamp = (table: string) => `(extract(epoch FROM ${table}.updated_at) * 1000000)::bigint`;
 
-// One index probe per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner
-// estimates: a hash join or a parallel scan would read every alert ever stored on each call.
-export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints: string[]): Promise<Map<string, LatestOccurrence>> {
-  if (fingerprints.length === 0) return new Map();
-  const { rows } = await sql<{
-    fingerprint: string;
-    incident_id: string;
-    incident_status: 'open' | 'resolved' | 'merged';
-    incident_resolved_at: Date | null;
-    starts_at: Date;
-    status: AlertStatus;
-    severity: string;
-    annotations: Record<string, string>;
-    ends_at: Date | null;
-    stamp: string;
-  }>`${prepared('latest-occurrences')}
-    SELECT wanted.fingerprint, latest.*
+/** A row of `occurrencesOf`, as PostgreSQL returns it. */
+export interface OccurrenceRow {
+  fingerprint: string;
+  incident_id: string;
+  incident_status: 'open' | 'resolved' | 'merged';
+  incident_resolved_at: Date | null;
+  starts_at: Date;
+  status: AlertStatus;
+  severity: string;
+  annotations: Record<string, string>;
+  ends_at: Date | null;
+  stamp: string;
+}
+
+/**
+ * SQL: the newest stored row of each fingerprint with its incident's state, as `OccurrenceRow`s. One index probe
+ * per fingerprint (LATERAL … LIMIT 1 cannot be flattened into a join), whatever the planner estimates: a hash join
+ * or a parallel scan would read every alert ever stored on each call. Its text never changes (prepared statements).
+ */
+export function occurrencesOf(fingerprints: readonly string[]) {
+  return sql`
+    SELECT wanted.fingerprint, latest.incident_id, latest.incident_status, latest.incident_resolved_at, latest.starts_at, latest.status,
+      latest.severity, latest.annotations, latest.ends_at, latest.stamp
     FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
     CROSS JOIN LATERAL (
       SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
         ${sql.raw(rowStamp('alerts'))} AS stamp, incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
-      FROM alerts CROSS JOIN LATERAL (SELECT status, resolved_at FROM incidents WHERE incidents.id = alerts.incident_id) AS incident WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
-    ) AS latest`.execute(db);
-  return new Map(
-    rows.map((row) => [
-      row.fingerprint,
-      {
-        incidentId: row.incident_id,
-        incidentStatus: row.incident_status,
-        incidentResolvedAt: row.incident_resolved_at,
-        startsAt: row.starts_at,
-        status: row.status,
-        severity: row.severity,
-        annotations: row.annotations,
-        endsAt: row.ends_at,
-        stamp: row.stamp,
-      },
-    ]),
-  );
+      FROM alerts CROSS JOIN LATERAL (SELECT status, resolved_at FROM incidents WHERE incidents.id = alerts.incident_id) AS incident
+      WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
+    ) AS latest`;
+}
+
+/** An `OccurrenceRow` as the ingest uses it. */
+export function toOccurrence(row: OccurrenceRow): LatestOccurrence {
+  return {
+    incidentId: row.incident_id,
+    incidentStatus: row.incident_status,
+    incidentResolvedAt: row.incident_resolved_at,
+    startsAt: row.starts_at,
+    status: row.status,
+    severity: row.severity,
+    annotations: row.annotations,
+    endsAt: row.ends_at,
+    stamp: row.stamp,
+  };
+}
+
+/** The newest stored occurrence of each fingerprint (absent: never stored). */
+export async function latestOccurrences(db: Kysely<DatabaseSchema>, fingerprints: string[]): Promise<Map<string, LatestOccurrence>> {
+  if (fingerprints.length === 0) return new Map();
+  const { rows } = await sql<OccurrenceRow>`${prepared('latest-occurrences')} ${occurrencesOf(fingerprints)}`.execute(db);
+  return new Map(rows.map((row) => [row.fingerprint, toOccurrence(row)]));
 }

@@ -1,9 +1,8 @@
 import { sql, type Transaction } from 'kysely';
-import type { AlertStatus } from '../alerts/alert.ts';
 import type { OpenIncidentSummary } from '../incidents/correlate-alerts.ts';
 import type { DatabaseSchema } from '../storage/database-schema.ts';
 import { prepared } from '../storage/prepared-statement.ts';
-import { type LatestOccurrence, latestOccurrences, rowStamp } from './latest-occurrences.ts';
+import { type LatestOccurrence, latestOccurrences, type OccurrenceRow, occurrencesOf, toOccurrence } from './latest-occurrences.ts';
 
 /** Where to look for open incidents that new alerts could join: their groups, and the services around them. */
 export interface IncidentsNear {
@@ -25,33 +24,19 @@ export interface ReadUnderLocks {
  */
 export async function readUnderLocks(trx: Transaction<DatabaseSchema>, fingerprints: readonly string[], near?: IncidentsNear): Promise<ReadUnderLocks> {
   if (near === undefined) return { occurrences: await latestOccurrences(trx, [...fingerprints]), openIncidents: [] };
-  const { rows } = await sql<{
-    fingerprint: string | null;
-    incident_id: string;
-    incident_status: 'open' | 'resolved' | 'merged' | null;
-    incident_resolved_at: Date | null;
-    starts_at: Date | null;
-    status: AlertStatus | null;
-    severity: string | null;
-    annotations: Record<string, string> | null;
-    ends_at: Date | null;
-    stamp: string | null;
-    cluster: string | null;
-    group_key: string | null;
-    services: string[] | null;
-    opened_at: Date | null;
-    last_alert_at: Date | null;
-  }>`${prepared('read-under-locks')}
-    SELECT wanted.fingerprint, latest.incident_id, latest.incident_status, latest.incident_resolved_at, latest.starts_at, latest.status,
-      latest.severity, latest.annotations, latest.ends_at, latest.stamp,
-      NULL::text AS cluster, NULL::text AS group_key, NULL::text[] AS services, NULL::timestamptz AS opened_at, NULL::timestamptz AS last_alert_at
-    FROM unnest(${fingerprints}::text[]) AS wanted (fingerprint)
-    CROSS JOIN LATERAL (
-      SELECT alerts.incident_id, alerts.starts_at, alerts.status, alerts.severity, alerts.annotations, alerts.ends_at,
-        ${sql.raw(rowStamp('alerts'))} AS stamp, incident.status AS incident_status, incident.resolved_at AS incident_resolved_at
-      FROM alerts CROSS JOIN LATERAL (SELECT status, resolved_at FROM incidents WHERE incidents.id = alerts.incident_id) AS incident
-      WHERE alerts.fingerprint = wanted.fingerprint ORDER BY alerts.received_at DESC LIMIT 1
-    ) AS latest
+  const { rows } = await sql<
+    Omit<OccurrenceRow, 'fingerprint'> & {
+      fingerprint: string | null;
+      cluster: string | null;
+      group_key: string | null;
+      services: string[] | null;
+      opened_at: Date | null;
+      last_alert_at: Date | null;
+    }
+  >`${prepared('read-under-locks')}
+    SELECT occurrence.*, NULL::text AS cluster, NULL::text AS group_key, NULL::text[] AS services, NULL::timestamptz AS opened_at,
+      NULL::timestamptz AS last_alert_at
+    FROM (${occurrencesOf(fingerprints)}) AS occurrence
     UNION ALL
     -- Only the group keys and the services go to SQL, so both indexes serve it; the caller checks the window, and
     -- correlation puts them in order.
@@ -61,18 +46,7 @@ export async function readUnderLocks(trx: Transaction<DatabaseSchema>, fingerpri
   const occurrences = new Map<string, LatestOccurrence>();
   const openIncidents: OpenIncidentSummary[] = [];
   for (const row of rows) {
-    if (row.fingerprint !== null)
-      occurrences.set(row.fingerprint, {
-        incidentId: row.incident_id,
-        incidentStatus: row.incident_status!,
-        incidentResolvedAt: row.incident_resolved_at,
-        startsAt: row.starts_at!,
-        status: row.status!,
-        severity: row.severity!,
-        annotations: row.annotations!,
-        endsAt: row.ends_at,
-        stamp: row.stamp!,
-      });
+    if (row.fingerprint !== null) occurrences.set(row.fingerprint, toOccurrence({ ...row, fingerprint: row.fingerprint }));
     else
       openIncidents.push({
         id: row.incident_id,

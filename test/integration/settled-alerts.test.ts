@@ -21,16 +21,24 @@ function occurrenceReads(): { plugin: KyselyPlugin; reads: string[][]; locks: { 
       if (name) marked.push(name);
       // Both reads of stored occurrences; their first array is the fingerprints.
       if (marker.includes('prepared:latest-occurrences') || marker.includes('prepared:read-under-locks')) {
-        const arrays = parameters.flatMap((parameter) =>
-          Array.isArray((parameter as { value?: unknown }).value) ? [(parameter as { value: string[] }).value] : [],
-        );
-        reads.push(arrays[0] ?? []);
+        reads.push(firstArray(parameters) ?? []);
       }
       return node;
     },
     transformResult: async ({ result }) => result,
   };
   return { plugin, reads, locks, marked };
+}
+
+// The first array value among a raw statement's parameters, in order, fragments included (`${occurrencesOf(…)}`).
+function firstArray(parameters: readonly unknown[]): string[] | undefined {
+  for (const parameter of parameters) {
+    const node = parameter as { value?: unknown; parameters?: readonly unknown[] };
+    if (Array.isArray(node.value)) return node.value as string[];
+    const nested = node.parameters ? firstArray(node.parameters) : undefined;
+    if (nested) return nested;
+  }
+  return undefined;
 }
 
 const at = '2026-03-01T10:00:00Z';
